@@ -1,0 +1,56 @@
+/** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
+import type { CreateApplicationInput } from '../shared/schemas.ts';
+import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
+
+export interface StoredDocument {
+  key: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  receivedAt: string;
+}
+
+export interface PendingTask {
+  step: WaitStep;
+  token: string;
+  storedAt: string;
+}
+
+export interface Application {
+  id: string;
+  version: number;
+  stage: Stage;
+  createdAt: string;
+  updatedAt: string;
+  /** When the current stage was entered: reminders count from here. */
+  stageEnteredAt: string;
+  applicant: CreateApplicationInput['applicant'];
+  professional: CreateApplicationInput['professional'];
+  dbs: CreateApplicationInput['dbs'] & {
+    assessment: DbsAssessment;
+    reasons: string[];
+    checkMethod?: DbsCheckMethod;
+  };
+  insurance: CreateApplicationInput['insurance'];
+  consents: CreateApplicationInput['consents'] & { givenAt: string };
+  accessTokenHash: string;
+  requiredDocuments: DocumentKind[];
+  documents: Partial<Record<DocumentKind, StoredDocument>>;
+  /** The reason the last upload of each kind was refused (shown to the applicant until a good one arrives). */
+  documentProblems: Partial<Record<DocumentKind, string>>;
+  task?: PendingTask;
+  executionArn?: string;
+  /** Set while the workflow has not been started: the sweep starts it (DESIGN: never strand an application). */
+  workflowPendingSince?: string;
+}
+
+/** An entry of the audit trail: who did what, when. Never personal data. */
+export interface ApplicationEvent {
+  applicationId: string;
+  at: string;
+  type: string;
+  actor: 'applicant' | 'system' | 'staff';
+  /** Staff subject id, never a name or email. */
+  actorId?: string;
+  details?: Record<string, string | number | boolean>;
+}

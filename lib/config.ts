@@ -1,0 +1,32 @@
+/**
+ * Configuration per stage. Local and cloud differ only here (DESIGN §4).
+ */
+export interface StageConfig {
+  /** Stack name prefix. */
+  name: string;
+  /** Verified SES identity the system sends from. */
+  mailFrom: string;
+  /** The affiliate team's address: staff notifications go here. */
+  staffEmail: string;
+  /** Origin of the static site (links in emails, CORS). Empty in the cloud: the CloudFront domain is used. */
+  siteOrigin?: string;
+  /** Therapy website's account-creation link and induction booking link (issue 3). */
+  therapyAccountUrl: string;
+  inductionBookingUrl: string;
+}
+
+export const CLOUD_CONFIG: StageConfig = {
+  name: 'AffiliateOnboarding',
+  mailFrom: process.env.MAIL_FROM ?? 'onboarding@example.org',
+  staffEmail: process.env.STAFF_EMAIL ?? 'affiliate-team@example.org',
+  therapyAccountUrl: 'https://therapy.example.org/account/new',
+  inductionBookingUrl: 'https://therapy.example.org/induction',
+};
+
+export const LOCAL_CONFIG: StageConfig = {
+  name: 'Local',
+  mailFrom: 'onboarding@affiliates.local',
+  staffEmail: 'affiliate-team@affiliates.local',
+  therapyAccountUrl: 'http://127.0.0.1:3001/therapy-account.html',
+  inductionBookingUrl: 'http://127.0.0.1:3001/induction-booking.html',
+};

@@ -1,0 +1,69 @@
+/**
+ * Every Lambda of the system, once. The CDK stack builds one function per entry (and grants exactly what `uses`
+ * says); the local stack loads the same handler modules in process. Nothing else names a handler file.
+ */
+export type TableAccess = 'read' | 'write';
+export type BucketAccess = 'read' | 'write' | 'read-write' | 'read-write-delete';
+
+export interface FunctionSpec {
+  /** Path of the handler module from the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  uses: {
+    table?: TableAccess;
+    documents?: BucketAccess;
+    mail?: boolean;
+    /** start: StartExecution (and describe); callback: SendTaskSuccess/Failure; stop: StopExecution. */
+    workflow?: readonly ('start' | 'callback' | 'stop')[];
+  };
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export const FUNCTIONS = {
+  health: {
+    entry: 'lambdas/handlers/health.ts',
+    description: 'GET /health',
+    uses: {},
+  },
+  openapi: {
+    entry: 'lambdas/handlers/openapi.ts',
+    description: 'GET /openapi.json, generated from the zod schemas',
+    uses: {},
+  },
+  'create-application': {
+    entry: 'lambdas/handlers/create-application.ts',
+    description: 'POST /applications',
+    uses: { table: 'write', documents: 'write', mail: true, workflow: ['start'] },
+  },
+  'get-application': {
+    entry: 'lambdas/handlers/get-application.ts',
+    description: "GET /applications/{id}: the applicant's view",
+    uses: { table: 'read' },
+  },
+  'create-upload': {
+    entry: 'lambdas/handlers/create-upload.ts',
+    description: 'POST /applications/{id}/uploads: a fresh presigned POST',
+    uses: { table: 'read', documents: 'write' },
+  },
+  'document-received': {
+    entry: 'lambdas/handlers/document-received.ts',
+    description: 'S3 ObjectCreated: checks and records a document, completes the documents step',
+    uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+  'workflow-task': {
+    entry: 'lambdas/handlers/workflow-task.ts',
+    description: 'Invoked by the state machine at every step that waits on a person: stores the task token, sends emails',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
+  'onboarding-sweep': {
+    entry: 'lambdas/handlers/onboarding-sweep.ts',
+    description: 'Scheduled: starts workflows that failed to start, reminders, lapsing, induction windows',
+    uses: { table: 'write', mail: true, workflow: ['start', 'callback'] },
+    timeoutSeconds: 300,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
