@@ -1,0 +1,16 @@
+/**
+ * The single table's key schema (DESIGN §4), shared by the CDK stateful stack and the local DynamoDB setup.
+ *  - application: pk=APP#<id>, sk=APPLICATION; events: pk=APP#<id>, sk=EVENT#<iso>#<ulid>
+ *  - email uniqueness: pk=EMAIL#<sha256(email)>, sk=UNIQUE; idempotency: pk=IDEMPOTENCY#<sha256(key)>, sk=REQUEST
+ *  - by-stage (staff queue): gsi1pk=STAGE#<stage>, gsi1sk=<updatedAt>#<id>
+ *  - by-due (sparse: only items with something due carry it): duePk=DUE, dueSk=<iso date-time>#<id>
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAtEpoch',
+  indexes: [
+    { name: 'by-stage', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'by-due', partitionKey: 'duePk', sortKey: 'dueSk' },
+  ],
+} as const;
