@@ -1,0 +1,173 @@
+/**
+ * Availability rules (DESIGN §3). Slots are Europe/London wall-clock times repeated every week, so a week with a
+ * clock change does not alter them: Sunday 01:00-02:00 is one hour of availability whatever the date.
+ */
+import { compareIso, type IsoDate } from './dates.ts';
+import type { Violation } from './errors.ts';
+import { INDUCTION_WINDOW_DAYS, lastStartDate } from './induction.ts';
+
+export const WEEK_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type WeekDay = (typeof WEEK_DAYS)[number];
+
+export const MIN_PATIENTS_PER_WEEK = 3;
+export const MAX_PATIENTS_PER_WEEK = 40;
+export const SLOT_STEP_MINUTES = 30;
+/** One session an hour: each patient needs an hour of the weekly slots. */
+export const HOURS_PER_PATIENT = 1;
+
+export interface WeeklySlot {
+  day: WeekDay;
+  start: string;
+  end: string;
+}
+
+export interface AvailabilityInput {
+  patientsPerWeek: number;
+  startDate: IsoDate;
+  weeklySlots: WeeklySlot[];
+}
+
+const DAY_NAMES: Record<WeekDay, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
+
+const TIME = /^(\d{2}):(\d{2})$/;
+const MINUTES_PER_DAY = 24 * 60;
+
+/** Minutes since midnight, or undefined when not HH:MM on a 30-minute step between 00:00 and 24:00. */
+const toMinutes = (time: string): number | undefined => {
+  const match = TIME.exec(time);
+  if (!match) return undefined;
+  const minutes = Number(match[1]) * 60 + Number(match[2]);
+  if (Number(match[2]) >= 60 || minutes > MINUTES_PER_DAY || minutes % SLOT_STEP_MINUTES !== 0)
+    return undefined;
+  return minutes;
+};
+
+interface Interval {
+  index: number;
+  day: WeekDay;
+  from: number;
+  to: number;
+}
+
+const slotProblems = (slot: WeeklySlot, index: number): Violation[] => {
+  const path = `weeklySlots.${index}`;
+  const start = toMinutes(slot.start);
+  const end = toMinutes(slot.end);
+  const violations: Violation[] = [];
+  const stepRule = 'use HH:MM on the hour or half hour';
+  if (start === undefined || start === MINUTES_PER_DAY) {
+    violations.push({ path: `${path}.start`, message: `Start between 00:00 and 23:30: ${stepRule}` });
+  }
+  if (end === undefined) {
+    violations.push({ path: `${path}.end`, message: `End between 00:30 and 24:00: ${stepRule}` });
+  }
+  if (violations.length === 0 && (end as number) <= (start as number)) {
+    violations.push({
+      path: `${path}.end`,
+      message: 'The end must be after the start (use 24:00 for midnight)',
+    });
+  }
+  return violations;
+};
+
+const validIntervals = (slots: WeeklySlot[]): Interval[] =>
+  slots.flatMap((slot, index) =>
+    slotProblems(slot, index).length === 0
+      ? [{ index, day: slot.day, from: toMinutes(slot.start) as number, to: toMinutes(slot.end) as number }]
+      : [],
+  );
+
+const describe = (slot: WeeklySlot, index: number): string =>
+  `slot ${index + 1} (${DAY_NAMES[slot.day]} ${slot.start}-${slot.end})`;
+
+/**
+ * Hours of availability a week. Overlapping slots count their shared time once, and malformed slots not at all,
+ * so the figure is what the therapist really offers.
+ */
+export const weeklyHours = (slots: WeeklySlot[]): number => {
+  let minutes = 0;
+  for (const day of WEEK_DAYS) {
+    const intervals = validIntervals(slots)
+      .filter((slot) => slot.day === day)
+      .sort((a, b) => a.from - b.from);
+    let coveredTo = 0;
+    for (const { from, to } of intervals) {
+      minutes += Math.max(0, to - Math.max(from, coveredTo));
+      coveredTo = Math.max(coveredTo, to);
+    }
+  }
+  return minutes / 60;
+};
+
+const formatHours = (hours: number): string => `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+
+/** Every rule broken by the availability given on `today` after an induction attended on `inductionAttendedOn`. */
+export const checkAvailability = (
+  input: AvailabilityInput,
+  context: { today: IsoDate; inductionAttendedOn: IsoDate },
+): Violation[] => {
+  const { patientsPerWeek, startDate, weeklySlots } = input;
+  const violations: Violation[] = [];
+
+  const patientsValid =
+    Number.isInteger(patientsPerWeek) &&
+    patientsPerWeek >= MIN_PATIENTS_PER_WEEK &&
+    patientsPerWeek <= MAX_PATIENTS_PER_WEEK;
+  if (!patientsValid) {
+    violations.push({
+      path: 'patientsPerWeek',
+      message: `A whole number of patients a week from ${MIN_PATIENTS_PER_WEEK} to ${MAX_PATIENTS_PER_WEEK}`,
+    });
+  }
+
+  weeklySlots.forEach((slot, index) => {
+    violations.push(...slotProblems(slot, index));
+  });
+
+  const intervals = validIntervals(weeklySlots);
+  for (const later of intervals) {
+    for (const earlier of intervals) {
+      if (earlier.index >= later.index || earlier.day !== later.day) continue;
+      if (earlier.from < later.to && later.from < earlier.to) {
+        violations.push({
+          path: `weeklySlots.${later.index}`,
+          message: `Overlaps ${describe(weeklySlots[earlier.index] as WeeklySlot, earlier.index)}: slots on the same day must not overlap`,
+        });
+      }
+    }
+  }
+
+  const hours = weeklyHours(weeklySlots);
+  const needed = patientsPerWeek * HOURS_PER_PATIENT;
+  if (patientsValid && hours < needed) {
+    violations.push({
+      path: 'weeklySlots',
+      message: `Your slots give ${formatHours(hours)} a week; ${patientsPerWeek} patients a week need at least ${formatHours(needed)} (one session an hour)`,
+    });
+  }
+
+  const { today, inductionAttendedOn } = context;
+  const lastStart = lastStartDate(inductionAttendedOn);
+  if (compareIso(lastStart, today) < 0) {
+    violations.push({
+      path: 'startDate',
+      message: `Your induction window closed on ${lastStart}, ${INDUCTION_WINDOW_DAYS} days after your induction on ${inductionAttendedOn}: book a new induction`,
+    });
+  } else if (compareIso(startDate, today) < 0) {
+    violations.push({ path: 'startDate', message: `Start today (${today}) or later` });
+  } else if (compareIso(startDate, lastStart) > 0) {
+    violations.push({
+      path: 'startDate',
+      message: `Start no later than ${lastStart}, ${INDUCTION_WINDOW_DAYS} days after your induction`,
+    });
+  }
+  return violations;
+};
