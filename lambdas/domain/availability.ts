@@ -45,45 +45,47 @@ const toMinutes = (time: string): number | undefined => {
   const match = TIME.exec(time);
   if (!match) return undefined;
   const minutes = Number(match[1]) * 60 + Number(match[2]);
-  if (Number(match[2]) >= 60 || minutes > MINUTES_PER_DAY || minutes % SLOT_STEP_MINUTES !== 0)
-    return undefined;
-  return minutes;
+  const valid = Number(match[2]) < 60 && minutes <= MINUTES_PER_DAY && minutes % SLOT_STEP_MINUTES === 0;
+  return valid ? minutes : undefined;
 };
 
 interface Interval {
   index: number;
+  slot: WeeklySlot;
   day: WeekDay;
   from: number;
   to: number;
 }
 
-const slotProblems = (slot: WeeklySlot, index: number): Violation[] => {
+/** A slot's minutes on its day, or the reasons it is malformed. */
+const parseSlot = (
+  slot: WeeklySlot,
+  index: number,
+): { interval: Interval; violations?: never } | { interval?: never; violations: Violation[] } => {
   const path = `weeklySlots.${index}`;
-  const start = toMinutes(slot.start);
-  const end = toMinutes(slot.end);
-  const violations: Violation[] = [];
+  const from = toMinutes(slot.start);
+  const to = toMinutes(slot.end);
   const stepRule = 'use HH:MM on the hour or half hour';
-  if (start === undefined || start === MINUTES_PER_DAY) {
+  const violations: Violation[] = [];
+  if (from === undefined || from === MINUTES_PER_DAY) {
     violations.push({ path: `${path}.start`, message: `Start between 00:00 and 23:30: ${stepRule}` });
   }
-  if (end === undefined) {
+  if (to === undefined) {
     violations.push({ path: `${path}.end`, message: `End between 00:30 and 24:00: ${stepRule}` });
   }
-  if (violations.length === 0 && (end as number) <= (start as number)) {
-    violations.push({
-      path: `${path}.end`,
-      message: 'The end must be after the start (use 24:00 for midnight)',
-    });
+  if (from === undefined || to === undefined || violations.length > 0) return { violations };
+  if (to <= from) {
+    return {
+      violations: [
+        { path: `${path}.end`, message: 'The end must be after the start (use 24:00 for midnight)' },
+      ],
+    };
   }
-  return violations;
+  return { interval: { index, slot, day: slot.day, from, to } };
 };
 
 const validIntervals = (slots: WeeklySlot[]): Interval[] =>
-  slots.flatMap((slot, index) =>
-    slotProblems(slot, index).length === 0
-      ? [{ index, day: slot.day, from: toMinutes(slot.start) as number, to: toMinutes(slot.end) as number }]
-      : [],
-  );
+  slots.flatMap((slot, index) => parseSlot(slot, index).interval ?? []);
 
 const describe = (slot: WeeklySlot, index: number): string =>
   `slot ${index + 1} (${DAY_NAMES[slot.day]} ${slot.start}-${slot.end})`;
@@ -129,7 +131,7 @@ export const checkAvailability = (
   }
 
   weeklySlots.forEach((slot, index) => {
-    violations.push(...slotProblems(slot, index));
+    violations.push(...(parseSlot(slot, index).violations ?? []));
   });
 
   const intervals = validIntervals(weeklySlots);
@@ -139,7 +141,7 @@ export const checkAvailability = (
       if (earlier.from < later.to && later.from < earlier.to) {
         violations.push({
           path: `weeklySlots.${later.index}`,
-          message: `Overlaps ${describe(weeklySlots[earlier.index] as WeeklySlot, earlier.index)}: slots on the same day must not overlap`,
+          message: `Overlaps ${describe(earlier.slot, earlier.index)}: slots on the same day must not overlap`,
         });
       }
     }

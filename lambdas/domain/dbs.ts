@@ -34,7 +34,7 @@ const LEVEL_NAMES: Record<DbsLevel, string> = {
 };
 
 const listOfLevels = (levels: readonly DbsLevel[]): string => {
-  const names = levels.map((level) => `${LEVEL_NAMES[level]}`);
+  const names = levels.map((level) => LEVEL_NAMES[level]);
   return names.length <= 1 ? (names[0] ?? 'none') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 };
 
@@ -63,7 +63,7 @@ export const assessDbs = (
     return {
       assessment: 'new-certificate-required',
       reasons: [
-        `A ${LEVEL_NAMES[level]} certificate is not accepted: a new ${listOfLevels(acceptedLevels)} certificate is required`,
+        `${/^[aeiou]/.test(LEVEL_NAMES[level]) ? 'An' : 'A'} ${LEVEL_NAMES[level]} certificate is not accepted: a new ${listOfLevels(acceptedLevels)} certificate is required`,
       ],
     };
   }

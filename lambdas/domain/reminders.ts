@@ -23,11 +23,16 @@ export interface ScheduledAction {
 }
 
 /** The cadence as one timeline, earliest first. */
-export const REMINDER_SCHEDULE: readonly ScheduledAction[] = [
-  ...REMINDER_CADENCE.reminderDays.map((days) => ({ action: `reminder-${days}` as const, afterDays: days })),
-  { action: `staff-alert-${REMINDER_CADENCE.staffAlertDays}`, afterDays: REMINDER_CADENCE.staffAlertDays },
-  { action: `lapse-${REMINDER_CADENCE.lapseDays}`, afterDays: REMINDER_CADENCE.lapseDays },
-].sort((a, b) => a.afterDays - b.afterDays) as ScheduledAction[];
+export const REMINDER_SCHEDULE: readonly ScheduledAction[] = (
+  [
+    ...REMINDER_CADENCE.reminderDays.map((days) => ({
+      action: `reminder-${days}` as const,
+      afterDays: days,
+    })),
+    { action: `staff-alert-${REMINDER_CADENCE.staffAlertDays}`, afterDays: REMINDER_CADENCE.staffAlertDays },
+    { action: `lapse-${REMINDER_CADENCE.lapseDays}`, afterDays: REMINDER_CADENCE.lapseDays },
+  ] satisfies ScheduledAction[]
+).sort((a, b) => a.afterDays - b.afterDays);
 
 export interface CadenceOptions {
   /**
