@@ -87,7 +87,7 @@ const parseSlot = (
 const validIntervals = (slots: WeeklySlot[]): Interval[] =>
   slots.flatMap((slot, index) => parseSlot(slot, index).interval ?? []);
 
-const describe = (slot: WeeklySlot, index: number): string =>
+const slotLabel = (slot: WeeklySlot, index: number): string =>
   `slot ${index + 1} (${DAY_NAMES[slot.day]} ${slot.start}-${slot.end})`;
 
 /**
@@ -141,7 +141,7 @@ export const checkAvailability = (
       if (earlier.from < later.to && later.from < earlier.to) {
         violations.push({
           path: `weeklySlots.${later.index}`,
-          message: `Overlaps ${describe(earlier.slot, earlier.index)}: slots on the same day must not overlap`,
+          message: `Overlaps ${slotLabel(earlier.slot, earlier.index)}: slots on the same day must not overlap`,
         });
       }
     }
