@@ -42,7 +42,26 @@ export interface Application {
   executionArn?: string;
   /** Set while the workflow has not been started: the sweep starts it (DESIGN: never strand an application). */
   workflowPendingSince?: string;
+  /** Side effects decided together with a state change and delivered after it commits (transactional outbox):
+   *  a failure half-way loses nothing; the next attempt or the sweep delivers what is left. */
+  outbox: OutboxEntry[];
+  /** The next moment the onboarding sweep must look at this application; carried by the sparse due index. */
+  dueAt?: string;
+  /** Reminder actions already taken in the current stage (see domain/reminders.ts). */
+  remindersSent: string[];
 }
+
+export interface OutboxEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type OutboxEntry =
+  | { id: string; kind: 'email'; email: OutboxEmail }
+  | { id: string; kind: 'task-success'; token: string; output: Record<string, unknown> }
+  | { id: string; kind: 'task-failure'; token: string; error: string; cause: string };
 
 /** An entry of the audit trail: who did what, when. Never personal data. */
 export interface ApplicationEvent {

@@ -1,5 +1,5 @@
 /** The ports the use cases need. Adapters implement them; tests pass in-memory versions. */
-import type { Application, ApplicationEvent } from '../domain/application.ts';
+import type { Application, ApplicationEvent, OutboxEmail } from '../domain/application.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 
 export class VersionConflict extends Error {
@@ -23,13 +23,16 @@ export interface ApplicationStore {
    *  in one transaction. Throws DuplicateEmail when an open application holds the email. */
   create(app: Application, events: ApplicationEvent[], idempotency?: IdempotencyRecord): Promise<void>;
   get(id: string): Promise<Application | undefined>;
-  /** Replaces the item if its version is still `expectedVersion` (the new item carries expectedVersion + 1),
-   *  appending the events in the same transaction. Throws VersionConflict otherwise. */
-  update(app: Application, expectedVersion: number, events: ApplicationEvent[]): Promise<void>;
+  /** Replaces `before` with `next` if the stored version is still `before.version` (next carries version + 1),
+   *  appending the events in the same transaction; frees the email when the application closes.
+   *  Throws VersionConflict otherwise. */
+  update(next: Application, before: Application, events: ApplicationEvent[]): Promise<void>;
   events(id: string): Promise<ApplicationEvent[]>;
   findIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
-  /** Applications whose workflow never started, oldest first. */
-  pendingWorkflows(limit: number): Promise<Application[]>;
+  /** Removes delivered outbox entries (by id) from the item, whatever its version now is. */
+  clearOutbox(id: string, entryIds: string[]): Promise<void>;
+  /** Applications whose `dueAt` is at or before `asOf`, oldest first, through the sparse due index. */
+  due(asOf: string, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
 }
 
 export interface PresignedUpload {
@@ -40,19 +43,17 @@ export interface PresignedUpload {
 }
 
 export interface DocumentStore {
-  presignUpload(key: string, opts: { maxBytes: number; contentTypes: readonly string[]; expiresInSeconds: number }): Promise<PresignedUpload>;
+  presignUpload(
+    key: string,
+    opts: { maxBytes: number; contentType: string; expiresInSeconds: number },
+  ): Promise<PresignedUpload>;
   /** The first bytes of an object and its full SHA-256, size and declared content type. */
   inspect(key: string): Promise<{ head: Uint8Array; sha256: string; sizeBytes: number; contentType: string } | undefined>;
   delete(key: string): Promise<void>;
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }
 
-export interface Email {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+export type Email = OutboxEmail;
 export interface Mailer {
   send(email: Email): Promise<void>;
 }
@@ -62,6 +63,7 @@ export interface Workflow {
   start(applicationId: string): Promise<string>;
   succeed(token: string, output: Record<string, unknown>): Promise<void>;
   fail(token: string, error: string, cause: string): Promise<void>;
+  stop(executionArn: string, cause: string): Promise<void>;
 }
 
 export interface Clock {

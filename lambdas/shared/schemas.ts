@@ -93,11 +93,19 @@ export const createApplicationSchema = z.strictObject({
 export type CreateApplicationInput = z.infer<typeof createApplicationSchema>;
 
 export const documentKindSchema = z.enum(DOCUMENT_KINDS);
-export const createUploadSchema = z.strictObject({ document: documentKindSchema });
+export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** A presigned POST pins one content type (S3 policies cannot say "one of"), so the client names the file's type;
+ *  PDF when it does not. */
+export const createUploadSchema = z.strictObject({
+  document: documentKindSchema,
+  contentType: z.enum(UPLOAD_CONTENT_TYPES).optional(),
+});
 export type CreateUploadInput = z.infer<typeof createUploadSchema>;
 
 export const uploadSchema = z.strictObject({
   document: documentKindSchema,
+  contentType: z.enum(UPLOAD_CONTENT_TYPES),
   url: z.url(),
   fields: z.record(z.string(), z.string()),
   maxBytes: z.int(),

@@ -1,0 +1,42 @@
+import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
+import { createSesMailer } from '../adapters/ses-mailer.ts';
+import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
+import { systemClock } from '../adapters/unavailable.ts';
+import { createApplication } from '../use-cases/create-application.ts';
+import { env } from '../shared/env.ts';
+import { BadRequest } from '../shared/errors.ts';
+import { httpHandler, json, parseWith, requestHeader } from '../shared/http.ts';
+import { createApplicationSchema } from '../shared/schemas.ts';
+
+const ports = {
+  store: createDynamoApplicationStore(env.tableName),
+  documents: createS3DocumentStore(env.documentsBucket),
+  mailer: createSesMailer(env.mailFrom),
+  workflow: createSfnWorkflow(env.stateMachineArn),
+  clock: systemClock,
+};
+const siteUrl = env.siteUrl;
+
+const idempotencyKey = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{8,255}$/.test(value)) {
+    throw new BadRequest('Invalid Idempotency-Key', [
+      { path: 'Idempotency-Key', message: 'Use 8 to 255 visible ASCII characters, such as a UUID' },
+    ]);
+  }
+  return value;
+};
+
+export const handler = httpHandler(
+  async (event) => {
+    const input = parseWith(createApplicationSchema, event.parsedBody);
+    const result = await createApplication(
+      input,
+      { siteUrl, idempotencyKey: idempotencyKey(requestHeader(event, 'idempotency-key')), rawBody: event.body ?? '' },
+      ports,
+    );
+    return json(201, result, { location: `/applications/${result.applicationId}` });
+  },
+  { body: true },
+);

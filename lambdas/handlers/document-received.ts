@@ -1,0 +1,26 @@
+import type { S3Event } from 'aws-lambda';
+import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
+import { createSesMailer } from '../adapters/ses-mailer.ts';
+import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
+import { systemClock } from '../adapters/unavailable.ts';
+import { documentReceived } from '../use-cases/document-received.ts';
+import { env } from '../shared/env.ts';
+
+const ports = {
+  store: createDynamoApplicationStore(env.tableName),
+  documents: createS3DocumentStore(env.documentsBucket),
+  mailer: createSesMailer(env.mailFrom),
+  workflow: createSfnWorkflow(env.stateMachineArn),
+  clock: systemClock,
+};
+const ctx = { siteUrl: env.siteUrl, staffEmail: env.staffEmail };
+
+/** S3 delivers keys URL-encoded with '+' for spaces. */
+const objectKey = (raw: string): string => decodeURIComponent(raw.replace(/\+/g, ' '));
+
+export const handler = async (event: S3Event): Promise<void> => {
+  for (const record of event.Records) {
+    await documentReceived({ key: objectKey(record.s3.object.key) }, ports, ctx);
+  }
+};

@@ -1,0 +1,10 @@
+import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { getApplication } from '../use-cases/get-application.ts';
+import { env } from '../shared/env.ts';
+import { bearerToken, httpHandler, json, pathParam } from '../shared/http.ts';
+
+const ports = { store: createDynamoApplicationStore(env.tableName) };
+
+export const handler = httpHandler(async (event) =>
+  json(200, await getApplication({ applicationId: pathParam(event, 'id'), accessToken: bearerToken(event) }, ports)),
+);

@@ -1,0 +1,154 @@
+/**
+ * The HTTP edge shared by every API handler: one middy chain that limits, checks and parses JSON bodies and maps
+ * every named error to an RFC 9457 problem (DESIGN §5) exactly once. No stack traces, no echo of submitted values.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { RuleViolation } from '../domain/errors.ts';
+import {
+  BadRequest,
+  Conflict,
+  type FieldError,
+  Forbidden,
+  NotFound,
+  PayloadTooLarge,
+  Unauthorized,
+  UnsupportedMediaType,
+} from './errors.ts';
+import { logger } from './logger.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const problem = (p: Problem, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode: p.status,
+  headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(p),
+});
+
+const problemType = (slug: string) => `https://affiliate-onboarding.dev/problems/${slug}`;
+
+/** Maps zod issues to field paths; an unknown key is reported at its own path (`applicant.isAdmin`). */
+export const fieldErrors = (error: z.ZodError): FieldError[] =>
+  error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: 'Unknown field' }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+
+/** Parses a value with a schema or throws a 400 naming every failing field. */
+export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new BadRequest('The request does not match the schema', fieldErrors(result.error));
+  return result.data;
+};
+
+export const toProblem = (error: unknown): Problem => {
+  if (error instanceof BadRequest) {
+    return { type: problemType('invalid-request'), title: 'Invalid request', status: 400, detail: error.message, errors: error.errors };
+  }
+  if (error instanceof RuleViolation) {
+    return {
+      type: problemType('rule-violation'),
+      title: 'The request breaks a rule',
+      status: 422,
+      detail: error.message,
+      errors: error.violations,
+    };
+  }
+  if (error instanceof Unauthorized) {
+    return { type: problemType('unauthorized'), title: 'Unauthorized', status: 401, detail: error.message };
+  }
+  if (error instanceof Forbidden) {
+    return { type: problemType('forbidden'), title: 'Forbidden', status: 403, detail: error.message };
+  }
+  if (error instanceof NotFound) {
+    return { type: problemType('not-found'), title: 'Not found', status: 404, detail: error.message };
+  }
+  if (error instanceof Conflict) {
+    return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: error.message };
+  }
+  if (error instanceof PayloadTooLarge) {
+    return { type: problemType('too-large'), title: 'Payload too large', status: 413, detail: error.message };
+  }
+  if (error instanceof UnsupportedMediaType) {
+    return { type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail: error.message };
+  }
+  return {
+    type: problemType('internal'),
+    title: 'Something went wrong on our side',
+    status: 500,
+    detail: 'Nothing was changed. Please try again in a moment.',
+  };
+};
+
+const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => event.headers?.[name.toLowerCase()];
+
+const readJsonBody = (event: HttpEvent): unknown => {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLarge(`The body is over ${MAX_BODY_BYTES / 1024} KB`);
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new UnsupportedMediaType('Send the body as JSON with Content-Type: application/json');
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new BadRequest('The body is not valid JSON');
+  }
+};
+
+export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** Wraps a handler: JSON body parsing when `body` is set, errors mapped to problems. */
+export const httpHandler = (handler: HttpHandler, opts: { body?: boolean } = {}) =>
+  middy<HttpEvent, HttpResult>()
+    .before((request) => {
+      if (opts.body) request.event.parsedBody = readJsonBody(request.event);
+    })
+    .onError((request) => {
+      const p = toProblem(request.error);
+      if (p.status >= 500) {
+        logger.error('request failed', { routeKey: request.event.routeKey, error: request.error as Error });
+      } else {
+        logger.info('request refused', { routeKey: request.event.routeKey, status: p.status });
+      }
+      request.response = problem(p);
+    })
+    .handler(handler);
+
+/** The Bearer token of the Authorization header, or a 401. */
+export const bearerToken = (event: APIGatewayProxyEventV2): string => {
+  const value = header(event, 'authorization');
+  const match = value ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(value) : null;
+  if (!match?.[1]) throw new Unauthorized('Send your access token as Authorization: Bearer <token>');
+  return match[1];
+};
+
+export const pathParam = (event: APIGatewayProxyEventV2, name: string): string => {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new NotFound();
+  return value;
+};
+
+export const requestHeader = header;

@@ -1,0 +1,80 @@
+/**
+ * OpenAPI 3.1 for the public API, generated from the route table and the same zod schemas that validate requests
+ * (zod 4 emits JSON Schema 2020-12, the dialect of OpenAPI 3.1). A route missing here fails the openapi test.
+ */
+import { z } from 'zod';
+import { ROUTES } from '../../lib/routes.ts';
+import * as s from './schemas.ts';
+
+interface Operation {
+  summary: string;
+  request?: z.ZodType;
+  response?: z.ZodType;
+  status: number;
+}
+
+export const OPERATIONS: Record<string, Operation> = {
+  'GET /health': { summary: 'Liveness', status: 200, response: z.object({ status: z.literal('ok') }) },
+  'GET /openapi.json': { summary: 'This document', status: 200 },
+  'POST /applications': {
+    summary: 'Apply to join the network',
+    request: s.createApplicationSchema,
+    response: s.createApplicationResponseSchema,
+    status: 201,
+  },
+  'GET /applications/{id}': { summary: "The applicant's view", response: s.applicationViewSchema, status: 200 },
+  'POST /applications/{id}/uploads': {
+    summary: 'A fresh presigned POST for a document',
+    request: s.createUploadSchema,
+    response: s.uploadSchema,
+    status: 201,
+  },
+};
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+const problemResponse = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: jsonSchema(s.problemSchema) } } };
+
+export const openApiDocument = () => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Affiliate onboarding API',
+    version: '1.0.0',
+    description: 'Recruits self-employed CBT therapists into the clinical affiliate network.',
+  },
+  components: {
+    securitySchemes: {
+      applicantToken: { type: 'http', scheme: 'bearer', description: 'The access token returned at creation' },
+      staffJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito, group affiliate-team' },
+    },
+  },
+  paths: ROUTES.reduce<Record<string, Record<string, unknown>>>((paths, route) => {
+    const op = OPERATIONS[`${route.method} ${route.path}`];
+    if (!op) throw new Error(`No OpenAPI operation for ${route.method} ${route.path}`);
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      summary: op.summary,
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/[/.](\w)/g, (_, c: string) => c.toUpperCase())}`,
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.auth === 'applicant' ? { security: [{ applicantToken: [] }] } : {}),
+      ...(route.auth === 'staff' ? { security: [{ staffJwt: [] }] } : {}),
+      ...(op.request
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.request) } } } }
+        : {}),
+      responses: {
+        [op.status]: {
+          description: 'Success',
+          ...(op.response ? { content: { 'application/json': { schema: jsonSchema(op.response) } } } : {}),
+        },
+        default: problemResponse,
+      },
+    };
+    return paths;
+  }, {}),
+});

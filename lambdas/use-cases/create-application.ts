@@ -1,0 +1,164 @@
+/**
+ * Create an application (POST /applications).
+ *  1. Replay: the same Idempotency-Key and body return the first response again (fresh upload policies); the same
+ *     key with another body is refused.
+ *  2. Apply the rules: the DBS assessment (a future issue date is refused), the DBS choice, the insurance.
+ *  3. Save the application, its first event, the email-uniqueness item and the idempotency record in one
+ *     transaction (a second open application for the email is a conflict). The submission email goes in the
+ *     outbox and the workflow is marked pending, so nothing is lost if a later step fails.
+ *  4. Start the workflow; if that fails, the application stays pending and the onboarding sweep starts it.
+ *  5. Deliver the outbox (the submission email with the private status link).
+ *  6. Return the id, the access token (the only time it leaves the server) and a presigned upload per document.
+ */
+import { ulid } from 'ulid';
+import type { Application } from '../domain/application.ts';
+import { assessDbs, dbsDocumentRequired, validateDbsChoice } from '../domain/dbs.ts';
+import { londonToday } from '../domain/dates.ts';
+import { RuleViolation } from '../domain/errors.ts';
+import { checkInsurance } from '../domain/insurance.ts';
+import type { DocumentKind } from '../domain/stages.ts';
+import { applicationSubmitted } from '../emails/templates.ts';
+import { DuplicateEmail, type Ports, VersionConflict } from '../ports/index.ts';
+import { Conflict } from '../shared/errors.ts';
+import { logger } from '../shared/logger.ts';
+import type { CreateApplicationInput } from '../shared/schemas.ts';
+import { hashToken, newAccessToken, sealToken, sha256Hex, unsealToken } from '../shared/tokens.ts';
+import { type UploadOffer, offerUpload } from './create-upload.ts';
+import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
+
+export interface CreateApplicationResult {
+  applicationId: string;
+  accessToken: string;
+  stage: Application['stage'];
+  dbs: { assessment: Application['dbs']['assessment']; reasons: string[] };
+  uploads: UploadOffer[];
+}
+
+export interface CreateApplicationContext {
+  siteUrl: string;
+  idempotencyKey?: string;
+  /** The raw body as received: idempotent replays compare its hash. */
+  rawBody: string;
+}
+
+const requiredDocuments = (input: CreateApplicationInput): DocumentKind[] => [
+  ...(dbsDocumentRequired(input.dbs) ? (['dbs-certificate'] as const) : []),
+  'indemnity-insurance',
+];
+
+const respond = async (
+  ports: Ports,
+  app: Application,
+  accessToken: string,
+): Promise<CreateApplicationResult> => ({
+  applicationId: app.id,
+  accessToken,
+  stage: app.stage,
+  dbs: { assessment: app.dbs.assessment, reasons: app.dbs.reasons },
+  uploads: await Promise.all(app.requiredDocuments.map((document) => offerUpload(ports, app.id, document))),
+});
+
+const replay = async (ports: Ports, ctx: CreateApplicationContext): Promise<CreateApplicationResult | undefined> => {
+  if (!ctx.idempotencyKey) return undefined;
+  const record = await ports.store.findIdempotency(sha256Hex(ctx.idempotencyKey));
+  if (!record) return undefined;
+  if (record.bodySha256 !== sha256Hex(ctx.rawBody)) {
+    throw new RuleViolation([
+      { path: 'Idempotency-Key', message: 'This Idempotency-Key was used with a different body: use a new key' },
+    ]);
+  }
+  const app = await ports.store.get(record.applicationId);
+  if (!app) return undefined;
+  await startWorkflow(ports, app);
+  return respond(ports, app, unsealToken(record.sealedToken, ctx.idempotencyKey));
+};
+
+/** Starts the execution and records it; a failure leaves `workflowPendingSince` for the sweep. */
+export const startWorkflow = async (ports: Ports, app: Application): Promise<void> => {
+  if (app.executionArn) return;
+  let executionArn: string;
+  try {
+    executionArn = await ports.workflow.start(app.id);
+  } catch (error) {
+    logger.warn('workflow start failed; the onboarding sweep will retry', { applicationId: app.id, error: error as Error });
+    return;
+  }
+  await mutate(ports, app.id, (current, now) => {
+    if (current.executionArn) return undefined;
+    const { workflowPendingSince: _pending, ...rest } = current;
+    const next: Application = { ...rest, executionArn };
+    return { next: { ...next, dueAt: nextDueAt(next, now) }, events: [event(app.id, now, 'workflow-started')] };
+  });
+};
+
+export const createApplication = async (
+  input: CreateApplicationInput,
+  ctx: CreateApplicationContext,
+  ports: Ports,
+): Promise<CreateApplicationResult> => {
+  const replayed = await replay(ports, ctx);
+  if (replayed) return replayed;
+
+  const now = ports.clock.now();
+  const today = londonToday(now);
+  const { assessment, reasons } = assessDbs(input.dbs, today);
+  const violations = [...validateDbsChoice(input.dbs, assessment), ...checkInsurance(input.insurance, today)];
+  if (violations.length > 0) throw new RuleViolation(violations);
+
+  const id = ulid();
+  const accessToken = newAccessToken();
+  const at = now.toISOString();
+  const draft: Application = {
+    id,
+    version: 1,
+    stage: 'awaiting-documents',
+    createdAt: at,
+    updatedAt: at,
+    stageEnteredAt: at,
+    applicant: input.applicant,
+    professional: input.professional,
+    dbs: { ...input.dbs, assessment, reasons },
+    insurance: input.insurance,
+    consents: { ...input.consents, givenAt: at },
+    accessTokenHash: hashToken(accessToken),
+    requiredDocuments: requiredDocuments(input),
+    documents: {},
+    documentProblems: {},
+    workflowPendingSince: at,
+    outbox: [],
+    remindersSent: [],
+  };
+  draft.outbox = [outboxEntry({ kind: 'email', email: applicationSubmitted(draft, ctx.siteUrl, accessToken) })];
+  const app: Application = { ...draft, dueAt: nextDueAt(draft, now) };
+
+  try {
+    await ports.store.create(
+      app,
+      [event(id, now, 'application-submitted', { dbsAssessment: assessment }, 'applicant')],
+      ctx.idempotencyKey
+        ? {
+            keyHash: sha256Hex(ctx.idempotencyKey),
+            bodySha256: sha256Hex(ctx.rawBody),
+            applicationId: id,
+            sealedToken: sealToken(accessToken, ctx.idempotencyKey),
+            createdAt: at,
+          }
+        : undefined,
+    );
+  } catch (error) {
+    if (error instanceof DuplicateEmail) {
+      throw new Conflict('An application with this email address is already open. Use the link in your email to continue it.');
+    }
+    // A concurrent request with the same Idempotency-Key won the race: answer as it did.
+    if (error instanceof VersionConflict) {
+      const again = await replay(ports, ctx);
+      if (again) return again;
+    }
+    throw error;
+  }
+
+  await startWorkflow(ports, app);
+  const current = (await ports.store.get(id)) ?? app;
+  await deliverOutbox(ports, current);
+  return respond(ports, app, accessToken);
+};

@@ -1,0 +1,125 @@
+/**
+ * Record an uploaded document (S3 ObjectCreated → document-received).
+ *  1. Parse the key (applications/<id>/<document>/<ulid>); objects outside that shape are not ours.
+ *  2. Read the object: size, SHA-256, declared type, first bytes. Gone already: a duplicate event, nothing to do.
+ *  3. Check the magic bytes against the declared type. A mismatch is recorded, the applicant told why (outbox) and
+ *     the object deleted.
+ *  4. Otherwise record the document and an event. The same key twice changes nothing.
+ *  5. When every required document is in: stage in-review, the applicant's confirmation and the staff
+ *     notification go in the outbox, and so does the documents step's task token (spent once, by this change).
+ *  6. After the commit: delete refused or superseded objects, deliver the outbox. Failures throw, so the platform
+ *     retries; the retry finds the committed state and only finishes the delivery.
+ */
+import type { Application, StoredDocument } from '../domain/application.ts';
+import { type DetectedType, detectContentType } from '../domain/documents.ts';
+import { documentsReceived, staffApplicationReady } from '../emails/templates.ts';
+import { documentRefused } from '../emails/templates.ts';
+import type { Ports } from '../ports/index.ts';
+import { logger } from '../shared/logger.ts';
+import { MAX_UPLOAD_BYTES } from '../shared/schemas.ts';
+import { parseDocumentKey } from './create-upload.ts';
+import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
+
+export interface MailContext {
+  siteUrl: string;
+  staffEmail: string;
+}
+
+export type DocumentOutcome = 'ignored' | 'duplicate' | 'refused' | 'recorded' | 'complete';
+
+const refusal = (declared: string, detected: DetectedType | undefined, sizeBytes: number): string | undefined => {
+  if (sizeBytes > MAX_UPLOAD_BYTES) return 'the file is larger than 10 MB.';
+  if (!detected) return 'the file is not a PDF, JPEG or PNG.';
+  if (detected !== declared) return `the file was sent as ${declared} but its contents are ${detected}.`;
+  return undefined;
+};
+
+export const documentReceived = async (
+  input: { key: string },
+  ports: Ports,
+  ctx: MailContext,
+): Promise<DocumentOutcome> => {
+  const parsed = parseDocumentKey(input.key);
+  if (!parsed) {
+    logger.warn('object outside the application prefix layout ignored');
+    return 'ignored';
+  }
+  const { applicationId, document } = parsed;
+  const object = await ports.documents.inspect(input.key);
+  if (!object) return 'duplicate';
+
+  const reason = refusal(object.contentType, detectContentType(object.head), object.sizeBytes);
+  let outcome = 'ignored' as DocumentOutcome;
+  let superseded = undefined as string | undefined;
+
+  const result = await mutate(ports, applicationId, (app, now): { next: Application; events: ReturnType<typeof event>[] } | undefined => {
+    superseded = undefined;
+    if (app.stage !== 'awaiting-documents') {
+      outcome = 'ignored';
+      return undefined;
+    }
+    if (app.documents[document]?.key === input.key) {
+      outcome = 'duplicate';
+      return undefined;
+    }
+    if (reason) {
+      outcome = 'refused';
+      const next: Application = {
+        ...app,
+        documentProblems: { ...app.documentProblems, [document]: reason },
+        outbox: [...app.outbox, outboxEntry({ kind: 'email', email: documentRefused(app, document, reason, ctx.siteUrl) })],
+      };
+      return {
+        next: { ...next, dueAt: nextDueAt(next, now) },
+        events: [event(app.id, now, 'document-refused', { document, reason: reason.slice(0, 120) })],
+      };
+    }
+    superseded = app.documents[document]?.key;
+    const stored: StoredDocument = {
+      key: input.key,
+      contentType: object.contentType,
+      sizeBytes: object.sizeBytes,
+      sha256: object.sha256,
+      receivedAt: now.toISOString(),
+    };
+    const { [document]: _cleared, ...problems } = app.documentProblems;
+    let next: Application = { ...app, documents: { ...app.documents, [document]: stored }, documentProblems: problems };
+    const events = [event(app.id, now, 'document-received', { document, sizeBytes: object.sizeBytes })];
+    const complete = next.requiredDocuments.every((kind) => next.documents[kind]);
+    outcome = complete ? 'complete' : 'recorded';
+    if (complete) {
+      const { task, ...rest } = next;
+      next = {
+        ...rest,
+        stage: 'in-review',
+        stageEnteredAt: now.toISOString(),
+        remindersSent: [],
+        outbox: [
+          ...next.outbox,
+          outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
+          outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
+          ...(task?.step === 'documents'
+            ? [outboxEntry({ kind: 'task-success', token: task.token, output: { documents: 'complete' } })]
+            : []),
+        ],
+      };
+      events.push(
+        event(app.id, now, 'documents-complete'),
+        event(app.id, now, 'stage-changed', { from: 'awaiting-documents', to: 'in-review' }),
+      );
+    }
+    return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
+  });
+
+  if (!result) {
+    logger.warn('document for an unknown application', { applicationId });
+    await ports.documents.delete(input.key);
+    return 'ignored';
+  }
+  if (outcome === 'refused') await ports.documents.delete(input.key);
+  if (superseded) await ports.documents.delete(superseded);
+  const { failed } = await deliverOutbox(ports, result.after);
+  if (failed.length > 0) throw new Error(`${failed.length} outbox entries of ${applicationId} not delivered`);
+  logger.info('document processed', { applicationId, document, outcome });
+  return outcome;
+};
