@@ -8,14 +8,19 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  type TransactWriteCommandInput,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { isOpen } from '../domain/stages.ts';
-import { type ApplicationStore, DuplicateEmail, type IdempotencyRecord, VersionConflict } from '../ports/index.ts';
+import {
+  type ApplicationStore,
+  DuplicateEmail,
+  type IdempotencyRecord,
+  VersionConflict,
+} from '../ports/index.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -90,14 +95,17 @@ export const createDynamoApplicationStore = (
       if (error instanceof TransactionCanceledException) {
         const reasons = error.CancellationReasons ?? [];
         if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateEmail();
-        if (idempotency && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') throw new VersionConflict();
+        if (idempotency && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed')
+          throw new VersionConflict();
       }
       throw error;
     }
   },
 
   async get(id) {
-    const result = await client.send(new GetCommand({ TableName: tableName, Key: appKey(id), ConsistentRead: true }));
+    const result = await client.send(
+      new GetCommand({ TableName: tableName, Key: appKey(id), ConsistentRead: true }),
+    );
     return result.Item ? fromItem(result.Item) : undefined;
   },
 
@@ -128,7 +136,10 @@ export const createDynamoApplicationStore = (
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
         throw new VersionConflict(`Application ${app.id} changed since version ${expectedVersion}`);
       }
       throw error;

@@ -17,7 +17,10 @@ export const createS3Client = () =>
 
 const HEAD_BYTES = 16;
 
-export const createS3DocumentStore = (bucket: string, client: S3Client = createS3Client()): DocumentStore => ({
+export const createS3DocumentStore = (
+  bucket: string,
+  client: S3Client = createS3Client(),
+): DocumentStore => ({
   async presignUpload(key, { maxBytes, contentType, expiresInSeconds }) {
     const { url, fields } = await createPresignedPost(client, {
       Bucket: bucket,

@@ -17,7 +17,11 @@ export const createSfnWorkflow = (stateMachineArn: string, client = new SFNClien
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${applicationId}`;
     try {
       const result = await client.send(
-        new StartExecutionCommand({ stateMachineArn, name: applicationId, input: JSON.stringify({ applicationId }) }),
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: applicationId,
+          input: JSON.stringify({ applicationId }),
+        }),
       );
       return result.executionArn ?? executionArn;
     } catch (error) {

@@ -7,7 +7,10 @@ import type { DocumentKind } from '../domain/stages.ts';
 import type { Email } from '../ports/index.ts';
 
 const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const EMERGENCY =
   'If you or someone you are with needs urgent medical help, call 111; in immediate danger, call 999. Samaritans are there 24 hours a day on 116 123.';
@@ -84,7 +87,12 @@ export const staffApplicationReady = (app: Application, siteUrl: string, staffEm
     action: { label: 'Review the application', url: staffLink(siteUrl, app.id) },
   });
 
-export const documentRefused = (app: Application, kind: DocumentKind, reason: string, siteUrl: string): Email =>
+export const documentRefused = (
+  app: Application,
+  kind: DocumentKind,
+  reason: string,
+  siteUrl: string,
+): Email =>
   render(app.applicant.email, `Please upload your ${DOCUMENT_LABELS[kind]} again`, {
     greeting: `Dear ${app.applicant.firstName},`,
     paragraphs: [

@@ -3,11 +3,11 @@ import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
 import { systemClock } from '../adapters/unavailable.ts';
-import { createApplication } from '../use-cases/create-application.ts';
 import { env } from '../shared/env.ts';
 import { BadRequest } from '../shared/errors.ts';
 import { httpHandler, json, parseWith, requestHeader } from '../shared/http.ts';
 import { createApplicationSchema } from '../shared/schemas.ts';
+import { createApplication } from '../use-cases/create-application.ts';
 
 const ports = {
   store: createDynamoApplicationStore(env.tableName),
@@ -33,7 +33,11 @@ export const handler = httpHandler(
     const input = parseWith(createApplicationSchema, event.parsedBody);
     const result = await createApplication(
       input,
-      { siteUrl, idempotencyKey: idempotencyKey(requestHeader(event, 'idempotency-key')), rawBody: event.body ?? '' },
+      {
+        siteUrl,
+        idempotencyKey: idempotencyKey(requestHeader(event, 'idempotency-key')),
+        rawBody: event.body ?? '',
+      },
       ports,
     );
     return json(201, result, { location: `/applications/${result.applicationId}` });

@@ -1,10 +1,10 @@
 import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { systemClock, unavailable } from '../adapters/unavailable.ts';
-import { createUpload } from '../use-cases/create-upload.ts';
 import { env } from '../shared/env.ts';
 import { bearerToken, httpHandler, json, parseWith, pathParam } from '../shared/http.ts';
 import { createUploadSchema } from '../shared/schemas.ts';
+import { createUpload } from '../use-cases/create-upload.ts';
 
 const ports = {
   store: createDynamoApplicationStore(env.tableName),

@@ -4,8 +4,8 @@ import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
 import { systemClock } from '../adapters/unavailable.ts';
-import { documentReceived } from '../use-cases/document-received.ts';
 import { env } from '../shared/env.ts';
+import { documentReceived } from '../use-cases/document-received.ts';
 
 const ports = {
   store: createDynamoApplicationStore(env.tableName),

@@ -2,9 +2,9 @@ import { createDynamoApplicationStore } from '../adapters/dynamo-application-sto
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
 import { systemClock, unavailable } from '../adapters/unavailable.ts';
-import { onboardingSweep, type SweepResult } from '../use-cases/onboarding-sweep.ts';
 import { env } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
+import { onboardingSweep, type SweepResult } from '../use-cases/onboarding-sweep.ts';
 
 const ports = {
   store: createDynamoApplicationStore(env.tableName),

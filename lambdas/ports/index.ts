@@ -48,7 +48,9 @@ export interface DocumentStore {
     opts: { maxBytes: number; contentType: string; expiresInSeconds: number },
   ): Promise<PresignedUpload>;
   /** The first bytes of an object and its full SHA-256, size and declared content type. */
-  inspect(key: string): Promise<{ head: Uint8Array; sha256: string; sizeBytes: number; contentType: string } | undefined>;
+  inspect(
+    key: string,
+  ): Promise<{ head: Uint8Array; sha256: string; sizeBytes: number; contentType: string } | undefined>;
   delete(key: string): Promise<void>;
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }

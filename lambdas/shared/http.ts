@@ -31,7 +31,11 @@ export interface Problem {
   errors?: FieldError[];
 }
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
   statusCode,
   headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(body),
@@ -58,13 +62,20 @@ export const fieldErrors = (error: z.ZodError): FieldError[] =>
 /** Parses a value with a schema or throws a 400 naming every failing field. */
 export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
   const result = schema.safeParse(value);
-  if (!result.success) throw new BadRequest('The request does not match the schema', fieldErrors(result.error));
+  if (!result.success)
+    throw new BadRequest('The request does not match the schema', fieldErrors(result.error));
   return result.data;
 };
 
 export const toProblem = (error: unknown): Problem => {
   if (error instanceof BadRequest) {
-    return { type: problemType('invalid-request'), title: 'Invalid request', status: 400, detail: error.message, errors: error.errors };
+    return {
+      type: problemType('invalid-request'),
+      title: 'Invalid request',
+      status: 400,
+      detail: error.message,
+      errors: error.errors,
+    };
   }
   if (error instanceof RuleViolation) {
     return {
@@ -91,7 +102,12 @@ export const toProblem = (error: unknown): Problem => {
     return { type: problemType('too-large'), title: 'Payload too large', status: 413, detail: error.message };
   }
   if (error instanceof UnsupportedMediaType) {
-    return { type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail: error.message };
+    return {
+      type: problemType('unsupported-media-type'),
+      title: 'Unsupported media type',
+      status: 415,
+      detail: error.message,
+    };
   }
   return {
     type: problemType('internal'),
@@ -101,12 +117,14 @@ export const toProblem = (error: unknown): Problem => {
   };
 };
 
-const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => event.headers?.[name.toLowerCase()];
+const header = (event: APIGatewayProxyEventV2, name: string): string | undefined =>
+  event.headers?.[name.toLowerCase()];
 
 const readJsonBody = (event: HttpEvent): unknown => {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLarge(`The body is over ${MAX_BODY_BYTES / 1024} KB`);
+  if (bytes.length > MAX_BODY_BYTES)
+    throw new PayloadTooLarge(`The body is over ${MAX_BODY_BYTES / 1024} KB`);
   const contentType = header(event, 'content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
     throw new UnsupportedMediaType('Send the body as JSON with Content-Type: application/json');

@@ -22,7 +22,11 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.createApplicationResponseSchema,
     status: 201,
   },
-  'GET /applications/{id}': { summary: "The applicant's view", response: s.applicationViewSchema, status: 200 },
+  'GET /applications/{id}': {
+    summary: "The applicant's view",
+    response: s.applicationViewSchema,
+    status: 200,
+  },
   'POST /applications/{id}/uploads': {
     summary: 'A fresh presigned POST for a document',
     request: s.createUploadSchema,
@@ -33,7 +37,10 @@ export const OPERATIONS: Record<string, Operation> = {
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
-const problemResponse = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: jsonSchema(s.problemSchema) } } };
+const problemResponse = {
+  description: 'Problem details (RFC 9457)',
+  content: { 'application/problem+json': { schema: jsonSchema(s.problemSchema) } },
+};
 
 export const openApiDocument = () => ({
   openapi: '3.1.0',
@@ -44,8 +51,17 @@ export const openApiDocument = () => ({
   },
   components: {
     securitySchemes: {
-      applicantToken: { type: 'http', scheme: 'bearer', description: 'The access token returned at creation' },
-      staffJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito, group affiliate-team' },
+      applicantToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The access token returned at creation',
+      },
+      staffJwt: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'Cognito, group affiliate-team',
+      },
     },
   },
   paths: ROUTES.reduce<Record<string, Record<string, unknown>>>((paths, route) => {
@@ -65,7 +81,12 @@ export const openApiDocument = () => ({
       ...(route.auth === 'applicant' ? { security: [{ applicantToken: [] }] } : {}),
       ...(route.auth === 'staff' ? { security: [{ staffJwt: [] }] } : {}),
       ...(op.request
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.request) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(op.request) } },
+            },
+          }
         : {}),
       responses: {
         [op.status]: {

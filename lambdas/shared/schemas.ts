@@ -67,7 +67,10 @@ export const dbsWithoutCertificateSchema = z.strictObject({
   acceptsFee: z.boolean().optional(),
 });
 
-export const dbsSchema = z.discriminatedUnion('hasCertificate', [dbsWithCertificateSchema, dbsWithoutCertificateSchema]);
+export const dbsSchema = z.discriminatedUnion('hasCertificate', [
+  dbsWithCertificateSchema,
+  dbsWithoutCertificateSchema,
+]);
 
 export const insuranceSchema = z.strictObject({
   insurer: text(100),
@@ -127,7 +130,11 @@ export const checklistItemSchema = z.strictObject({
   detail: z.string().optional(),
 });
 
-export const timelineEntrySchema = z.strictObject({ at: z.iso.datetime(), type: z.string(), summary: z.string() });
+export const timelineEntrySchema = z.strictObject({
+  at: z.iso.datetime(),
+  type: z.string(),
+  summary: z.string(),
+});
 
 export const applicationViewSchema = z.strictObject({
   applicationId: z.string(),
@@ -190,7 +197,10 @@ const time = z
   .regex(/^(([01]\d|2[0-3]):(00|30)|24:00)$/, 'Use HH:MM on the hour or half hour, 00:00 to 24:00');
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const availabilitySchema = z.strictObject({
-  patientsPerWeek: z.int('A whole number').min(3, 'At least 3 patients a week').max(40, 'At most 40 patients a week'),
+  patientsPerWeek: z
+    .int('A whole number')
+    .min(3, 'At least 3 patients a week')
+    .max(40, 'At most 40 patients a week'),
   startDate: isoDate,
   weeklySlots: z
     .array(z.strictObject({ day: z.enum(DAYS), start: time, end: time }))

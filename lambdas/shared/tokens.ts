@@ -3,11 +3,19 @@
  * Idempotent replays need the token again without storing it: it is sealed with AES-256-GCM under a key derived
  * (HKDF) from the Idempotency-Key, which only the client holds; the table keeps only the key's hash.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export const newAccessToken = (): string => randomBytes(32).toString('base64url');
 
-export const sha256Hex = (value: string | Uint8Array): string => createHash('sha256').update(value).digest('hex');
+export const sha256Hex = (value: string | Uint8Array): string =>
+  createHash('sha256').update(value).digest('hex');
 
 export const hashToken = (token: string): string => sha256Hex(`access-token:${token}`);
 

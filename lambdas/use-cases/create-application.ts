@@ -12,8 +12,8 @@
  */
 import { ulid } from 'ulid';
 import type { Application } from '../domain/application.ts';
-import { assessDbs, dbsDocumentRequired, validateDbsChoice } from '../domain/dbs.ts';
 import { londonToday } from '../domain/dates.ts';
+import { assessDbs, dbsDocumentRequired, validateDbsChoice } from '../domain/dbs.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import { checkInsurance } from '../domain/insurance.ts';
 import type { DocumentKind } from '../domain/stages.ts';
@@ -23,7 +23,7 @@ import { Conflict } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import type { CreateApplicationInput } from '../shared/schemas.ts';
 import { hashToken, newAccessToken, sealToken, sha256Hex, unsealToken } from '../shared/tokens.ts';
-import { type UploadOffer, offerUpload } from './create-upload.ts';
+import { offerUpload, type UploadOffer } from './create-upload.ts';
 import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
 
 export interface CreateApplicationResult {
@@ -58,13 +58,19 @@ const respond = async (
   uploads: await Promise.all(app.requiredDocuments.map((document) => offerUpload(ports, app.id, document))),
 });
 
-const replay = async (ports: Ports, ctx: CreateApplicationContext): Promise<CreateApplicationResult | undefined> => {
+const replay = async (
+  ports: Ports,
+  ctx: CreateApplicationContext,
+): Promise<CreateApplicationResult | undefined> => {
   if (!ctx.idempotencyKey) return undefined;
   const record = await ports.store.findIdempotency(sha256Hex(ctx.idempotencyKey));
   if (!record) return undefined;
   if (record.bodySha256 !== sha256Hex(ctx.rawBody)) {
     throw new RuleViolation([
-      { path: 'Idempotency-Key', message: 'This Idempotency-Key was used with a different body: use a new key' },
+      {
+        path: 'Idempotency-Key',
+        message: 'This Idempotency-Key was used with a different body: use a new key',
+      },
     ]);
   }
   const app = await ports.store.get(record.applicationId);
@@ -80,14 +86,20 @@ export const startWorkflow = async (ports: Ports, app: Application): Promise<voi
   try {
     executionArn = await ports.workflow.start(app.id);
   } catch (error) {
-    logger.warn('workflow start failed; the onboarding sweep will retry', { applicationId: app.id, error: error as Error });
+    logger.warn('workflow start failed; the onboarding sweep will retry', {
+      applicationId: app.id,
+      error: error as Error,
+    });
     return;
   }
   await mutate(ports, app.id, (current, now) => {
     if (current.executionArn) return undefined;
     const { workflowPendingSince: _pending, ...rest } = current;
     const next: Application = { ...rest, executionArn };
-    return { next: { ...next, dueAt: nextDueAt(next, now) }, events: [event(app.id, now, 'workflow-started')] };
+    return {
+      next: { ...next, dueAt: nextDueAt(next, now) },
+      events: [event(app.id, now, 'workflow-started')],
+    };
   });
 };
 
@@ -128,7 +140,9 @@ export const createApplication = async (
     outbox: [],
     remindersSent: [],
   };
-  draft.outbox = [outboxEntry({ kind: 'email', email: applicationSubmitted(draft, ctx.siteUrl, accessToken) })];
+  draft.outbox = [
+    outboxEntry({ kind: 'email', email: applicationSubmitted(draft, ctx.siteUrl, accessToken) }),
+  ];
   const app: Application = { ...draft, dueAt: nextDueAt(draft, now) };
 
   try {
@@ -147,7 +161,9 @@ export const createApplication = async (
     );
   } catch (error) {
     if (error instanceof DuplicateEmail) {
-      throw new Conflict('An application with this email address is already open. Use the link in your email to continue it.');
+      throw new Conflict(
+        'An application with this email address is already open. Use the link in your email to continue it.',
+      );
     }
     // A concurrent request with the same Idempotency-Key won the race: answer as it did.
     if (error instanceof VersionConflict) {

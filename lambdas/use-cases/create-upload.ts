@@ -9,7 +9,7 @@ import { RuleViolation } from '../domain/errors.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import type { Ports, PresignedUpload } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
-import { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPES } from '../shared/schemas.ts';
+import { MAX_UPLOAD_BYTES, type UPLOAD_CONTENT_TYPES } from '../shared/schemas.ts';
 import { findOwnApplication } from './get-application.ts';
 
 export const UPLOAD_EXPIRES_SECONDS = 15 * 60;
@@ -25,10 +25,13 @@ export interface UploadOffer extends PresignedUpload {
 export const documentKey = (applicationId: string, document: DocumentKind): string =>
   `applications/${applicationId}/${document}/${ulid()}`;
 
-export const parseDocumentKey = (key: string): { applicationId: string; document: DocumentKind } | undefined => {
-  const match = /^applications\/([0-9A-HJKMNP-TV-Z]{26})\/(dbs-certificate|indemnity-insurance)\/[0-9A-HJKMNP-TV-Z]{26}$/.exec(
-    key,
-  );
+export const parseDocumentKey = (
+  key: string,
+): { applicationId: string; document: DocumentKind } | undefined => {
+  const match =
+    /^applications\/([0-9A-HJKMNP-TV-Z]{26})\/(dbs-certificate|indemnity-insurance)\/[0-9A-HJKMNP-TV-Z]{26}$/.exec(
+      key,
+    );
   if (!match?.[1] || !match[2]) return undefined;
   return { applicationId: match[1], document: match[2] as DocumentKind };
 };
@@ -49,12 +52,19 @@ export const offerUpload = async (
 });
 
 export const createUpload = async (
-  input: { applicationId: string; accessToken: string; document: DocumentKind; contentType?: UploadContentType },
+  input: {
+    applicationId: string;
+    accessToken: string;
+    document: DocumentKind;
+    contentType?: UploadContentType;
+  },
   ports: Ports,
 ): Promise<UploadOffer> => {
   const app = await findOwnApplication(ports, input.applicationId, input.accessToken);
   if (app.stage !== 'awaiting-documents') {
-    throw new Conflict(`Documents can only be uploaded while the application awaits them; it is ${app.stage}`);
+    throw new Conflict(
+      `Documents can only be uploaded while the application awaits them; it is ${app.stage}`,
+    );
   }
   if (!app.requiredDocuments.includes(input.document)) {
     throw new RuleViolation([

@@ -12,8 +12,7 @@
  */
 import type { Application, StoredDocument } from '../domain/application.ts';
 import { type DetectedType, detectContentType } from '../domain/documents.ts';
-import { documentsReceived, staffApplicationReady } from '../emails/templates.ts';
-import { documentRefused } from '../emails/templates.ts';
+import { documentRefused, documentsReceived, staffApplicationReady } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
 import { MAX_UPLOAD_BYTES } from '../shared/schemas.ts';
@@ -27,7 +26,11 @@ export interface MailContext {
 
 export type DocumentOutcome = 'ignored' | 'duplicate' | 'refused' | 'recorded' | 'complete';
 
-const refusal = (declared: string, detected: DetectedType | undefined, sizeBytes: number): string | undefined => {
+const refusal = (
+  declared: string,
+  detected: DetectedType | undefined,
+  sizeBytes: number,
+): string | undefined => {
   if (sizeBytes > MAX_UPLOAD_BYTES) return 'the file is larger than 10 MB.';
   if (!detected) return 'the file is not a PDF, JPEG or PNG.';
   if (detected !== declared) return `the file was sent as ${declared} but its contents are ${detected}.`;
@@ -52,64 +55,75 @@ export const documentReceived = async (
   let outcome = 'ignored' as DocumentOutcome;
   let superseded = undefined as string | undefined;
 
-  const result = await mutate(ports, applicationId, (app, now): { next: Application; events: ReturnType<typeof event>[] } | undefined => {
-    superseded = undefined;
-    if (app.stage !== 'awaiting-documents') {
-      outcome = 'ignored';
-      return undefined;
-    }
-    if (app.documents[document]?.key === input.key) {
-      outcome = 'duplicate';
-      return undefined;
-    }
-    if (reason) {
-      outcome = 'refused';
-      const next: Application = {
+  const result = await mutate(
+    ports,
+    applicationId,
+    (app, now): { next: Application; events: ReturnType<typeof event>[] } | undefined => {
+      superseded = undefined;
+      if (app.stage !== 'awaiting-documents') {
+        outcome = 'ignored';
+        return undefined;
+      }
+      if (app.documents[document]?.key === input.key) {
+        outcome = 'duplicate';
+        return undefined;
+      }
+      if (reason) {
+        outcome = 'refused';
+        const next: Application = {
+          ...app,
+          documentProblems: { ...app.documentProblems, [document]: reason },
+          outbox: [
+            ...app.outbox,
+            outboxEntry({ kind: 'email', email: documentRefused(app, document, reason, ctx.siteUrl) }),
+          ],
+        };
+        return {
+          next: { ...next, dueAt: nextDueAt(next, now) },
+          events: [event(app.id, now, 'document-refused', { document, reason: reason.slice(0, 120) })],
+        };
+      }
+      superseded = app.documents[document]?.key;
+      const stored: StoredDocument = {
+        key: input.key,
+        contentType: object.contentType,
+        sizeBytes: object.sizeBytes,
+        sha256: object.sha256,
+        receivedAt: now.toISOString(),
+      };
+      const { [document]: _cleared, ...problems } = app.documentProblems;
+      let next: Application = {
         ...app,
-        documentProblems: { ...app.documentProblems, [document]: reason },
-        outbox: [...app.outbox, outboxEntry({ kind: 'email', email: documentRefused(app, document, reason, ctx.siteUrl) })],
+        documents: { ...app.documents, [document]: stored },
+        documentProblems: problems,
       };
-      return {
-        next: { ...next, dueAt: nextDueAt(next, now) },
-        events: [event(app.id, now, 'document-refused', { document, reason: reason.slice(0, 120) })],
-      };
-    }
-    superseded = app.documents[document]?.key;
-    const stored: StoredDocument = {
-      key: input.key,
-      contentType: object.contentType,
-      sizeBytes: object.sizeBytes,
-      sha256: object.sha256,
-      receivedAt: now.toISOString(),
-    };
-    const { [document]: _cleared, ...problems } = app.documentProblems;
-    let next: Application = { ...app, documents: { ...app.documents, [document]: stored }, documentProblems: problems };
-    const events = [event(app.id, now, 'document-received', { document, sizeBytes: object.sizeBytes })];
-    const complete = next.requiredDocuments.every((kind) => next.documents[kind]);
-    outcome = complete ? 'complete' : 'recorded';
-    if (complete) {
-      const { task, ...rest } = next;
-      next = {
-        ...rest,
-        stage: 'in-review',
-        stageEnteredAt: now.toISOString(),
-        remindersSent: [],
-        outbox: [
-          ...next.outbox,
-          outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
-          outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
-          ...(task?.step === 'documents'
-            ? [outboxEntry({ kind: 'task-success', token: task.token, output: { documents: 'complete' } })]
-            : []),
-        ],
-      };
-      events.push(
-        event(app.id, now, 'documents-complete'),
-        event(app.id, now, 'stage-changed', { from: 'awaiting-documents', to: 'in-review' }),
-      );
-    }
-    return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
-  });
+      const events = [event(app.id, now, 'document-received', { document, sizeBytes: object.sizeBytes })];
+      const complete = next.requiredDocuments.every((kind) => next.documents[kind]);
+      outcome = complete ? 'complete' : 'recorded';
+      if (complete) {
+        const { task, ...rest } = next;
+        next = {
+          ...rest,
+          stage: 'in-review',
+          stageEnteredAt: now.toISOString(),
+          remindersSent: [],
+          outbox: [
+            ...next.outbox,
+            outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
+            outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
+            ...(task?.step === 'documents'
+              ? [outboxEntry({ kind: 'task-success', token: task.token, output: { documents: 'complete' } })]
+              : []),
+          ],
+        };
+        events.push(
+          event(app.id, now, 'documents-complete'),
+          event(app.id, now, 'stage-changed', { from: 'awaiting-documents', to: 'in-review' }),
+        );
+      }
+      return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
+    },
+  );
 
   if (!result) {
     logger.warn('document for an unknown application', { applicationId });

@@ -61,12 +61,20 @@ const checklist = (app: Application): Item[] => {
   });
   items.push({ id: 'review', label: 'We check your documents', status: stepStatus(app, 'in-review') });
   if (app.dbs.assessment === 'new-certificate-required') {
-    items.push({ id: 'dbs', label: 'A new enhanced DBS certificate', status: stepStatus(app, 'awaiting-dbs') });
+    items.push({
+      id: 'dbs',
+      label: 'A new enhanced DBS certificate',
+      status: stepStatus(app, 'awaiting-dbs'),
+    });
   }
   items.push(
     { id: 'contract', label: 'Sign your affiliate contract', status: stepStatus(app, 'contract-sent') },
     { id: 'induction', label: 'Attend the online induction', status: stepStatus(app, 'induction-invited') },
-    { id: 'availability', label: 'Tell us your availability', status: stepStatus(app, 'awaiting-availability') },
+    {
+      id: 'availability',
+      label: 'Tell us your availability',
+      status: stepStatus(app, 'awaiting-availability'),
+    },
     { id: 'active', label: 'Ready to see patients', status: app.stage === 'active' ? 'done' : 'not-yet' },
   );
   return items.map((item) => (item.detail === undefined ? (({ detail: _d, ...rest }) => rest)(item) : item));
@@ -109,8 +117,13 @@ const timeline = (events: ApplicationEvent[]): ApplicationView['timeline'] =>
     .filter((e) => e.type in EVENT_SUMMARIES)
     .map((e) => {
       const kind = typeof e.details?.document === 'string' ? e.details.document : undefined;
-      const label = kind && kind in DOCUMENT_LABELS ? DOCUMENT_LABELS[kind as keyof typeof DOCUMENT_LABELS] : undefined;
-      return { at: e.at, type: e.type, summary: label ? `${EVENT_SUMMARIES[e.type]}: ${label}` : (EVENT_SUMMARIES[e.type] ?? e.type) };
+      const label =
+        kind && kind in DOCUMENT_LABELS ? DOCUMENT_LABELS[kind as keyof typeof DOCUMENT_LABELS] : undefined;
+      return {
+        at: e.at,
+        type: e.type,
+        summary: label ? `${EVENT_SUMMARIES[e.type]}: ${label}` : (EVENT_SUMMARIES[e.type] ?? e.type),
+      };
     });
 
 export const applicantView = (app: Application, events: ApplicationEvent[]): ApplicationView => ({

@@ -20,7 +20,12 @@ export interface SweepResult {
 const PAGE = 100;
 
 export const onboardingSweep = async (input: { asOf: Date }, ports: Ports): Promise<SweepResult> => {
-  const result: SweepResult = { asOf: input.asOf.toISOString(), examined: 0, workflowsStarted: 0, outboxDelivered: 0 };
+  const result: SweepResult = {
+    asOf: input.asOf.toISOString(),
+    examined: 0,
+    workflowsStarted: 0,
+    outboxDelivered: 0,
+  };
   let cursor: string | undefined;
   do {
     const page = await ports.store.due(input.asOf.toISOString(), PAGE, cursor);

@@ -4,8 +4,8 @@
  */
 import { ulid } from 'ulid';
 import type { Application, ApplicationEvent, OutboxEntry } from '../domain/application.ts';
-import { logger } from '../shared/logger.ts';
 import { type Ports, VersionConflict } from '../ports/index.ts';
+import { logger } from '../shared/logger.ts';
 
 const OUTBOX_RETRY_MS = 60_000;
 const MAX_ATTEMPTS = 5;
@@ -74,7 +74,11 @@ export const deliverOutbox = async (
       else await ports.workflow.fail(entry.token, entry.error, entry.cause);
       delivered.push(entry.id);
     } catch (error) {
-      logger.warn('outbox delivery failed; will retry', { applicationId: app.id, kind: entry.kind, error: error as Error });
+      logger.warn('outbox delivery failed; will retry', {
+        applicationId: app.id,
+        kind: entry.kind,
+        error: error as Error,
+      });
       failed.push(entry.id);
     }
   }

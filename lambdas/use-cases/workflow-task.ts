@@ -23,14 +23,23 @@ const alreadyDone = (app: Application, step: WaitStep): Record<string, unknown> 
   return undefined;
 };
 
-export const workflowTask = async (input: WorkflowTaskInput, ports: Ports): Promise<'waiting' | 'completed'> => {
+export const workflowTask = async (
+  input: WorkflowTaskInput,
+  ports: Ports,
+): Promise<'waiting' | 'completed'> => {
   let outcome = 'waiting' as 'waiting' | 'completed';
   const result = await mutate(ports, input.applicationId, (app, now) => {
     if (app.task?.token === input.taskToken) return undefined;
     const done = alreadyDone(app, input.step);
     outcome = done ? 'completed' : 'waiting';
     const next: Application = done
-      ? { ...app, outbox: [...app.outbox, outboxEntry({ kind: 'task-success', token: input.taskToken, output: done })] }
+      ? {
+          ...app,
+          outbox: [
+            ...app.outbox,
+            outboxEntry({ kind: 'task-success', token: input.taskToken, output: done }),
+          ],
+        }
       : { ...app, task: { step: input.step, token: input.taskToken, storedAt: now.toISOString() } };
     return {
       next: { ...next, dueAt: nextDueAt(next, now) },

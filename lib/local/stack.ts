@@ -1,0 +1,183 @@
+/**
+ * The whole system on one machine (DESIGN §6): the real DynamoDB Local, s3rver behind the presigned-POST check,
+ * aws-ses-v2-local, the Step Functions API running the ASL extracted from the synthesized CDK stack, the HTTP
+ * adapter over the route table, the static site, the scheduler, and object events delivered to
+ * document-received. Local and cloud differ only in configuration: this module sets the environment the handlers
+ * read (AWS_ENDPOINT_URL_* for the SDK clients) before any handler is loaded.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LOCAL_CONFIG } from '../config.ts';
+import { SCHEDULES } from '../schedules.ts';
+import { extractAsl } from '../workflow-asl.ts';
+import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
+import { invokeLambda } from './lambdas.ts';
+import { freePort } from './ports.ts';
+import { startS3 } from './s3.ts';
+import { startSes } from './ses.ts';
+import { startSite } from './site.ts';
+import { createLocalIssuer } from './staff-issuer.ts';
+import { startStepFunctions } from './stepfunctions.ts';
+
+export const TABLE_NAME = 'affiliate-onboarding';
+export const BUCKET = 'affiliate-onboarding-documents';
+export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding';
+
+export interface LocalStackOptions {
+  /** Where data persists between runs; `fresh` empties it first. */
+  dataDir: string;
+  fresh?: boolean;
+  apiPort?: number;
+  sitePort?: number;
+  mailPort?: number;
+  /** Run the schedules on their timers (the dev server); tests trigger them through /__dev/schedules instead. */
+  scheduler?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  siteUrl: string;
+  mailUrl: string;
+  /** The emulators' endpoints, for tests that talk to them directly. */
+  endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+  staffToken(groups?: string[]): Promise<string>;
+  /** Resolves when every S3 object event so far has been handled. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
+  const log = opts.log ?? (() => undefined);
+  if (opts.fresh) await rm(opts.dataDir, { recursive: true, force: true });
+  await mkdir(join(opts.dataDir, 'dynamodb'), { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((error: Error) => log(`stop failed: ${error.message}`));
+  };
+  try {
+    const apiPort = opts.apiPort ?? 0;
+    const sitePort = opts.sitePort || (await freePort());
+    const siteUrl = `http://127.0.0.1:${sitePort}`;
+
+    const dynamo = await startDynamoDb({ dataDir: join(opts.dataDir, 'dynamodb') });
+    stops.push(dynamo.stop);
+    await ensureTable(dynamo.endpoint, TABLE_NAME);
+
+    const ses = await startSes({ port: opts.mailPort ?? 0 });
+    stops.push(ses.stop);
+
+    const s3 = await startS3({
+      dataDir: join(opts.dataDir, 's3'),
+      bucket: BUCKET,
+      corsOrigins: [siteUrl],
+      onObjectCreated: async (event) => {
+        await invokeLambda('document-received', event);
+      },
+    });
+    stops.push(s3.stop);
+
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      TABLE_NAME,
+      DOCUMENTS_BUCKET: BUCKET,
+      STATE_MACHINE_ARN,
+      MAIL_FROM: LOCAL_CONFIG.mailFrom,
+      STAFF_EMAIL: LOCAL_CONFIG.staffEmail,
+      SITE_URL: siteUrl,
+      THERAPY_ACCOUNT_URL: LOCAL_CONFIG.therapyAccountUrl,
+      INDUCTION_BOOKING_URL: LOCAL_CONFIG.inductionBookingUrl,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+
+    const sfn = await startStepFunctions({
+      definition: extractAsl(),
+      stateMachineArn: STATE_MACHINE_ARN,
+      invokeLambda,
+      dataDir: join(opts.dataDir, 'stepfunctions'),
+    });
+    stops.push(sfn.stop);
+    process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
+
+    const issuer = await createLocalIssuer('http://127.0.0.1/local-issuer');
+    const devRoutes: DevRoute = async ({ method, path, body }) => {
+      if (method === 'GET' && path === '/__dev/emails') {
+        const emails = await ses.emails();
+        return {
+          status: 200,
+          body: {
+            emails: emails.map((e) => ({
+              from: e.from,
+              destination: { to: e.destination.to },
+              subject: e.subject,
+              body: e.body,
+              at: new Date(e.at * 1000).toISOString(),
+            })),
+          },
+        };
+      }
+      if (method === 'GET' && path === '/__dev/staff-token')
+        return { status: 200, body: { token: await issuer.token() } };
+      const schedule = /^\/__dev\/schedules\/([\w-]+)$/.exec(path);
+      if (method === 'POST' && schedule) {
+        const spec = SCHEDULES.find((s) => s.name === schedule[1]);
+        if (!spec)
+          return { status: 404, body: { title: 'Unknown schedule', names: SCHEDULES.map((s) => s.name) } };
+        let input: { asOf?: string } = {};
+        try {
+          input = body ? (JSON.parse(body) as { asOf?: string }) : {};
+        } catch {
+          return { status: 400, body: { title: 'The body is not valid JSON' } };
+        }
+        if (input.asOf !== undefined && Number.isNaN(Date.parse(input.asOf))) {
+          return { status: 400, body: { title: 'asOf must be an ISO 8601 date or date-time' } };
+        }
+        return { status: 200, body: await invokeLambda(spec.handler, input) };
+      }
+      return undefined;
+    };
+
+    const api = await startHttpAdapter({ port: apiPort, corsOrigins: [siteUrl], issuer, devRoutes });
+    stops.push(api.stop);
+
+    const site = await startSite({
+      port: sitePort,
+      distDir: join(opts.dataDir, 'site'),
+      config: { apiUrl: api.url, stage: 'local' },
+    });
+    stops.push(site.stop);
+
+    if (opts.scheduler) {
+      for (const spec of SCHEDULES) {
+        const timer = setInterval(() => {
+          invokeLambda(spec.handler, {}).catch((error: Error) =>
+            log(`[scheduler] ${spec.name} failed: ${error.message}`),
+          );
+        }, spec.everyMinutes * 60_000);
+        timer.unref();
+        stops.push(async () => clearInterval(timer));
+      }
+    }
+
+    return {
+      apiUrl: api.url,
+      siteUrl: site.url,
+      mailUrl: ses.viewerUrl,
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sesv2: ses.endpoint, sfn: sfn.endpoint },
+      staffToken: (groups) => issuer.token(groups ? { groups } : {}),
+      idle: () => s3.whenIdle(),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,132 @@
+/** Helpers for tests that drive the local stack over HTTP, as a browser or a client would. */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+
+export const apiUrl = () => inject('apiUrl');
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export const api = async <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  opts: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> => {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const response = await fetch(`${apiUrl()}${path}`, {
+    method,
+    headers,
+    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
+};
+
+/** Today's date in Europe/London shifted by days/months/years, as YYYY-MM-DD. */
+export const isoDaysFromToday = (days: number): string => {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+export const uniqueEmail = () => `therapist.${randomUUID().slice(0, 8)}@example.org`;
+
+export const validApplication = (overrides: { email?: string; dbsIssueDaysAgo?: number } = {}) => ({
+  applicant: {
+    firstName: 'Alex',
+    lastName: 'Morgan',
+    email: overrides.email ?? uniqueEmail(),
+    phone: '+44 7700 900123',
+    dateOfBirth: '1985-04-12',
+    postcode: 'SW1A 1AA',
+  },
+  professional: { body: 'BABCP', membershipNumber: 'BABCP-123456', accredited: true },
+  dbs: {
+    hasCertificate: true,
+    level: 'enhanced-barred-lists',
+    certificateNumber: '001234567890',
+    issueDate: isoDaysFromToday(-(overrides.dbsIssueDaysAgo ?? 60)),
+    onUpdateService: true,
+  },
+  insurance: {
+    insurer: 'Balens',
+    policyNumber: 'PI-998877',
+    coverAmountGbp: 1_500_000,
+    basis: 'any-one-claim',
+    startDate: isoDaysFromToday(-100),
+    endDate: isoDaysFromToday(265),
+  },
+  consents: { privacyNotice: true, criminalRecordProcessing: true },
+});
+
+export interface Upload {
+  document: string;
+  contentType: string;
+  url: string;
+  fields: Record<string, string>;
+  maxBytes: number;
+  expiresAt: string;
+}
+
+export interface Created {
+  applicationId: string;
+  accessToken: string;
+  stage: string;
+  dbs: { assessment: string; reasons: string[] };
+  uploads: Upload[];
+}
+
+export const createApplication = async (body = validApplication()) => {
+  const response = await api<Created>('POST', '/applications', { body });
+  if (response.status !== 201)
+    throw new Error(`create failed ${response.status} ${JSON.stringify(response.body)}`);
+  return { ...response.body, email: body.applicant.email };
+};
+
+export const PDF_BYTES = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export const PNG_BYTES = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
+
+/** A browser-style form POST of a presigned upload. */
+export const postUpload = async (upload: Upload, bytes: Uint8Array, contentType = upload.contentType) => {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.set('Content-Type', contentType);
+  form.append('file', new Blob([bytes], { type: contentType }), 'document');
+  const response = await fetch(upload.url, { method: 'POST', body: form });
+  return { status: response.status, text: await response.text() };
+};
+
+export interface DevEmail {
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: string;
+}
+
+export const emailsTo = async (address: string): Promise<DevEmail[]> => {
+  const response = await api<{ emails: DevEmail[] }>('GET', '/__dev/emails');
+  return response.body.emails.filter((e) => e.destination.to.includes(address));
+};
+
+/** Polls until the check passes (S3 events and the state machine run asynchronously). */
+export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  throw lastError;
+};

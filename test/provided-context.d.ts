@@ -1,0 +1,10 @@
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    siteUrl: string;
+    mailUrl: string;
+    endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+  }
+}
+
+export {};

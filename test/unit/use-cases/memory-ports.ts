@@ -1,0 +1,117 @@
+/** In-memory ports for unit tests of single use cases. They keep the contracts the adapters keep (versions,
+ *  uniqueness), so a use case that relies on them is tested against the same promises. */
+import type { Application, ApplicationEvent } from '../../../lambdas/domain/application.ts';
+import {
+  type ApplicationStore,
+  DuplicateEmail,
+  type Email,
+  type IdempotencyRecord,
+  type Ports,
+  VersionConflict,
+} from '../../../lambdas/ports/index.ts';
+
+export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
+  const apps = new Map<string, Application>();
+  const events: ApplicationEvent[] = [];
+  const emails = new Map<string, string>();
+  const idempotency = new Map<string, IdempotencyRecord>();
+  const sent: Email[] = [];
+  const callbacks: { token: string; kind: 'success' | 'failure'; payload: unknown }[] = [];
+  const started: string[] = [];
+  const objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  const failures = { start: 0, mail: 0 };
+
+  const store: ApplicationStore = {
+    async create(app, evs, idem) {
+      if (emails.has(app.applicant.email)) throw new DuplicateEmail();
+      if (idem && idempotency.has(idem.keyHash)) throw new VersionConflict();
+      apps.set(app.id, structuredClone(app));
+      emails.set(app.applicant.email, app.id);
+      if (idem) idempotency.set(idem.keyHash, idem);
+      events.push(...evs);
+    },
+    async get(id) {
+      const app = apps.get(id);
+      return app ? structuredClone(app) : undefined;
+    },
+    async update(next, before, evs) {
+      if (apps.get(next.id)?.version !== before.version) throw new VersionConflict();
+      apps.set(next.id, structuredClone(next));
+      events.push(...evs);
+    },
+    async events(id) {
+      return events.filter((e) => e.applicationId === id);
+    },
+    async findIdempotency(keyHash) {
+      return idempotency.get(keyHash);
+    },
+    async clearOutbox(id, ids) {
+      const app = apps.get(id);
+      if (app) app.outbox = app.outbox.filter((e) => !ids.includes(e.id));
+    },
+    async due(asOf) {
+      return {
+        items: [...apps.values()].filter((a) => a.dueAt && a.dueAt <= asOf).map((a) => structuredClone(a)),
+      };
+    },
+  };
+
+  const ports: Ports = {
+    store,
+    documents: {
+      async presignUpload(key, opts) {
+        return {
+          url: 'http://s3.test/bucket',
+          fields: { key, 'Content-Type': opts.contentType },
+          maxBytes: opts.maxBytes,
+          expiresAt: now.toISOString(),
+        };
+      },
+      async inspect(key) {
+        const o = objects.get(key);
+        return o
+          ? {
+              head: o.bytes.subarray(0, 16),
+              sha256: 'x'.repeat(64),
+              sizeBytes: o.bytes.length,
+              contentType: o.contentType,
+            }
+          : undefined;
+      },
+      async delete(key) {
+        objects.delete(key);
+      },
+      async downloadUrl(key) {
+        return `http://s3.test/${key}`;
+      },
+    },
+    mailer: {
+      async send(email) {
+        if (failures.mail > 0) {
+          failures.mail--;
+          throw new Error('SES unavailable');
+        }
+        sent.push(email);
+      },
+    },
+    workflow: {
+      async start(id) {
+        if (failures.start > 0) {
+          failures.start--;
+          throw new Error('Step Functions unavailable');
+        }
+        started.push(id);
+        return `arn:aws:states:eu-west-2:000000000000:execution:onboarding:${id}`;
+      },
+      async succeed(token, output) {
+        callbacks.push({ token, kind: 'success', payload: output });
+      },
+      async fail(token, error) {
+        callbacks.push({ token, kind: 'failure', payload: error });
+      },
+      async stop() {},
+    },
+    clock: { now: () => now },
+  };
+  return { ports, apps, events, sent, callbacks, started, objects, failures };
+};
