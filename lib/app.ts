@@ -1,0 +1,55 @@
+/**
+ * Builds the CDK app: the stateful and the stateless stack, with the cdk-nag AwsSolutions and HIPAA.Security
+ * packs registered as validation plugins, so every synth (and every infra test) fails on an unacknowledged
+ * finding. Used by bin/app.ts, the infra tests and lib/workflow-asl.ts.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { CLOUD_CONFIG, type StageConfig } from './config.ts';
+import { ROUTES, type Route } from './routes.ts';
+import { StatefulStack } from './stacks/stateful-stack.ts';
+import { StatelessStack } from './stacks/stateless-stack.ts';
+
+export interface BuildAppOptions {
+  /** Default: CLOUD_CONFIG. */
+  config?: StageConfig;
+  /** Default: ROUTES. Tests pass extra routes to check how a kind of route is built before the table has one. */
+  routes?: readonly Route[];
+  /** Default true. False skips esbuild and the site build (`aws:cdk:bundling-stacks: []`): templates only. */
+  bundling?: boolean;
+  /** Default true: register the cdk-nag packs. */
+  nag?: boolean;
+  /** Cloud assembly directory. Default: the CLI's (CDK_OUTDIR) or a temporary one. */
+  outdir?: string;
+}
+
+export interface BuiltApp {
+  app: App;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
+  const config = options.config ?? CLOUD_CONFIG;
+  const app = new App({
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+    context: options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {},
+  });
+  // Environment-agnostic (no account or region): synth needs no credentials and makes no lookups.
+  const stateful = new StatefulStack(app, 'Stateful', {
+    stackName: `${config.name}-Stateful`,
+    description: 'Affiliate onboarding: key, table, documents, staff user pool, site hosting',
+    config,
+  });
+  const stateless = new StatelessStack(app, 'Stateless', {
+    stackName: `${config.name}-Stateless`,
+    description: 'Affiliate onboarding: functions, HTTP API, state machine, schedules, mail, site files',
+    config,
+    stateful,
+    routes: options.routes ?? ROUTES,
+  });
+  if (options.nag !== false) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+  }
+  return { app, stateful, stateless };
+};

@@ -1,0 +1,232 @@
+/**
+ * Every Lambda of the system goes through this one class (STYLE: the Powertools `examples/app` model), so the
+ * runtime, architecture, bundling, logging and tracing cannot drift between functions, and each `bind*` method sets
+ * the environment variable and the grant in one call: a function can read a variable only if it holds the grant.
+ */
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  type BucketAccess,
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  type TableAccess,
+} from '../functions.ts';
+import { TABLE_KEYS } from '../table.ts';
+
+/** Template metadata key naming the registry entry a function was built from (read by lib/workflow-asl.ts). */
+export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
+
+/**
+ * AwsSolutions-L1 flags any runtime older than the newest this aws-cdk-lib knows; NODEJS_LATEST is a moving alias
+ * whose value lags, so name the newest major explicitly.
+ */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Makes `require` available inside an ESM bundle: some bundled CommonJS dependencies still call it. */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface AppFunctionProps {
+  name: FunctionName;
+  /** The customer-managed key: encrypts the log group and the dead-letter queue. */
+  key: IKey;
+  /**
+   * Invoked asynchronously (events, schedules): failed invocations land in a dead-letter queue after Lambda's own
+   * retries, so nothing is lost silently. Synchronous callers (API Gateway, Step Functions) see the error instead.
+   */
+  asynchronous?: boolean;
+}
+
+/** Item-level actions only: no Scan, so a function cannot read the whole table of special-category data. */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/**
+ * TransactWriteItems is not an IAM action: a transaction is authorised by the actions of its parts (Put, Update,
+ * Delete, ConditionCheck), so those are what a writer gets.
+ */
+const TABLE_WRITE_ACTIONS = [
+  ...TABLE_READ_ACTIONS,
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+const BUCKET_ACTIONS: Record<BucketAccess, string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject'],
+  'read-write': ['s3:GetObject', 's3:PutObject'],
+  'read-write-delete': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
+
+export class AppFunction extends NodejsFunction {
+  readonly registryName: FunctionName;
+  readonly spec: FunctionSpec;
+  private readonly key: IKey;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    const spec: FunctionSpec = FUNCTIONS[props.name];
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of the default one: the default attaches the AWSLambdaBasicExecutionRole managed policy,
+    // which may write to any log group in the account.
+    const role: IRole = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.name} function`,
+    });
+    const deadLetterQueue = props.asynchronous
+      ? new Queue(scope, `${id}DeadLetters`, {
+          encryption: QueueEncryption.KMS,
+          encryptionMasterKey: props.key,
+          enforceSSL: true,
+          retentionPeriod: Duration.days(14),
+        })
+      : undefined;
+
+    super(scope, id, {
+      entry: spec.entry,
+      handler: 'handler',
+      description: spec.description,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
+      memorySize: spec.memoryMb ?? 256,
+      logGroup,
+      role,
+      ...(deadLetterQueue ? { deadLetterQueue } : {}),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.name,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // The SDK is bundled: a tree-shaken bundle loads faster than the runtime's copy (TOOLCHAIN.md) and pins
+        // the version the tests ran against.
+        externalModules: [],
+        banner: ESM_REQUIRE_SHIM,
+      },
+    });
+    this.registryName = props.name;
+    this.spec = spec;
+    this.key = props.key;
+    (this.node.defaultChild as CfnFunction).addMetadata(FUNCTION_METADATA_KEY, props.name);
+    logGroup.grantWrite(role);
+    // Lambda writes to the encrypted dead-letter queue with the function's role.
+    if (deadLetterQueue) this.grantKeyVia('sqs', true);
+  }
+
+  /** TABLE_NAME plus item-level access to the table and its indexes (Query), never Scan. */
+  bindTable(table: ITable, access: TableAccess): void {
+    const indexArns = TABLE_KEYS.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'write' ? TABLE_WRITE_ACTIONS : TABLE_READ_ACTIONS,
+        resources: [table.tableArn],
+      }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
+    this.grantKeyVia('dynamodb', access === 'write');
+    this.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
+  /** DOCUMENTS_BUCKET plus object access; ListBucket lets a missing object answer 404 rather than 403. */
+  bindDocuments(bucket: IBucket, access: BucketAccess): void {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: BUCKET_ACTIONS[access], resources: [bucket.arnForObjects('*')] }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.grantKeyVia('s3', access !== 'read');
+    this.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+  }
+
+  /** Sending from the one verified identity, plus the addresses and links the emails carry. */
+  bindMail(mail: {
+    identityArn: string;
+    mailFrom: string;
+    staffEmail: string;
+    siteUrl: string;
+    inductionBookingUrl: string;
+    therapyAccountUrl: string;
+  }): void {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [mail.identityArn] }));
+    this.addEnvironment('MAIL_FROM', mail.mailFrom);
+    this.addEnvironment('STAFF_EMAIL', mail.staffEmail);
+    this.addEnvironment('SITE_URL', mail.siteUrl);
+    this.addEnvironment('INDUCTION_BOOKING_URL', mail.inductionBookingUrl);
+    this.addEnvironment('THERAPY_ACCOUNT_URL', mail.therapyAccountUrl);
+  }
+
+  /** STATE_MACHINE_ARN plus exactly the workflow operations the registry lists. */
+  bindWorkflow(
+    stateMachine: { stateMachineArn: string; stateMachineName: string },
+    operations: readonly ('start' | 'callback' | 'stop')[],
+  ): void {
+    const stack = Stack.of(this);
+    const { stateMachineName } = stateMachine;
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    if (operations.includes('start')) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      );
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
+      );
+    }
+    if (operations.includes('callback')) {
+      // SendTask* accept no resource-level permissions: the task token itself is the capability.
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: ['*'],
+        }),
+      );
+    }
+    if (operations.includes('stop')) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+      );
+    }
+    this.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+  }
+
+  /**
+   * The table, the bucket and the queues are encrypted with the customer-managed key; the function may use it only
+   * through that service (kms:ViaService), never to decrypt arbitrary ciphertext.
+   */
+  private grantKeyVia(service: 'dynamodb' | 's3' | 'sqs', write: boolean): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: write
+          ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
+          : ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+  }
+}

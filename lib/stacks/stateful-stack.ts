@@ -1,0 +1,154 @@
+/**
+ * What must survive every deployment: the key, the table, the documents, the staff user pool, and the site's
+ * domain. Nothing here refers to the stateless stack, so it can be deployed (and is retained) on its own.
+ */
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { SiteHosting } from '../constructs/site.ts';
+import { StaffAuth } from '../constructs/staff-auth.ts';
+import { Storage } from '../constructs/storage.ts';
+
+export interface StatefulStackProps extends StackProps {
+  config: StageConfig;
+}
+
+export class StatefulStack extends Stack {
+  readonly key: Key;
+  readonly logsBucket: Bucket;
+  readonly storage: Storage;
+  readonly site: SiteHosting;
+  readonly staffAuth: StaffAuth;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+
+    this.key = new Key(this, 'Key', {
+      description: 'Affiliate onboarding: table, documents, logs and queues',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts each log group with the key itself, so it needs the key policy's permission,
+    // limited to this account's log groups.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // EventBridge writes undeliverable events to the KMS-encrypted dead-letter queues as itself (queue policy,
+    // no role), so it needs the key too, for this account's rules only.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
+    this.logsBucket = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard logging delivers with an ACL grant, so ACLs stay enabled on this bucket only.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      // S3 server access logging cannot deliver to a bucket encrypted with a customer-managed key.
+      encryption: BucketEncryption.S3_MANAGED,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.site = new SiteHosting(this, 'Site', { logsBucket: this.logsBucket });
+    this.storage = new Storage(this, 'Storage', {
+      key: this.key,
+      siteOrigin: this.site.url,
+      logsBucket: this.logsBucket,
+    });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
+      domainPrefix: props.config.name.toLowerCase(),
+      siteUrl: this.site.url,
+    });
+
+    new CfnOutput(this, 'SiteUrl', { value: this.site.url });
+    new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.storage.documentsBucket.bucketName });
+    new CfnOutput(this, 'UserPoolId', { value: this.staffAuth.userPool.userPoolId });
+
+    this.acknowledgeFindings();
+  }
+
+  /** Each acknowledgement is on the narrowest construct it concerns and says why the finding does not apply. */
+  private acknowledgeFindings(): void {
+    Validations.of(this.logsBucket).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This is the access-log destination itself; logging it into itself would log every log delivery.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketLoggingEnabled',
+        reason:
+          'This is the access-log destination itself; logging it into itself would log every log delivery.',
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason:
+          'S3 server access logging only delivers to SSE-S3 buckets; the logs hold request metadata, not documents.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason:
+          'Access logs are diagnostic and expire after a year; a second-region copy is not worth its cost.',
+      },
+    );
+    Validations.of(this.storage.documentsBucket).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason:
+        'Documents are kept only until review (DBS images 6 months after the decision, DESIGN §3); versioning covers accidental deletion and a UK-only single-region footprint is a data-residency choice.',
+    });
+    Validations.of(this.site.bucket).acknowledge(
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason:
+          'The site bucket holds only the public static site served by CloudFront; no personal data is stored in it.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason:
+          'The site bucket is rebuilt from the repository on every deployment, so a replica adds nothing.',
+      },
+    );
+    Validations.of(this.storage.table).acknowledge({
+      id: 'HIPAA.Security-DynamoDBInBackupPlan',
+      reason:
+        'Point-in-time recovery (35 days) and deletion protection are on; an AWS Backup plan is an account-level policy the operator owns, not part of this app.',
+    });
+    Validations.of(this.site.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'Applicants may apply from abroad (e.g. therapists relocating to the UK); no country is excluded.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'The distribution serves static files only; the API has its own throttling and nothing at the edge accepts input.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          "The default CloudFront certificate fixes the minimum TLS policy; a custom domain and certificate are the operator's choice.",
+      },
+    );
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * Everything that can be replaced at will: the functions (one per registry entry), the HTTP API (one route per
+ * route-table entry), the state machine, the schedules, the mail identity and the site's files. It refers to the
+ * stateful stack; never the other way round.
+ */
+import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { Api, routeId } from '../constructs/api.ts';
+import { AppFunction } from '../constructs/function.ts';
+import { Mail } from '../constructs/mail.ts';
+import { Schedules } from '../constructs/schedules.ts';
+import { SiteDeployment } from '../constructs/site.ts';
+import { Workflow } from '../constructs/workflow.ts';
+import { FUNCTIONS, type FunctionName } from '../functions.ts';
+import type { Route } from '../routes.ts';
+import { SCHEDULES } from '../schedules.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  stateful: StatefulStack;
+  routes: readonly Route[];
+}
+
+/** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
+const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
+  'document-received',
+  ...SCHEDULES.map((schedule) => schedule.handler),
+]);
+
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, AppFunction>;
+  readonly api: Api;
+  readonly workflow: Workflow;
+  readonly mail: Mail;
+  readonly schedules: Schedules;
+  readonly documentEvents: Rule;
+  readonly documentEventsDeadLetters: Queue;
+  readonly site: SiteDeployment;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const { key } = stateful;
+    const { table, documentsBucket } = stateful.storage;
+    const siteUrl = config.siteOrigin || stateful.site.url;
+
+    this.functions = Object.fromEntries(
+      (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
+        name,
+        new AppFunction(this, `Fn-${name}`, { name, key, asynchronous: ASYNC_FUNCTIONS.has(name) }),
+      ]),
+    ) as Record<FunctionName, AppFunction>;
+
+    this.mail = new Mail(this, 'Mail', { mailFrom: config.mailFrom, staffEmail: config.staffEmail });
+    this.workflow = new Workflow(this, 'Workflow', {
+      taskFunction: this.functions['workflow-task'],
+      key,
+      stateMachineName: `${config.name}-onboarding`,
+    });
+
+    for (const fn of Object.values(this.functions)) {
+      const { uses } = fn.spec;
+      if (uses.table) fn.bindTable(table, uses.table);
+      if (uses.documents) fn.bindDocuments(documentsBucket, uses.documents);
+      if (uses.mail) {
+        fn.bindMail({
+          identityArn: this.mail.identityArn,
+          mailFrom: config.mailFrom,
+          staffEmail: config.staffEmail,
+          siteUrl,
+          inductionBookingUrl: config.inductionBookingUrl,
+          therapyAccountUrl: config.therapyAccountUrl,
+        });
+      }
+      if (uses.workflow) fn.bindWorkflow(this.workflow, uses.workflow);
+    }
+
+    this.api = new Api(this, 'Api', {
+      routes: props.routes,
+      functions: this.functions,
+      siteOrigin: siteUrl,
+      staffJwt: {
+        issuerUrl: stateful.staffAuth.issuerUrl,
+        audience: stateful.staffAuth.client.userPoolClientId,
+      },
+      key,
+    });
+
+    // Uploads arrive as EventBridge events from the documents bucket (see Storage for why not a bucket
+    // notification); retries cover a throttled or failing function, then the event is kept in a queue.
+    this.documentEventsDeadLetters = new Queue(this, 'DocumentEventsDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.documentEvents = new Rule(this, 'DocumentUploaded', {
+      description: 'An object was created in the documents bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [documentsBucket.bucketName] } },
+      },
+      targets: [
+        new LambdaFunction(this.functions['document-received'], {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.documentEventsDeadLetters,
+        }),
+      ],
+    });
+
+    this.schedules = new Schedules(this, 'Schedules', { functions: this.functions, key });
+
+    this.site = new SiteDeployment(this, 'Site', {
+      bucket: stateful.site.bucket,
+      distribution: stateful.site.distribution,
+      config: {
+        apiUrl: this.api.url,
+        stage: config.name,
+        cognito: {
+          domain: stateful.staffAuth.domain.baseUrl(),
+          clientId: stateful.staffAuth.client.userPoolClientId,
+          userPoolId: stateful.staffAuth.userPool.userPoolId,
+        },
+      },
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+
+    this.acknowledgeFindings(stateful, props.routes);
+  }
+
+  /** Each acknowledgement is on the narrowest construct it concerns and says why the finding does not apply. */
+  private acknowledgeFindings(stateful: StatefulStack, routes: readonly Route[]): void {
+    // cdk-nag names a cross-stack resource by its export and a local one by its logical id: name them the same
+    // way, so each wildcard acknowledgement covers exactly one resource pattern.
+    const documentsArn = this.importName(stateful.exportValue(stateful.storage.documentsBucket.bucketArn));
+    const siteBucketArn = this.importName(stateful.exportValue(stateful.site.bucket.bucketArn));
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${this.workflow.stateMachineName}:*`;
+    const inlinePolicy = {
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        'Each role has its own policy, generated from what that one role needs; a managed policy would be the same document attached to one role, with nothing to share.',
+    };
+    const invokesVersions = (fn: AppFunction) => ({
+      id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(fn)}.Arn>:*]`,
+      reason: `Invoking ${fn.registryName} is granted on the function and its versions/aliases (ARN suffix :*), nothing else.`,
+    });
+
+    for (const fn of Object.values(this.functions)) {
+      const { uses } = fn.spec;
+      const callback = uses.workflow?.includes('callback') ?? false;
+      // The role is a sibling of the function (it exists before the function does), so it is acknowledged apart.
+      const role = fn.role;
+      if (!role) throw new Error(`${fn.registryName} has no role`);
+      Validations.of(fn).acknowledge(
+        {
+          id: 'HIPAA.Security-LambdaInsideVPC',
+          reason:
+            'The functions reach only AWS APIs (DynamoDB, S3, SES, Step Functions) over TLS with IAM auth; a VPC would add NAT or endpoint cost and no private resource to protect.',
+        },
+        {
+          id: 'HIPAA.Security-LambdaConcurrency',
+          reason:
+            'Reserving concurrency fails deployment in accounts whose limit is the new-account default of 10; the API stage throttle bounds load instead.',
+        },
+      );
+      Validations.of(role).acknowledge(inlinePolicy, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: callback
+          ? 'X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions SendTaskSuccess/Failure/Heartbeat support no resource-level permissions; for SendTask* the task token is the capability.'
+          : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
+      });
+      if (uses.documents) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${documentsArn}/*]`,
+          reason:
+            'Object keys are per application and known only at run time; the grant is limited to objects of the documents bucket and to the actions this function needs.',
+        });
+      }
+      if (uses.workflow?.includes('start') || uses.workflow?.includes('stop')) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${executions}]`,
+          reason:
+            'Executions are named by application id at run time; the grant covers only executions of the onboarding state machine.',
+        });
+      }
+      if (!ASYNC_FUNCTIONS.has(fn.registryName)) {
+        Validations.of(fn).acknowledge({
+          id: 'HIPAA.Security-LambdaDLQ',
+          reason:
+            'Invoked synchronously (API Gateway or Step Functions), so the caller receives the error; a dead-letter queue only applies to asynchronous invocations.',
+        });
+      }
+    }
+
+    Validations.of(this.workflow.stateMachine).acknowledge(
+      inlinePolicy,
+      invokesVersions(this.functions['workflow-task']),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Vended log delivery (logs:*LogDelivery, PutResourcePolicy, DescribeLogGroups) and X-Ray tracing support no resource-level permissions.',
+      },
+    );
+    Validations.of(this.schedules.role).acknowledge(inlinePolicy);
+    for (const spec of SCHEDULES) {
+      Validations.of(this.schedules.role).acknowledge(invokesVersions(this.functions[spec.handler]));
+    }
+
+    for (const queue of this.deadLetterQueues()) {
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is itself a dead-letter queue; messages that land here are inspected by an operator.',
+      });
+    }
+
+    for (const route of routes) {
+      if (route.auth === 'staff') continue;
+      const construct = this.api.routes.get(routeId(route));
+      if (!construct) throw new Error(`No route for ${route.method} ${route.path}`);
+      Validations.of(construct).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          route.auth === 'applicant'
+            ? `${route.method} ${route.path} takes the applicant's Bearer access token, checked in constant time by the handler (DESIGN §5).`
+            : `${route.method} ${route.path} is public by design (health, API description, the public application form).`,
+      });
+    }
+
+    // BucketDeployment's provider function (a singleton aws-cdk-lib owns): its runtime, role and policy are fixed
+    // by the library, it runs only during deployments, and it touches only the site bucket and the asset bucket.
+    const deployer = this.node.children.find((child) =>
+      child.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    if (!deployer) throw new Error('BucketDeployment provider function not found');
+    const deployerReason = (what: string) =>
+      `The site deployment provider (aws-cdk-lib BucketDeployment) ${what}.`;
+    Validations.of(deployer).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: deployerReason(
+          'uses the basic execution policy aws-cdk-lib attaches, only to write its own logs',
+        ),
+      },
+      ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: deployerReason(
+          `needs ${action} to copy and prune the site files; the resources are only the site and asset buckets`,
+        ),
+      })),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: deployerReason(
+          'invalidates the CloudFront cache; CreateInvalidation is granted by aws-cdk-lib without a resource',
+        ),
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${siteBucketArn}/*]`,
+        reason: deployerReason('writes every file of the site, so it needs all objects of the site bucket'),
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        reason: deployerReason(
+          'reads the zipped site from the CDK bootstrap asset bucket, whose object keys are content hashes',
+        ),
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: deployerReason(
+          'runs on the Python runtime aws-cdk-lib pins for it; it is not application code',
+        ),
+      },
+      inlinePolicy,
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason: deployerReason('runs once per deployment as a CloudFormation custom resource'),
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: deployerReason(
+          'is invoked by CloudFormation, which reports a failure as a failed deployment',
+        ),
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason: deployerReason('talks only to S3 and CloudFront APIs and handles no personal data'),
+      },
+    );
+  }
+
+  private importName(token: string): string {
+    const resolved = this.resolve(token) as { 'Fn::ImportValue'?: string };
+    const name = resolved['Fn::ImportValue'];
+    if (!name) throw new Error(`Not an import: ${JSON.stringify(resolved)}`);
+    return name;
+  }
+
+  private logicalIdOf(fn: AppFunction): string {
+    return this.resolve(this.getLogicalId(fn.node.defaultChild as CfnElement)) as string;
+  }
+
+  private deadLetterQueues(): IConstruct[] {
+    const fnQueues = Object.values(this.functions).flatMap((fn) =>
+      fn.deadLetterQueue ? [fn.deadLetterQueue] : [],
+    );
+    return [...fnQueues, this.documentEventsDeadLetters, this.schedules.deadLetterQueue];
+  }
+}
