@@ -1,0 +1,104 @@
+/**
+ * Builds the static site: the TypeScript entry points of web/src (one per page) bundled for the browser, and the
+ * files of web/public copied, with `<!-- include:NAME -->` in pages replaced by web/partials/NAME.html so the
+ * header and the emergency notice are written once. The CDK stack deploys the output; the local stack serves it.
+ * Run as a script to build into web/dist (or the directory given as the first argument).
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+
+const webDir = fileURLToPath(new URL('.', import.meta.url));
+const srcDir = join(webDir, 'src');
+const publicDir = join(webDir, 'public');
+const partialsDir = join(webDir, 'partials');
+const INCLUDE = /<!-- include:([a-z-]+) -->/g;
+
+const isEntryPoint = (name: string): boolean => name.endsWith('.ts') && !name.endsWith('.d.ts');
+
+/**
+ * zod re-exports every locale as `z.locales`, and esbuild cannot drop members of a re-exported namespace: that is
+ * 260 KB of translations in every page. The messages the form shows come from the schemas (English, set by zod's
+ * classic entry importing its `en` locale directly), so the namespace can be empty.
+ */
+const withoutZodLocales: Plugin = {
+  name: 'without-zod-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(join('node_modules', 'zod'))
+        ? { path: 'zod-locales', namespace: 'empty' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+const options = (outDir: string, entryPoints: string[]): BuildOptions => ({
+  entryPoints,
+  outdir: outDir,
+  bundle: true,
+  // Shared code (zod, the schemas, the upload component) lands in one cached chunk instead of once per page.
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  sourcemap: 'linked',
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  plugins: [withoutZodLocales],
+});
+
+const render = (page: string, partial: (name: string) => string): string =>
+  page.replace(INCLUDE, (_, name: string) => partial(name).trimEnd());
+
+const missingPartial = (name: string): never => {
+  throw new Error(`web/partials/${name}.html does not exist`);
+};
+
+/**
+ * For callers that cannot await (CDK constructs). esbuild runs plugins only in async builds, so this runs
+ * buildSite in a child process and waits for it.
+ */
+export const buildSiteSync = (outDir: string): void => {
+  execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), resolve(outDir)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+};
+
+export const buildSite = async (outDir: string): Promise<void> => {
+  const out = resolve(outDir);
+  await rm(out, { recursive: true, force: true });
+  const entries = (await readdir(srcDir)).filter(isEntryPoint).map((name) => join(srcDir, name));
+  await build(options(out, entries));
+  await cp(publicDir, out, { recursive: true });
+  const partials = new Map(
+    await Promise.all(
+      (await readdir(partialsDir)).map(
+        async (file) =>
+          [file.replace(/\.html$/, ''), await readFile(join(partialsDir, file), 'utf8')] as const,
+      ),
+    ),
+  );
+  const pages = (await readdir(out)).filter((name) => name.endsWith('.html'));
+  await Promise.all(
+    pages.map(async (page) => {
+      const file = join(out, page);
+      const html = await readFile(file, 'utf8');
+      await writeFile(
+        file,
+        render(html, (name) => partials.get(name) ?? missingPartial(name)),
+      );
+    }),
+  );
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const outDir = process.argv[2] ?? join(webDir, 'dist');
+  await buildSite(outDir);
+  console.log(`Site built in ${resolve(outDir)}`);
+}

@@ -1,0 +1,287 @@
+/**
+ * The applicant's status page. The link in the email carries the application id and access token in the URL
+ * fragment (never sent to any server, never in a Referer); the page reads them and asks the API for the view.
+ */
+import type { z } from 'zod';
+import { formatLongDate } from '../../lambdas/domain/dates.ts';
+import { type DocumentKind, isOpen } from '../../lambdas/domain/stages.ts';
+import type { ApplicationView, createUploadSchema } from '../../lambdas/shared/schemas.ts';
+import { ApiError, callApi } from './lib/api.ts';
+import { byId, h } from './lib/dom.ts';
+import { clearFieldError, showFieldError } from './lib/field-errors.ts';
+import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
+import { checkFile, DEFAULT_MAX_BYTES, DOCUMENT_NAMES, UploadRow, type UploadTarget } from './lib/upload.ts';
+
+type ChecklistStatus = ApplicationView['checklist'][number]['status'];
+type CreateUpload = z.infer<typeof createUploadSchema>;
+
+const SERVICE = 'Join our therapist network';
+const CHECKLIST_STATUS: Record<ChecklistStatus, string> = {
+  done: 'Done',
+  'waiting-on-you': 'Waiting on you',
+  'waiting-on-us': 'Waiting on us',
+  'not-yet': 'Not yet',
+};
+/** How long to wait for a just-uploaded document to show as received (S3 event → document check). */
+const RECEIPT_WAIT_MS = 20_000;
+const RECEIPT_POLL_MS = 1_500;
+
+const root = byId('status-root');
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+});
+
+interface Credentials {
+  id: string;
+  token: string;
+}
+
+const credentials = (): Credentials | undefined => {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  const id = params.get('id');
+  const token = params.get('token');
+  return id && token ? { id, token } : undefined;
+};
+
+const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
+  callApi<ApplicationView>(`/applications/${encodeURIComponent(id)}`, { token });
+
+let uploadsInProgress = 0;
+const announcer = h('p', { class: 'visually-hidden', role: 'status' });
+
+const showMessage = (heading: string, message: string, retry?: () => void): void => {
+  document.title = `${heading} – ${SERVICE}`;
+  const nodes: Node[] = [h('h1', {}, heading), h('p', {}, message)];
+  if (retry) {
+    const button = h('button', { type: 'button', class: 'button' }, 'Try again');
+    button.addEventListener('click', retry);
+    nodes.push(button);
+  }
+  root.replaceChildren(...nodes);
+  root.removeAttribute('aria-busy');
+};
+
+const time = (iso: string): HTMLTimeElement => h('time', { datetime: iso }, dateTime.format(new Date(iso)));
+
+const checklist = (view: ApplicationView): HTMLElement =>
+  h(
+    'ul',
+    { class: 'checklist' },
+    ...view.checklist.map((item) =>
+      h(
+        'li',
+        { class: `checklist__item checklist__item--${item.status}`, 'data-status': item.status },
+        h('span', { class: 'checklist__icon', 'aria-hidden': 'true' }),
+        h(
+          'div',
+          { class: 'checklist__text' },
+          h('span', { class: 'checklist__label' }, item.label),
+          item.detail && h('span', { class: 'checklist__detail' }, item.detail),
+        ),
+        h('strong', { class: `tag tag--${item.status}` }, CHECKLIST_STATUS[item.status]),
+      ),
+    ),
+  );
+
+const waitForReceipt = async (creds: Credentials, document: DocumentKind, row: UploadRow): Promise<void> => {
+  const deadline = Date.now() + RECEIPT_WAIT_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
+    const view = await fetchView(creds).catch(() => undefined);
+    const entry = view?.documents.find((candidate) => candidate.document === document);
+    if (view && entry && (entry.received || entry.rejectedReason)) {
+      uploadsInProgress -= 1;
+      if (uploadsInProgress === 0) render(creds, view);
+      return;
+    }
+  }
+  uploadsInProgress -= 1;
+  row.element.append(
+    h('p', { class: 'hint' }, 'We are checking the file. It can take a minute to show here.'),
+  );
+};
+
+const uploadControl = (creds: Credentials, document: DocumentKind): HTMLElement => {
+  const id = `reupload-${document}`;
+  const name = DOCUMENT_NAMES[document];
+  const input = h('input', {
+    class: 'control file-input',
+    id,
+    type: 'file',
+    accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png',
+    'aria-describedby': `${id}-hint`,
+  });
+  const button = h(
+    'button',
+    { type: 'button', class: 'button button--secondary' },
+    `Upload ${name.toLowerCase()}`,
+  );
+  const list = h('ul', { class: 'upload-list' });
+  const field = h(
+    'div',
+    { class: 'field', 'data-field': `reupload.${document}` },
+    h('label', { for: id }, `Choose your ${name.toLowerCase()}`),
+    h('p', { class: 'hint', id: `${id}-hint` }, 'A PDF, JPEG or PNG of up to 10 MB.'),
+    input,
+    h('div', { class: 'field__actions' }, button),
+    list,
+  );
+  const getTarget = (): Promise<UploadTarget> => {
+    const body: CreateUpload = { document };
+    return callApi<UploadTarget>(`/applications/${encodeURIComponent(creds.id)}/uploads`, {
+      method: 'POST',
+      body,
+      token: creds.token,
+    });
+  };
+  button.addEventListener('click', () => {
+    const file = input.files?.[0];
+    const problem = file ? checkFile(file, DEFAULT_MAX_BYTES) : `Choose your ${name.toLowerCase()} to upload`;
+    if (!file || problem) {
+      showFieldError(field, problem ?? '');
+      input.focus();
+      return;
+    }
+    clearFieldError(field);
+    uploadsInProgress += 1;
+    const row: UploadRow = new UploadRow({
+      document,
+      file,
+      getTarget,
+      onUploaded: () => void waitForReceipt(creds, document, row),
+    });
+    list.replaceChildren(row.element);
+    void row.start(true).then((uploaded) => {
+      // A failed row stays on screen with Retry; until then a refresh must not wipe it.
+      if (!uploaded) uploadsInProgress -= 1;
+    });
+  });
+  return field;
+};
+
+const documentsSection = (creds: Credentials, view: ApplicationView): HTMLElement | undefined => {
+  const required = view.documents.filter((entry) => entry.required || entry.received);
+  if (required.length === 0) return undefined;
+  return h(
+    'section',
+    { 'aria-labelledby': 'documents-title' },
+    h('h2', { id: 'documents-title' }, 'Your documents'),
+    h(
+      'ul',
+      { class: 'documents' },
+      ...required.map((entry) => {
+        const needsUpload =
+          isOpen(view.stage) && entry.required && (!entry.received || !!entry.rejectedReason);
+        const state = entry.rejectedReason
+          ? `We could not accept it: ${entry.rejectedReason}`
+          : entry.received && entry.receivedAt
+            ? `Received ${dateTime.format(new Date(entry.receivedAt))}`
+            : entry.received
+              ? 'Received'
+              : 'Not received yet';
+        return h(
+          'li',
+          { class: 'documents__item', 'data-document': entry.document },
+          h('h3', { class: 'documents__name' }, DOCUMENT_NAMES[entry.document]),
+          h('p', { class: entry.rejectedReason ? 'documents__state error-text' : 'documents__state' }, state),
+          needsUpload && uploadControl(creds, entry.document),
+        );
+      }),
+    ),
+  );
+};
+
+const render = (creds: Credentials, view: ApplicationView): void => {
+  const stage = STAGE_TEXT[view.stage];
+  document.title = `${stage.heading} – ${SERVICE}`;
+  const refresh = h('button', { type: 'button', class: 'button button--secondary' }, 'Check for updates');
+  refresh.addEventListener('click', () => void load(true));
+  root.replaceChildren(
+    h(
+      'section',
+      { id: 'status', 'data-stage': view.stage, 'aria-labelledby': 'stage-heading' },
+      h('span', { class: 'caption' }, `Application ${view.applicationId}`),
+      h('h1', { id: 'stage-heading', tabindex: '-1' }, stage.heading),
+      h('p', { class: 'stage-name' }, 'Stage: ', h('code', {}, view.stage)),
+      h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
+      view.blocking.length > 0 &&
+        h(
+          'div',
+          { class: 'notice notice--blocking', role: 'region', 'aria-labelledby': 'blocking-title' },
+          h('h2', { id: 'blocking-title' }, 'What is holding up your application'),
+          h('ul', {}, ...view.blocking.map((reason) => h('li', {}, reason))),
+        ),
+      h('h2', {}, 'Your checklist'),
+      checklist(view),
+      documentsSection(creds, view),
+      view.deadlines.length > 0 &&
+        h(
+          'section',
+          { 'aria-labelledby': 'deadlines-title' },
+          h('h2', { id: 'deadlines-title' }, 'Dates to remember'),
+          h(
+            'ul',
+            { class: 'deadlines' },
+            ...view.deadlines.map((deadline) =>
+              h('li', {}, `${deadline.label}: `, h('strong', {}, formatLongDate(deadline.date))),
+            ),
+          ),
+        ),
+      h(
+        'section',
+        { 'aria-labelledby': 'dbs-title' },
+        h('h2', { id: 'dbs-title' }, DBS_ASSESSMENT_NAMES[view.dbs.assessment]),
+        ...view.dbs.reasons.map((reason) => h('p', {}, reason)),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'timeline-title' },
+        h('h2', { id: 'timeline-title' }, 'History'),
+        h(
+          'ol',
+          { class: 'timeline', reversed: true },
+          ...[...view.timeline]
+            .reverse()
+            .map((entry) =>
+              h('li', { 'data-type': entry.type }, time(entry.at), h('span', {}, entry.summary)),
+            ),
+        ),
+      ),
+      h('p', {}, refresh, ' ', h('span', { class: 'hint' }, 'Last updated ', time(view.updatedAt))),
+      announcer,
+    ),
+  );
+  root.removeAttribute('aria-busy');
+};
+
+const load = async (announce = false): Promise<void> => {
+  const creds = credentials();
+  if (!creds) {
+    showMessage(
+      'We cannot open this application',
+      'The link is incomplete. Open the link in the email we sent you, or copy the whole link into your browser.',
+    );
+    return;
+  }
+  try {
+    const view = await fetchView(creds);
+    if (uploadsInProgress > 0) return;
+    render(creds, view);
+    if (announce) announcer.textContent = `Updated: ${STAGE_TEXT[view.stage].heading}`;
+  } catch (error) {
+    if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
+      showMessage('Application not found', "We can't find this application — check the link in your email.");
+      return;
+    }
+    showMessage(
+      'Sorry, there is a problem',
+      'We could not load your application. Check your internet connection and try again.',
+      () => void load(),
+    );
+  }
+};
+
+window.addEventListener('hashchange', () => void load());
+void load();
