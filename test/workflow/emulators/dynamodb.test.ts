@@ -37,7 +37,10 @@ describe('DynamoDB Local emulator', () => {
       ]);
       const indexes = Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i]));
       expect(indexes['by-stage']?.Projection?.ProjectionType).toBe('ALL');
-      expect(indexes['by-due']?.KeySchema?.map((k: { AttributeName?: string }) => k.AttributeName)).toEqual(['duePk', 'dueSk']);
+      expect(indexes['by-due']?.KeySchema?.map((k: { AttributeName?: string }) => k.AttributeName)).toEqual([
+        'duePk',
+        'dueSk',
+      ]);
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
       expect(ttl.TimeToLiveDescription).toMatchObject({
         TimeToLiveStatus: 'ENABLED',

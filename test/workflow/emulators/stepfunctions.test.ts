@@ -1,0 +1,370 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStepFunctions, startStepFunctions } from '../../../lib/local/stepfunctions.ts';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:123456789012:stateMachine:onboarding';
+const AWAIT_FN = 'arn:aws:lambda:eu-west-2:123456789012:function:await-step';
+const ACTIVATE_FN = 'arn:aws:lambda:eu-west-2:123456789012:function:activate';
+
+const callback = (step: string, next: string, extra: Record<string, unknown> = {}) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+  Parameters: {
+    FunctionName: AWAIT_FN,
+    Payload: {
+      step,
+      'applicationId.$': '$.applicationId',
+      'taskToken.$': '$$.Task.Token',
+      'executionId.$': '$$.Execution.Id',
+    },
+  },
+  ResultPath: `$.${step}`,
+  Next: next,
+  Catch: [{ ErrorEquals: ['ApplicationWithdrawn'], ResultPath: '$.withdrawal', Next: 'Withdrawn' }],
+  ...extra,
+});
+
+/** Two callback waits, a Choice, a request-response Lambda, and a Catch on a custom error. */
+const ASL = {
+  StartAt: 'AwaitDocuments',
+  States: {
+    AwaitDocuments: callback('documents', 'AwaitReview', { TimeoutSeconds: 3600 }),
+    AwaitReview: callback('review', 'Decision'),
+    Decision: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.review.decision', StringEquals: 'approve', Next: 'Activate' }],
+      Default: 'Rejected',
+    },
+    Activate: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: ACTIVATE_FN, 'Payload.$': '$' },
+      ResultSelector: { 'activated.$': '$.Payload.activated' },
+      ResultPath: '$.activation',
+      End: true,
+    },
+    Rejected: { Type: 'Fail', Error: 'ApplicationRejected', Cause: 'Staff rejected the application' },
+    Withdrawn: { Type: 'Succeed' },
+  },
+};
+
+interface Call {
+  functionName: string;
+  payload: { step?: string; taskToken?: string; executionId?: string; applicationId?: string };
+}
+
+function recorder() {
+  const calls: Call[] = [];
+  const invokeLambda = async (functionName: string, payload: unknown) => {
+    calls.push({ functionName, payload: payload as Call['payload'] });
+    if (functionName === ACTIVATE_FN) return { activated: true };
+    return { stored: true };
+  };
+  return { calls, invokeLambda };
+}
+
+async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const tokenFor = (calls: Call[], step: string, applicationId: string) =>
+  eventually(
+    () =>
+      calls.find((c) => c.payload.step === step && c.payload.applicationId === applicationId)?.payload
+        .taskToken,
+  );
+
+describe('Step Functions emulator', () => {
+  let dataDir: string;
+  const started: LocalStepFunctions[] = [];
+  const clients: SFNClient[] = [];
+
+  const start = async (
+    invokeLambda: (fn: string, payload: unknown) => Promise<unknown>,
+    definition: object = ASL,
+    dir = dataDir,
+  ) => {
+    const sfn = await startStepFunctions({
+      definition,
+      stateMachineArn: STATE_MACHINE_ARN,
+      invokeLambda,
+      dataDir: dir,
+      port: 0,
+    });
+    started.push(sfn);
+    const client = new SFNClient({
+      endpoint: sfn.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    clients.push(client);
+    return { sfn, client };
+  };
+
+  const finished = (client: SFNClient, executionArn: string) =>
+    eventually(async () => {
+      const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      return described.status === 'RUNNING' ? undefined : described;
+    }) as Promise<DescribeExecutionCommandOutput>;
+
+  const history = async (client: SFNClient, executionArn: string) =>
+    (await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
+
+  const entered = (events: HistoryEvent[]) =>
+    events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sfn-'));
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const sfn of started.splice(0)) await sfn.stop();
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs two callback waits and a Choice, and resumes a waiting execution with the same token after a restart', async () => {
+    const first = recorder();
+    const { sfn, client } = await start(first.invokeLambda);
+    expect(sfn.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const input = JSON.stringify({ applicationId: 'A1' });
+    const { executionArn = '' } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: 'application-A1', input }),
+    );
+    expect(executionArn).toBe('arn:aws:states:eu-west-2:123456789012:execution:onboarding:application-A1');
+
+    const again = await client.send(
+      new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: 'application-A1', input }),
+    );
+    expect(again.executionArn).toBe(executionArn);
+    await expect(
+      client.send(
+        new StartExecutionCommand({
+          stateMachineArn: STATE_MACHINE_ARN,
+          name: 'application-A1',
+          input: JSON.stringify({ applicationId: 'other' }),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists', $metadata: { httpStatusCode: 400 } });
+
+    const documentsToken = await tokenFor(first.calls, 'documents', 'A1');
+    expect(first.calls[0]).toMatchObject({ functionName: AWAIT_FN, payload: { executionId: executionArn } });
+    await client.send(new SendTaskHeartbeatCommand({ taskToken: documentsToken }));
+    await client.send(
+      new SendTaskSuccessCommand({ taskToken: documentsToken, output: JSON.stringify({ uploaded: 2 }) }),
+    );
+    const reviewToken = await tokenFor(first.calls, 'review', 'A1');
+    expect(reviewToken).not.toBe(documentsToken);
+
+    // The stack stops while the execution waits on the review; a new one starts on the same data.
+    await sfn.stop();
+    started.splice(started.indexOf(sfn), 1);
+    const second = recorder();
+    const { client: client2 } = await start(second.invokeLambda);
+    expect((await client2.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+
+    await client2.send(
+      new SendTaskSuccessCommand({ taskToken: reviewToken, output: JSON.stringify({ decision: 'approve' }) }),
+    );
+    const done = await finished(client2, executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? 'null')).toEqual({
+      applicationId: 'A1',
+      documents: { uploaded: 2 },
+      review: { decision: 'approve' },
+      activation: { activated: true },
+    });
+    // The resumed wait did not invoke its Lambda again: only the next state's Lambda ran.
+    expect(second.calls.map((c) => c.functionName)).toEqual([ACTIVATE_FN]);
+
+    const events = await history(client2, executionArn);
+    expect(entered(events)).toEqual(['AwaitDocuments', 'AwaitReview', 'Decision', 'Activate']);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(types.filter((t) => t === 'TaskSubmitted')).toHaveLength(2);
+    expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(3);
+    expect(types).toContain('ChoiceStateExited');
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(events.every((e) => e.timestamp instanceof Date && !Number.isNaN(e.timestamp.getTime()))).toBe(
+      true,
+    );
+    const reviewSucceeded = events.filter((e) => e.type === 'TaskSucceeded')[1];
+    expect(JSON.parse(reviewSucceeded?.taskSucceededEventDetails?.output ?? 'null')).toEqual({
+      decision: 'approve',
+    });
+
+    // A spent token is refused, as is something that is not a token at all.
+    await expect(
+      client2.send(new SendTaskSuccessCommand({ taskToken: reviewToken, output: '{}' })),
+    ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    await expect(
+      client2.send(new SendTaskSuccessCommand({ taskToken: 'not-a-token', output: '{}' })),
+    ).rejects.toMatchObject({ name: 'InvalidToken' });
+
+    const listed = await client2.send(new ListExecutionsCommand({ stateMachineArn: STATE_MACHINE_ARN }));
+    expect(listed.executions?.find((e) => e.executionArn === executionArn)?.status).toBe('SUCCEEDED');
+    // Finished executions keep their name: starting it again is refused.
+    await expect(
+      client2.send(
+        new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: 'application-A1', input }),
+      ),
+    ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  });
+
+  it('routes a SendTaskFailure with a custom error through the Catch', async () => {
+    const { calls, invokeLambda } = recorder();
+    const { client } = await start(invokeLambda);
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A2' }),
+      }),
+    );
+    const token = await tokenFor(calls, 'documents', 'A2');
+    await client.send(
+      new SendTaskFailureCommand({
+        taskToken: token,
+        error: 'ApplicationWithdrawn',
+        cause: 'withdrawn by applicant',
+      }),
+    );
+    const done = await finished(client, executionArn ?? '');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? 'null').withdrawal).toEqual({
+      Error: 'ApplicationWithdrawn',
+      Cause: 'withdrawn by applicant',
+    });
+    const events = await history(client, executionArn ?? '');
+    expect(entered(events)).toEqual(['AwaitDocuments', 'Withdrawn']);
+    expect(events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails).toMatchObject({
+      error: 'ApplicationWithdrawn',
+      cause: 'withdrawn by applicant',
+    });
+  });
+
+  it('fails the execution on the Choice default path, and on an uncaught Lambda error', async () => {
+    const { calls, invokeLambda } = recorder();
+    const { client } = await start(invokeLambda);
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A3' }),
+      }),
+    );
+    await client.send(
+      new SendTaskSuccessCommand({ taskToken: await tokenFor(calls, 'documents', 'A3'), output: '{}' }),
+    );
+    await client.send(
+      new SendTaskSuccessCommand({
+        taskToken: await tokenFor(calls, 'review', 'A3'),
+        output: JSON.stringify({ decision: 'reject' }),
+      }),
+    );
+    const rejected = await finished(client, executionArn ?? '');
+    expect(rejected).toMatchObject({ status: 'FAILED', error: 'ApplicationRejected' });
+
+    const failing = await start(
+      async (fn) => {
+        const err = new Error('table not found');
+        err.name = 'ResourceNotFoundException';
+        if (fn === AWAIT_FN) throw err;
+        return {};
+      },
+      ASL,
+      join(dataDir, 'other-stack'),
+    );
+    const crashed = await failing.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A4' }),
+      }),
+    );
+    const failed = await finished(failing.client, crashed.executionArn ?? '');
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('ResourceNotFoundException');
+    expect(JSON.parse(failed.cause ?? '{}')).toMatchObject({ errorMessage: 'table not found' });
+  });
+
+  it('aborts on StopExecution, after which the waiting token is dead', async () => {
+    const { calls, invokeLambda } = recorder();
+    const { client } = await start(invokeLambda);
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A5' }),
+      }),
+    );
+    const token = await tokenFor(calls, 'documents', 'A5');
+    await client.send(new StopExecutionCommand({ executionArn, error: 'Withdrawn', cause: 'by staff' }));
+    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(described.status).toBe('ABORTED');
+    expect(described.stopDate).toBeInstanceOf(Date);
+    await expect(
+      client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
+    const events = await history(client, executionArn ?? '');
+    expect(events.at(-1)?.type).toBe('ExecutionAborted');
+    expect(events.at(-1)?.executionAbortedEventDetails).toEqual({ error: 'Withdrawn', cause: 'by staff' });
+    await expect(
+      client.send(new DescribeExecutionCommand({ executionArn: `${STATE_MACHINE_ARN}:nope` })),
+    ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+  });
+
+  it('times a callback task out after its TimeoutSeconds, catchable as States.Timeout', async () => {
+    const definition = {
+      StartAt: 'Wait',
+      States: {
+        Wait: {
+          ...callback('induction', 'Booked', { TimeoutSeconds: 1 }),
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Expired' }],
+        },
+        Booked: { Type: 'Succeed' },
+        Expired: { Type: 'Pass', Result: 'expired', ResultPath: '$.outcome', End: true },
+      },
+    };
+    const { calls, invokeLambda } = recorder();
+    const { client } = await start(invokeLambda, definition);
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A6' }),
+      }),
+    );
+    const token = await tokenFor(calls, 'induction', 'A6');
+    const done = await finished(client, executionArn ?? '');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? 'null').outcome).toBe('expired');
+    const events = await history(client, executionArn ?? '');
+    expect(events.some((e) => e.type === 'TaskTimedOut')).toBe(true);
+    await expect(
+      client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
+  });
+});
