@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalS3, S3RVER_ACCESS_KEY, startS3 } from '../../../lib/local/s3.ts';
@@ -115,6 +116,15 @@ describe('S3 emulator with presigned-POST checks', () => {
     const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(object.ContentType).toBe('application/pdf');
     expect((await object.Body?.transformToByteArray())?.length).toBe(700);
+
+    // Staff download links are presigned GETs through the same endpoint.
+    const link = await getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: key }), {
+      expiresIn: 60,
+    });
+    const download = await fetch(link, { headers: { origin: SITE } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect((await download.arrayBuffer()).byteLength).toBe(700);
   });
 
   it('refuses a file over the content-length-range with 400 EntityTooLarge and stores nothing', async () => {
