@@ -5,7 +5,8 @@
  * Differences from AWS:
  *  - DynamoDB Local has no bind-address option: it listens on every interface of the chosen port, not only
  *    127.0.0.1. The endpoint we hand out is the loopback one.
- *  - TTL can be configured but DynamoDB Local does not delete expired items; PITR, KMS and billing are ignored.
+ *  - TTL is configured, but do not rely on expired items being deleted (AWS itself takes up to days);
+ *    PITR, KMS, capacity and billing settings are ignored.
  *  - `-sharedDb`: one database for every access key and region, so any credentials see the same tables.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
