@@ -1,0 +1,403 @@
+/**
+ * `npm run bench`: what each Lambda costs at cold start, against a bundle of only the AWS SDK clients it uses (the
+ * ratio is our own code's overhead), and the latency of `POST /applications` against the local stack.
+ *
+ *   npm run bench [-- --only bundles|latency] [--runs 7] [--requests 200]
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
+import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string', default: '7' },
+    requests: { type: 'string', default: '200' },
+  },
+});
+if (args.only !== undefined && args.only !== 'bundles' && args.only !== 'latency') {
+  throw new Error(`--only takes "bundles" or "latency", not "${args.only}"`);
+}
+const RUNS = Number(args.runs);
+const REQUESTS = Number(args.requests);
+if (!(RUNS >= 1) || !(REQUESTS >= 200)) throw new Error('--runs must be >= 1 and --requests >= 200');
+
+// --- figures -------------------------------------------------------------------------------------------------------
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const ms = (value: number) => value.toFixed(1);
+
+const table = (header: string[], rows: string[][]): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+};
+
+// --- bundles ---------------------------------------------------------------------------------------------------------
+
+/** The top-level SDK packages the adapters import; everything else under @aws-sdk is what these pull in. */
+const SDK_PACKAGES = [
+  'client-dynamodb',
+  'lib-dynamodb',
+  'client-s3',
+  's3-presigned-post',
+  's3-request-presigner',
+  'client-sesv2',
+  'client-sfn',
+] as const;
+type SdkPackage = (typeof SDK_PACKAGES)[number];
+
+/** What a baseline needs from each package so that the parts the function ships are not tree-shaken away. */
+const SDK_USAGE: Record<SdkPackage, { imports: string[]; keep: string[] }> = {
+  'client-dynamodb': { imports: ['DynamoDBClient'], keep: ['new DynamoDBClient({})'] },
+  'lib-dynamodb': {
+    imports: ['DynamoDBDocumentClient'],
+    keep: [
+      'DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } })',
+    ],
+  },
+  'client-s3': { imports: ['S3Client'], keep: ['new S3Client({})'] },
+  's3-presigned-post': { imports: ['createPresignedPost'], keep: ['createPresignedPost'] },
+  's3-request-presigner': { imports: ['getSignedUrl'], keep: ['getSignedUrl'] },
+  'client-sesv2': { imports: ['SESv2Client'], keep: ['new SESv2Client({})'] },
+  'client-sfn': { imports: ['SFNClient'], keep: ['new SFNClient({})'] },
+};
+
+/**
+ * Which SDK packages, and which of their command classes, a bundle ships. Only inputs with bytes in the output count:
+ * esbuild parses every command module a package index re-exports, then tree-shakes most of them away. The innermost
+ * `@aws-sdk/<pkg>/` of a path names the package the file belongs to, even when npm nested a copy under another.
+ */
+const sdkUsage = (output: Metafile['outputs'][string]): Map<SdkPackage, Set<string>> => {
+  const used = new Map<SdkPackage, Set<string>>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue;
+    const match = /node_modules\/@aws-sdk\/([^/]+)\/(?!.*node_modules\/)(.*)$/.exec(input);
+    const pkg = match?.[1] as SdkPackage | undefined;
+    if (!pkg || !SDK_PACKAGES.includes(pkg)) continue;
+    const commands = used.get(pkg) ?? new Set<string>();
+    const command = /(?:^|\/)commands\/(\w+Command)\.js$/.exec(match?.[2] ?? '')?.[1];
+    if (command) commands.add(command);
+    used.set(pkg, commands);
+  }
+  return used;
+};
+
+/** An entry that imports exactly the SDK parts a function ships, and keeps them alive. */
+const baselineSource = (used: Map<SdkPackage, Set<string>>): string => {
+  const packages = SDK_PACKAGES.filter((pkg) => used.has(pkg));
+  // lib-dynamodb's keep expression builds a DynamoDBClient: lib-dynamodb never ships without client-dynamodb.
+  const importsOf = (pkg: SdkPackage) => [...SDK_USAGE[pkg].imports, ...[...(used.get(pkg) ?? [])].sort()];
+  const lines = packages.map((pkg) => `import { ${importsOf(pkg).join(', ')} } from '@aws-sdk/${pkg}';`);
+  const keep = packages.flatMap((pkg) => [...SDK_USAGE[pkg].keep, ...[...(used.get(pkg) ?? [])].sort()]);
+  return `${lines.join('\n')}\n(globalThis as Record<string, unknown>).__sdkBaseline = [\n  ${keep.join(',\n  ')},\n];\n`;
+};
+
+interface Bundle {
+  file: string;
+  bytes: number;
+  output: Metafile['outputs'][string];
+}
+
+const bundle = async (
+  outdir: string,
+  entry: { path: string } | { source: string; name: string },
+): Promise<Bundle> => {
+  const result = await build({
+    ...ESBUILD_LAMBDA_OPTIONS,
+    ...('path' in entry
+      ? { entryPoints: [entry.path] }
+      : {
+          stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: `${entry.name}.ts`, loader: 'ts' },
+        }),
+    outdir,
+    entryNames: 'index',
+    metafile: true,
+    logLevel: 'error',
+  });
+  const [file, output] =
+    Object.entries(result.metafile.outputs).find(([name]) => name.endsWith('.mjs')) ??
+    (() => {
+      throw new Error(`esbuild wrote no .mjs for ${'path' in entry ? entry.path : entry.name}`);
+    })();
+  return { file: resolve(file), bytes: output.bytes, output };
+};
+
+/** What the handlers read at load, plus credentials the SDK clients resolve lazily but may look for. */
+const CHILD_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'eu-west-2',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  TABLE_NAME: 'affiliate-onboarding',
+  DOCUMENTS_BUCKET: 'affiliate-onboarding-documents',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding',
+  MAIL_FROM: 'onboarding@example.org',
+  STAFF_EMAIL: 'staff@example.org',
+  SITE_URL: 'https://example.org',
+  INDUCTION_BOOKING_URL: 'https://example.org/induction',
+  THERAPY_ACCOUNT_URL: 'https://example.org/account',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+};
+
+const LOADER = `const t = performance.now();
+await import(process.argv[2]);
+process.stdout.write(String(performance.now() - t));
+`;
+
+/** Module-load time in a fresh Node process: parse, link and evaluate the bundle, as a Lambda cold start does. */
+const loadOnce = (loader: string, file: string): Promise<number> =>
+  new Promise((done, fail) => {
+    const child = spawn(process.execPath, [loader, new URL(`file://${file}`).href], {
+      env: CHILD_ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const value = Number(out);
+      if (code !== 0 || !Number.isFinite(value))
+        fail(new Error(`loading ${file} failed (exit ${code}): ${err}`));
+      else done(value);
+    });
+  });
+
+/**
+ * Median load times of a function and its baseline, measured alternately: other work on a shared machine then slows
+ * both alike instead of skewing their ratio.
+ */
+const loadMedians = async (loader: string, files: readonly string[]): Promise<number[]> => {
+  const times = files.map((): number[] => []);
+  for (let run = 0; run < RUNS; run++) {
+    for (const [i, file] of files.entries()) times[i]?.push(await loadOnce(loader, file));
+  }
+  return times.map(median);
+};
+
+const describeUsage = (used: Map<SdkPackage, Set<string>>): string =>
+  used.size === 0
+    ? 'no SDK'
+    : [...used]
+        .map(([pkg, commands]) => (commands.size ? `${pkg} (${[...commands].sort().join(', ')})` : pkg))
+        .join('; ');
+
+const benchBundles = async (): Promise<void> => {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-bundles-'));
+  try {
+    const loader = join(dir, 'load.mjs');
+    await writeFile(loader, LOADER);
+    const baselines = new Map<string, Promise<Bundle>>();
+    const rows: string[][] = [];
+    const usage: string[] = [];
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      const fn = await bundle(join(dir, name), { path: join(ROOT, spec.entry) });
+      const used = sdkUsage(fn.output);
+      usage.push(`${name}: ${describeUsage(used)}`);
+      if (used.size === 0) {
+        const [fnMs = Number.NaN] = await loadMedians(loader, [fn.file]);
+        rows.push([name, kb(fn.bytes), ms(fnMs), 'n/a', 'n/a', 'n/a', 'n/a']);
+        continue;
+      }
+      const source = baselineSource(used);
+      let baseline = baselines.get(source);
+      if (!baseline) {
+        baseline = bundle(join(dir, `${name}.sdk-only`), { source, name: `${name}-sdk-only` });
+        baselines.set(source, baseline);
+      }
+      const base = await baseline;
+      const [fnMs = Number.NaN, baseMs = Number.NaN] = await loadMedians(loader, [fn.file, base.file]);
+      rows.push([
+        name,
+        kb(fn.bytes),
+        ms(fnMs),
+        kb(base.bytes),
+        ms(baseMs),
+        `${(fn.bytes / base.bytes).toFixed(2)}x`,
+        `${(fnMs / baseMs).toFixed(2)}x`,
+      ]);
+    }
+    console.log(
+      `\n## Bundles (lib/bundling.ts options: esm, minified, SDK bundled; size = the .mjs without its map)`,
+    );
+    console.log(`load ms = fresh \`node\` process, await import(bundle), median of ${RUNS}\n`);
+    console.log(
+      table(
+        ['function', 'bundle KB', 'load ms', 'SDK-only KB', 'SDK-only ms', 'size ratio', 'load ratio'],
+        rows,
+      ),
+    );
+    console.log('\nSDK parts each bundle ships (its SDK-only baseline imports and keeps exactly these):');
+    for (const line of usage) console.log(`  ${line}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+// --- latency ---------------------------------------------------------------------------------------------------------
+
+const isoDaysFromToday = (days: number): string => {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/** The shape of test/integration/support.ts validApplication(); the email is unique per request. */
+const applicationBody = () => ({
+  applicant: {
+    firstName: 'Alex',
+    lastName: 'Morgan',
+    email: `bench.${randomUUID()}@example.org`,
+    phone: '+44 7700 900123',
+    dateOfBirth: '1985-04-12',
+    postcode: 'SW1A 1AA',
+  },
+  professional: { body: 'BABCP', membershipNumber: 'BABCP-123456', accredited: true },
+  dbs: {
+    hasCertificate: true,
+    level: 'enhanced-barred-lists',
+    certificateNumber: '001234567890',
+    issueDate: isoDaysFromToday(-60),
+    onUpdateService: true,
+  },
+  insurance: {
+    insurer: 'Balens',
+    policyNumber: 'PI-998877',
+    coverAmountGbp: 1_500_000,
+    basis: 'any-one-claim',
+    startDate: isoDaysFromToday(-100),
+    endDate: isoDaysFromToday(265),
+  },
+  consents: { privacyNotice: true, criminalRecordProcessing: true },
+});
+
+interface Sample {
+  ms: number;
+  status: number;
+  body: string;
+}
+
+const postApplication = async (apiUrl: string): Promise<Sample> => {
+  const start = performance.now();
+  const response = await fetch(`${apiUrl}/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(applicationBody()),
+  });
+  const body = await response.text();
+  return { ms: performance.now() - start, status: response.status, body };
+};
+
+const summary = (label: string, samples: readonly Sample[], wallMs?: number): string[] => {
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const failed = samples.filter((s) => s.status !== 201).length;
+  return [
+    label,
+    String(samples.length),
+    ms(percentile(sorted, 50)),
+    ms(percentile(sorted, 90)),
+    ms(percentile(sorted, 99)),
+    ms(sorted.at(-1) ?? Number.NaN),
+    `${((failed / samples.length) * 100).toFixed(1)}%`,
+    wallMs === undefined ? '' : ((samples.length / wallMs) * 1000).toFixed(1),
+  ];
+};
+
+const benchLatency = async (): Promise<Sample[]> => {
+  const { startLocalStack } = await import('../lib/local/stack.ts');
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-stack-'));
+  const startedAt = performance.now();
+  const stack = await startLocalStack({
+    dataDir,
+    fresh: true,
+    log: (line) => console.error(`[stack] ${line}`),
+  });
+  const startupMs = performance.now() - startedAt;
+  const all: Sample[] = [];
+  try {
+    for (let i = 0; i < 10; i++) all.push(await postApplication(stack.apiUrl));
+
+    const sequential: Sample[] = [];
+    for (let i = 0; i < REQUESTS; i++) sequential.push(await postApplication(stack.apiUrl));
+    all.push(...sequential);
+
+    const concurrent: Sample[] = [];
+    const concurrency = 4;
+    const wallStart = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (concurrent.length < REQUESTS) {
+          const slot = concurrent.length;
+          concurrent[slot] = { ms: Number.NaN, status: 0, body: '' };
+          concurrent[slot] = await postApplication(stack.apiUrl);
+        }
+      }),
+    );
+    const wallMs = performance.now() - wallStart;
+    all.push(...concurrent);
+
+    console.log('\n## POST /applications against the local stack');
+    console.log(
+      `stack start ${ms(startupMs)} ms; 10 warm-up requests first; each request timed from fetch to the last body byte\n`,
+    );
+    console.log(
+      table(
+        ['run', 'count', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-201', 'req/s'],
+        [summary('sequential', sequential), summary(`concurrency ${concurrency}`, concurrent, wallMs)],
+      ),
+    );
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return all;
+};
+
+// --- main ------------------------------------------------------------------------------------------------------------
+
+const cpu = cpus();
+console.log(
+  `# bench: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
+    `Node ${process.version} ${process.platform}/${process.arch}`,
+);
+
+if (args.only !== 'latency') await benchBundles();
+if (args.only !== 'bundles') {
+  const samples = await benchLatency();
+  const failures = samples.filter((s) => s.status !== 201);
+  if (failures.length > 0) {
+    const counts = new Map<number, number>();
+    for (const { status } of failures) counts.set(status, (counts.get(status) ?? 0) + 1);
+    const statuses = [...counts].map(([status, count]) => `${status} x${count}`).join(', ');
+    console.error(
+      `\nFAIL: ${failures.length} of ${samples.length} requests did not answer 201 (${statuses})`,
+    );
+    console.error(`first failure body: ${failures[0]?.body.slice(0, 500)}`);
+    process.exitCode = 1;
+  }
+}
