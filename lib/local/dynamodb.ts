@@ -58,7 +58,7 @@ export async function startDynamoDb({ dataDir, port }: DynamoDbOptions = {}): Pr
   // The jar cannot report a port it picked itself, so port 0 means "pick one now".
   const chosenPort = port || (await freePort());
   const home = dynamoDbLocalDir();
-  const storage = dataDir ? ['-dbPath', dataDir, '-sharedDb'] : ['-inMemory'];
+  const storage = [...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']), '-sharedDb'];
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
   const child: ChildProcess = spawn(
