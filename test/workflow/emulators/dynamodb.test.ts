@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  DynamoDBClient,
   GetItemCommand,
+  ListTablesCommand,
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
@@ -41,6 +43,14 @@ describe('DynamoDB Local emulator', () => {
         'duePk',
         'dueSk',
       ]);
+      // The handlers sign with other credentials than ensureTable did: they must see the same table.
+      const other = new DynamoDBClient({
+        endpoint: db.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
+      expect((await other.send(new ListTablesCommand({}))).TableNames).toEqual([TABLE]);
+      other.destroy();
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
       expect(ttl.TimeToLiveDescription).toMatchObject({
         TimeToLiveStatus: 'ENABLED',
