@@ -19,6 +19,11 @@ export interface BuildAppOptions {
   bundling?: boolean;
   /** Default true: register the cdk-nag packs. */
   nag?: boolean;
+  /**
+   * Default true: aws-cdk-lib's built-in CloudFormation template validation (it catches circular dependencies).
+   * It takes seconds; lib/workflow-asl.ts turns it off to stay fast.
+   */
+  cfnValidation?: boolean;
   /** Cloud assembly directory. Default: the CLI's (CDK_OUTDIR) or a temporary one. */
   outdir?: string;
 }
@@ -33,7 +38,12 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
   const config = options.config ?? CLOUD_CONFIG;
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
-    context: options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {},
+    context: {
+      // Strong references: the stateful stack cannot drop an export the stateless stack still imports.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
+    },
+    builtinCloudFormationValidation: options.cfnValidation ?? true,
   });
   // Environment-agnostic (no account or region): synth needs no credentials and makes no lookups.
   const stateful = new StatefulStack(app, 'Stateful', {

@@ -1,0 +1,79 @@
+/**
+ * Real bundling, offline: esbuild builds every function as a minified ESM bundle with the AWS SDK inside, and the
+ * site is built by web/build.ts. Slower than the template tests (a few seconds per function), so it runs once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_METADATA_KEY } from '../../lib/constructs/function.ts';
+import { FUNCTIONS, type FunctionName } from '../../lib/functions.ts';
+import { resourcesOf, type Synthesized, synth } from './synth.ts';
+
+let s: Synthesized;
+const assetDir = new Map<FunctionName, string>();
+
+beforeAll(() => {
+  s = synth({ bundling: true });
+  for (const r of Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))) {
+    const name = r.Metadata?.[FUNCTION_METADATA_KEY] as FunctionName | undefined;
+    const key = (r.Properties.Code as { S3Key: string }).S3Key;
+    if (name) assetDir.set(name, join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`));
+  }
+});
+
+describe('function bundles', () => {
+  it.each(Object.keys(FUNCTIONS) as FunctionName[])(
+    '%s is a minified ESM bundle with the SDK inside and a source map',
+    (name) => {
+      const dir = assetDir.get(name) ?? '';
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(
+        code.startsWith(
+          "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ),
+      ).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      // Nothing is left for the runtime to resolve: no bare import of the SDK or of any package.
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(code).not.toMatch(/import\(["']@aws-sdk\//);
+      // Minified: thousands of characters a line on average (readable code has tens).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+    },
+  );
+
+  it('loads in Node as built and answers the health check', async () => {
+    const { handler } = (await import(
+      pathToFileURL(join(assetDir.get('health') ?? '', 'index.mjs')).href
+    )) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const response = await handler(
+      {
+        version: '2.0',
+        routeKey: 'GET /health',
+        rawPath: '/health',
+        rawQueryString: '',
+        headers: {},
+        requestContext: { http: { method: 'GET', path: '/health' }, requestId: 'test' },
+        isBase64Encoded: false,
+      },
+      { awsRequestId: 'test', functionName: 'health' },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
+  });
+});
+
+describe('site asset', () => {
+  it('contains the built site', () => {
+    const deployment = Object.values(resourcesOf(s.statelessTemplate, 'Custom::CDKBucketDeployment'))[0]
+      ?.Properties as {
+      SourceObjectKeys: string[];
+    };
+    const dirs = deployment.SourceObjectKeys.map((key) =>
+      join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`),
+    );
+    expect(dirs.some((dir) => existsSync(join(dir, 'index.html')))).toBe(true);
+  });
+});

@@ -1,0 +1,205 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '../../lib/table.ts';
+import { logicalIdOf, resourcesOf, type Synthesized, synth } from './synth.ts';
+
+let s: Synthesized;
+let keyArn: unknown;
+let documentsBucketId: string;
+
+beforeAll(() => {
+  s = synth();
+  const keyId = Object.keys(resourcesOf(s.statefulTemplate, 'AWS::KMS::Key'))[0];
+  keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
+  documentsBucketId = logicalIdOf(s.statefulTemplate, 'AWS::S3::Bucket', (p) => 'CorsConfiguration' in p);
+});
+
+describe('customer-managed key', () => {
+  it('is the only key, rotates yearly and is retained when the stack goes', () => {
+    s.statefulTemplate.resourceCountIs('AWS::KMS::Key', 1);
+    s.statefulTemplate.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('lets CloudWatch Logs use it only for log groups of this account', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('table', () => {
+  it('is encrypted with the customer-managed key, recoverable and protected from deletion', () => {
+    s.statefulTemplate.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('has the key schema and both indexes of lib/table.ts', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((index) =>
+        Match.objectLike({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
+    });
+  });
+});
+
+describe('documents bucket', () => {
+  const documents = () => resourcesOf(s.statefulTemplate, 'AWS::S3::Bucket')[documentsBucketId]?.Properties;
+
+  it('blocks every kind of public access and disables ACLs', () => {
+    expect(documents()).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+  });
+
+  it('is versioned and encrypted with the customer-managed key, with a bucket key', () => {
+    expect(documents()).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn },
+          },
+        ],
+      },
+    });
+  });
+
+  it('denies every request not made over TLS', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: documentsBucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('accepts browser uploads (POST) from the site origin only', () => {
+    const site = logicalIdOf(s.statefulTemplate, 'AWS::CloudFront::Distribution', () => true);
+    expect(documents()?.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedMethods: ['POST'],
+          AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [site, 'DomainName'] }]] }],
+          AllowedHeaders: ['*'],
+          MaxAge: 3000,
+        },
+      ],
+    });
+  });
+
+  it('aborts stale multipart uploads after a day and expires old versions after 30 days', () => {
+    expect(documents()?.LifecycleConfiguration).toEqual({
+      Rules: [
+        { AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+        { NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
+      ],
+    });
+  });
+
+  it('sends server access logs to the logs bucket and object events to EventBridge', () => {
+    const logs = logicalIdOf(
+      s.statefulTemplate,
+      'AWS::S3::Bucket',
+      (p) => p.AccessControl === 'LogDeliveryWrite',
+    );
+    expect(documents()).toMatchObject({
+      LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: 'documents/' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    // No custom-resource Lambda just to switch notifications on.
+    s.statefulTemplate.resourceCountIs('Custom::S3BucketNotifications', 0);
+  });
+
+  it('is retained when the stack is deleted', () => {
+    expect(s.statefulTemplate.findResources('AWS::S3::Bucket')[documentsBucketId]?.DeletionPolicy).toBe(
+      'Retain',
+    );
+  });
+});
+
+describe('site hosting', () => {
+  it('serves a private bucket through CloudFront with origin access control, HTTPS and security headers', () => {
+    s.statefulTemplate.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    s.statefulTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          // The managed SecurityHeadersPolicy (HSTS, nosniff, frame options, referrer policy).
+          ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
+        }),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+  });
+});
+
+describe('staff user pool', () => {
+  it('admits no self sign-up and requires an authenticator-app second factor', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has the affiliate-team group', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'affiliate-team' });
+  });
+
+  it('has a public code-grant client whose callback is the staff callback page of the site', () => {
+    const site = logicalIdOf(s.statefulTemplate, 'AWS::CloudFront::Distribution', () => true);
+    s.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: [
+        { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [site, 'DomainName'] }, '/staff/callback.html']] },
+      ],
+    });
+  });
+});

@@ -1,0 +1,333 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_METADATA_KEY } from '../../lib/constructs/function.ts';
+import { FUNCTIONS, type FunctionName } from '../../lib/functions.ts';
+import { ROUTES, type Route } from '../../lib/routes.ts';
+import { SCHEDULES } from '../../lib/schedules.ts';
+import { TABLE_KEYS } from '../../lib/table.ts';
+import { type Cfn, resourcesOf, type Synthesized, synth } from './synth.ts';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+let s: Synthesized;
+const fnIds = new Map<FunctionName, string>();
+const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+const fn = (name: FunctionName) => {
+  const id = fnIds.get(name);
+  const resource = id ? resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function')[id] : undefined;
+  if (!id || !resource) throw new Error(`No function ${name}`);
+  return { id, props: resource.Properties as Cfn };
+};
+const envOf = (name: FunctionName): Record<string, unknown> => fn(name).props.Environment.Variables;
+const statementsOf = (name: FunctionName): Statement[] => {
+  const roleId = fn(name).props.Role['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(s.statelessTemplate, 'AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+};
+const actions = (st: Statement): string[] => (Array.isArray(st.Action) ? st.Action : [st.Action]);
+const withAction = (name: FunctionName, prefix: string) =>
+  statementsOf(name).filter((st) => actions(st).some((a) => a.startsWith(prefix)));
+const importOf = (value: unknown): string =>
+  JSON.stringify(value).match(/ExportsOutput(?:Ref|FnGetAtt)([A-Za-z]+)/)?.[1] ?? '';
+
+beforeAll(() => {
+  s = synth();
+  for (const [id, r] of Object.entries(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))) {
+    const name = r.Metadata?.[FUNCTION_METADATA_KEY];
+    if (typeof name === 'string') fnIds.set(name as FunctionName, id);
+  }
+});
+
+describe('functions', () => {
+  it('builds exactly one function per registry entry', () => {
+    expect([...fnIds.keys()].sort()).toEqual([...NAMES].sort());
+  });
+
+  it.each(NAMES)(
+    '%s runs on arm64, the newest Node runtime, with active tracing and its own settings',
+    (name) => {
+      const { props } = fn(name);
+      expect(props).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Timeout: FUNCTIONS[name].timeoutSeconds ?? 10,
+        MemorySize: FUNCTIONS[name].memoryMb ?? 256,
+      });
+      expect(envOf(name)).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: name,
+      });
+    },
+  );
+
+  it.each(NAMES)('%s logs to its own KMS-encrypted log group kept for a month', (name) => {
+    const logGroupId = fn(name).props.LoggingConfig.LogGroup.Ref;
+    const logGroup = resourcesOf(s.statelessTemplate, 'AWS::Logs::LogGroup')[logGroupId]?.Properties;
+    expect(logGroup?.RetentionInDays).toBe(30);
+    expect(importOf(logGroup?.KmsKeyId)).toMatch(/^Key/);
+  });
+
+  it.each(NAMES)('%s gets exactly the environment variables its registry entry uses', (name) => {
+    const { uses } = FUNCTIONS[name] as (typeof FUNCTIONS)[FunctionName] & { uses: Record<string, unknown> };
+    const env = envOf(name);
+    expect('TABLE_NAME' in env).toBe(Boolean(uses.table));
+    expect('DOCUMENTS_BUCKET' in env).toBe(Boolean(uses.documents));
+    for (const variable of [
+      'MAIL_FROM',
+      'STAFF_EMAIL',
+      'SITE_URL',
+      'INDUCTION_BOOKING_URL',
+      'THERAPY_ACCOUNT_URL',
+    ]) {
+      expect(variable in env, variable).toBe(Boolean(uses.mail));
+    }
+    expect('STATE_MACHINE_ARN' in env).toBe(Boolean(uses.workflow));
+    if (uses.table) expect(importOf(env.TABLE_NAME)).toMatch(/^StorageTable/);
+    if (uses.documents) expect(importOf(env.DOCUMENTS_BUCKET)).toMatch(/^StorageDocuments/);
+    if (uses.mail) {
+      expect(env.MAIL_FROM).toBe('onboarding@example.org');
+      expect(importOf(env.SITE_URL)).toMatch(/^SiteDistribution/);
+    }
+  });
+
+  it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
+    const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
+    expect(withDlq).toEqual(['document-received', ...SCHEDULES.map((x) => x.handler)].sort());
+    for (const name of withDlq) {
+      const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+      const queue = resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]?.Properties;
+      expect(importOf(queue?.KmsMasterKeyId)).toMatch(/^Key/);
+    }
+  });
+});
+
+describe('least-privilege grants', () => {
+  it('never allows dynamodb:Scan or any service-wide wildcard action, in any policy', () => {
+    const all = Object.values(resourcesOf(s.statelessTemplate, 'AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const granted = all.flatMap(actions);
+    expect(granted).not.toContain('dynamodb:Scan');
+    expect(granted.filter((a) => /^(dynamodb|ses|states|kms):\*$|^dynamodb:.*\*/.test(a))).toEqual([]);
+  });
+
+  it.each(NAMES.filter((n) => FUNCTIONS[n].uses.table))(
+    '%s reaches the table and its indexes only',
+    (name) => {
+      const statements = withAction(name, 'dynamodb:');
+      const granted = statements.flatMap(actions);
+      const write = FUNCTIONS[name].uses.table === 'write';
+      expect(granted.includes('dynamodb:PutItem')).toBe(write);
+      expect(granted.includes('dynamodb:UpdateItem')).toBe(write);
+      expect(granted).toContain('dynamodb:GetItem');
+      const resources = JSON.stringify(statements.map((st) => st.Resource));
+      for (const index of TABLE_KEYS.indexes) expect(resources).toContain(`/index/${index.name}`);
+      for (const st of statements) {
+        for (const resource of [st.Resource].flat()) expect(importOf(resource)).toMatch(/^StorageTable/);
+      }
+    },
+  );
+
+  it.each(NAMES.filter((n) => !FUNCTIONS[n].uses.table))('%s has no table access', (name) => {
+    expect(withAction(name, 'dynamodb:')).toEqual([]);
+  });
+
+  it.each(NAMES)(
+    '%s touches documents only as its registry entry says, and only in the documents bucket',
+    (name) => {
+      const statements = withAction(name, 's3:');
+      const granted = statements.flatMap(actions);
+      const access = FUNCTIONS[name].uses.documents as string | undefined;
+      expect(granted.includes('s3:PutObject')).toBe(Boolean(access && access !== 'read'));
+      expect(granted.includes('s3:GetObject')).toBe(Boolean(access && access !== 'write'));
+      expect(granted.includes('s3:DeleteObject')).toBe(access === 'read-write-delete');
+      for (const st of statements) expect(importOf(st.Resource)).toMatch(/^StorageDocuments/);
+    },
+  );
+
+  it.each(NAMES)('%s may use the key only through DynamoDB, S3 or SQS', (name) => {
+    for (const st of withAction(name, 'kms:')) {
+      expect(JSON.stringify(st.Condition)).toMatch(/kms:ViaService.*"(dynamodb|s3|sqs)\."/);
+      expect(importOf(st.Resource)).toMatch(/^Key/);
+    }
+  });
+
+  it.each(NAMES)('%s sends mail only from the configured identity, and only if it mails', (name) => {
+    const statements = withAction(name, 'ses:');
+    expect(statements.length > 0).toBe(Boolean(FUNCTIONS[name].uses.mail));
+    for (const st of statements) {
+      expect(actions(st)).toEqual(['ses:SendEmail']);
+      expect(JSON.stringify(st.Resource)).toContain(':identity/example.org');
+    }
+  });
+
+  it.each(NAMES)('%s drives the workflow only in the ways its registry entry lists', (name) => {
+    const ops: readonly string[] = FUNCTIONS[name].uses.workflow ?? [];
+    const granted = withAction(name, 'states:').flatMap(actions);
+    expect(granted.includes('states:StartExecution')).toBe(ops.includes('start'));
+    expect(granted.includes('states:SendTaskSuccess')).toBe(ops.includes('callback'));
+    expect(granted.includes('states:StopExecution')).toBe(ops.includes('stop'));
+    const start = withAction(name, 'states:StartExecution')[0];
+    if (start)
+      expect(JSON.stringify(start.Resource)).toContain(':stateMachine:AffiliateOnboarding-onboarding');
+  });
+});
+
+describe('HTTP API', () => {
+  const routeResources = (t: Synthesized) =>
+    Object.values(resourcesOf(t.statelessTemplate, 'AWS::ApiGatewayV2::Route'));
+  const integrationFunction = (t: Synthesized, target: unknown): string => {
+    const integrationId = JSON.stringify(target).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
+    const integration = resourcesOf(t.statelessTemplate, 'AWS::ApiGatewayV2::Integration')[integrationId];
+    const fnId = (integration?.Properties.IntegrationUri as Cfn)?.['Fn::GetAtt'][0];
+    return [...fnIds.entries()].find(([, id]) => id === fnId)?.[0] ?? fnId;
+  };
+
+  it('has one route per route-table entry, integrated with that entry’s handler', () => {
+    const routes = routeResources(s);
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const route of ROUTES) {
+      const resource = routes.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+      expect(integrationFunction(s, resource?.Properties.Target)).toBe(route.handler);
+      if (route.auth !== 'staff') expect(resource?.Properties.AuthorizationType).toBe('NONE');
+    }
+  });
+
+  it('shares one integration among the routes of a handler', () => {
+    const handlers = new Set(ROUTES.map((r) => r.handler));
+    s.statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', handlers.size);
+  });
+
+  it('checks staff routes with the JWT authorizer of the staff user pool and app client', () => {
+    const staffRoute: Route = {
+      method: 'GET',
+      path: '/staff/probe/{id}',
+      handler: 'get-application',
+      auth: 'staff',
+    };
+    const withStaff = synth({ routes: [...ROUTES, staffRoute] });
+    const route = routeResources(withStaff).find((r) => r.Properties.RouteKey === 'GET /staff/probe/{id}');
+    expect(route?.Properties.AuthorizationType).toBe('JWT');
+    const [authorizerId, authorizer] =
+      Object.entries(resourcesOf(withStaff.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'))[0] ?? [];
+    expect(route?.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    const jwt = authorizer?.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    expect(JSON.stringify(jwt.Issuer)).toContain('cognito-idp.');
+    expect(importOf(jwt.Issuer)).toMatch(/^StaffAuthUserPool/);
+    expect(importOf(jwt.Audience)).toMatch(/^StaffAuthUserPoolStaffPages/);
+    expect(authorizer?.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    // Public and applicant routes stay open to the handler's own checks.
+    for (const r of routeResources(withStaff).filter((x) => x !== route))
+      expect(r.Properties.AuthorizationType).toBe('NONE');
+  });
+
+  it('logs every request to a KMS-encrypted log group and throttles by default', () => {
+    const stage = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Stage'))[0]
+      ?.Properties as Cfn;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 });
+    expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId' });
+    const logGroup = resourcesOf(s.statelessTemplate, 'AWS::Logs::LogGroup')[
+      stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]
+    ];
+    expect(importOf(logGroup?.Properties.KmsKeyId)).toMatch(/^Key/);
+  });
+
+  it('allows cross-origin calls from the site origin only', () => {
+    const api = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Api'))[0]
+      ?.Properties as Cfn;
+    expect(api.CorsConfiguration.AllowOrigins).toHaveLength(1);
+    expect(importOf(api.CorsConfiguration.AllowOrigins)).toMatch(/^SiteDistribution/);
+    expect(api.CorsConfiguration.AllowHeaders).toEqual(['authorization', 'content-type', 'idempotency-key']);
+  });
+});
+
+describe('workflow', () => {
+  it('is a Standard state machine with full, KMS-encrypted logging and tracing', () => {
+    const machine = Object.values(resourcesOf(s.statelessTemplate, 'AWS::StepFunctions::StateMachine'))[0]
+      ?.Properties as Cfn;
+    expect(machine).toMatchObject({
+      StateMachineType: 'STANDARD',
+      StateMachineName: 'AffiliateOnboarding-onboarding',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    const logGroupId =
+      machine.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(
+      importOf(resourcesOf(s.statelessTemplate, 'AWS::Logs::LogGroup')[logGroupId]?.Properties.KmsKeyId),
+    ).toMatch(/^Key/);
+  });
+
+  it('may invoke the workflow-task function and no other', () => {
+    const machine = Object.values(resourcesOf(s.statelessTemplate, 'AWS::StepFunctions::StateMachine'))[0]
+      ?.Properties as Cfn;
+    const roleId = machine.RoleArn['Fn::GetAtt'][0];
+    const invoke = Object.values(resourcesOf(s.statelessTemplate, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((st) => actions(st).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invoke.map((st) => st.Resource))).toContain(fn('workflow-task').id);
+    for (const other of NAMES.filter((n) => n !== 'workflow-task')) {
+      expect(JSON.stringify(invoke)).not.toContain(`"${fn(other).id}"`);
+    }
+  });
+});
+
+describe('events and schedules', () => {
+  it.each(SCHEDULES.map((x) => [x.name, x] as const))(
+    'runs %s on London time with retries and a dead-letter queue',
+    (_, spec) => {
+      const schedule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Scheduler::Schedule')).find((x) =>
+        JSON.stringify(x.Properties.Target).includes(fn(spec.handler).id),
+      )?.Properties as Cfn;
+      expect(schedule).toMatchObject({
+        ScheduleExpression: spec.expression,
+        ScheduleExpressionTimezone: 'Europe/London',
+        Target: { RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 900 } },
+      });
+      expect(JSON.parse(schedule.Target.Input)).toEqual({ asOf: '<aws.scheduler.scheduled-time>' });
+      const queueId = schedule.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+      expect(resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]).toBeDefined();
+    },
+  );
+
+  it('delivers documents-bucket ObjectCreated events to document-received as S3 records, with retries and a DLQ', () => {
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))[0]?.Properties as Cfn;
+    expect(rule.EventPattern).toMatchObject({ source: ['aws.s3'], 'detail-type': ['Object Created'] });
+    expect(importOf(rule.EventPattern.detail.bucket.name)).toMatch(/^StorageDocuments/);
+    const [target] = rule.Targets;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn('document-received').id, 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^DocumentEventsDeadLetters/);
+    const sample = target.InputTransformer.InputTemplate.replace('<detail-bucket-name>', '"docs"').replace(
+      '<detail-object-key>',
+      '"applications/01J/insurance.pdf"',
+    );
+    expect(JSON.parse(sample).Records[0].s3).toEqual({
+      bucket: { name: 'docs' },
+      object: { key: 'applications/01J/insurance.pdf' },
+    });
+  });
+});
+
+describe('mail and site', () => {
+  it('verifies the sender domain of the configured address', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
+  });
+
+  it('deploys the site with a config.json naming the API and the staff client', () => {
+    const deployment = Object.values(resourcesOf(s.statelessTemplate, 'Custom::CDKBucketDeployment'))[0]
+      ?.Properties as Cfn;
+    expect(importOf(deployment.DestinationBucketName)).toMatch(/^SiteBucket/);
+    expect(importOf(deployment.DistributionId)).toMatch(/^SiteDistribution/);
+    const markers = JSON.stringify(deployment.SourceMarkers);
+    expect(markers).toContain('ApiHttpApi');
+    expect(markers).toMatch(/StaffAuthUserPoolStaffPages/);
+  });
+});
