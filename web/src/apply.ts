@@ -12,12 +12,13 @@ import {
   type createApplicationResponseSchema,
   createApplicationSchema,
   type createUploadSchema,
+  MAX_UPLOAD_BYTES,
 } from '../../lambdas/shared/schemas.ts';
 import { ApiError, callApi } from './lib/api.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearErrors, type FieldError, findField, showErrors } from './lib/field-errors.ts';
 import { DBS_ASSESSMENT_NAMES, DBS_LEVEL_NAMES, PROFESSIONAL_BODY_NAMES } from './lib/labels.ts';
-import { checkFile, DEFAULT_MAX_BYTES, UploadRow, type UploadTarget } from './lib/upload.ts';
+import { checkFile, type UploadContentType, UploadRow, type UploadTarget } from './lib/upload.ts';
 
 type Created = z.infer<typeof createApplicationResponseSchema>;
 type CreateUpload = z.infer<typeof createUploadSchema>;
@@ -167,7 +168,7 @@ const check = (payload: unknown, assessment: Assessment): FieldError[] => {
   for (const document of requiredDocuments()) {
     const path = `files.${document}`;
     const file = fileOf(document);
-    const problem = file ? checkFile(file, DEFAULT_MAX_BYTES) : findField(form, path)?.dataset.missing;
+    const problem = file ? checkFile(file, MAX_UPLOAD_BYTES) : findField(form, path)?.dataset.missing;
     if (problem) errors.push({ path, message: problem });
   }
   return errors;
@@ -206,10 +207,13 @@ const uploadDocuments = async (created: Created, email: string): Promise<void> =
   for (const initial of created.uploads) {
     const file = fileOf(initial.document);
     if (!file) continue;
-    const getTarget = async (fresh: boolean): Promise<UploadTarget> => {
-      // Leave a margin: a POST that starts just before expiry can still be refused when it lands.
-      if (!fresh && Date.parse(initial.expiresAt) - Date.now() > 60_000) return initial;
-      const body: CreateUpload = { document: initial.document };
+    const getTarget = async (contentType: UploadContentType, fresh: boolean): Promise<UploadTarget> => {
+      // The POSTs that come with the application are for PDFs; leave a margin too: a POST that starts just
+      // before expiry can still be refused when it lands.
+      const usable =
+        initial.contentType === contentType && Date.parse(initial.expiresAt) - Date.now() > 60_000;
+      if (!fresh && usable) return initial;
+      const body: CreateUpload = { document: initial.document, contentType };
       return callApi<UploadTarget>(`/applications/${encodeURIComponent(created.applicationId)}/uploads`, {
         method: 'POST',
         body,

@@ -5,12 +5,22 @@
 import type { z } from 'zod';
 import { formatLongDate } from '../../lambdas/domain/dates.ts';
 import { type DocumentKind, isOpen } from '../../lambdas/domain/stages.ts';
-import type { ApplicationView, createUploadSchema } from '../../lambdas/shared/schemas.ts';
+import {
+  type ApplicationView,
+  type createUploadSchema,
+  MAX_UPLOAD_BYTES,
+} from '../../lambdas/shared/schemas.ts';
 import { ApiError, callApi } from './lib/api.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
 import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
-import { checkFile, DEFAULT_MAX_BYTES, DOCUMENT_NAMES, UploadRow, type UploadTarget } from './lib/upload.ts';
+import {
+  checkFile,
+  DOCUMENT_NAMES,
+  type UploadContentType,
+  UploadRow,
+  type UploadTarget,
+} from './lib/upload.ts';
 
 type ChecklistStatus = ApplicationView['checklist'][number]['status'];
 type CreateUpload = z.infer<typeof createUploadSchema>;
@@ -128,8 +138,8 @@ const uploadControl = (creds: Credentials, document: DocumentKind): HTMLElement 
     h('div', { class: 'field__actions' }, button),
     list,
   );
-  const getTarget = (): Promise<UploadTarget> => {
-    const body: CreateUpload = { document };
+  const getTarget = (contentType: UploadContentType): Promise<UploadTarget> => {
+    const body: CreateUpload = { document, contentType };
     return callApi<UploadTarget>(`/applications/${encodeURIComponent(creds.id)}/uploads`, {
       method: 'POST',
       body,
@@ -138,7 +148,7 @@ const uploadControl = (creds: Credentials, document: DocumentKind): HTMLElement 
   };
   button.addEventListener('click', () => {
     const file = input.files?.[0];
-    const problem = file ? checkFile(file, DEFAULT_MAX_BYTES) : `Choose your ${name.toLowerCase()} to upload`;
+    const problem = file ? checkFile(file, MAX_UPLOAD_BYTES) : `Choose your ${name.toLowerCase()} to upload`;
     if (!file || problem) {
       showFieldError(field, problem ?? '');
       input.focus();

@@ -3,25 +3,27 @@
  * presigned POST from the API) when S3 refuses it or the connection drops. Used by the form and the status page.
  */
 import type { DocumentKind } from '../../../lambdas/domain/stages.ts';
+import type { UPLOAD_CONTENT_TYPES } from '../../../lambdas/shared/schemas.ts';
 import { h } from './dom.ts';
+
+export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
 
 export interface UploadTarget {
   document: DocumentKind;
+  /** The one content type the presigned POST's policy accepts. */
+  contentType: UploadContentType;
   url: string;
   fields: Record<string, string>;
   maxBytes: number;
   expiresAt: string;
 }
 
-/** What the presigned POST policy accepts (DESIGN §5), by content type and by file name ending. */
-const ACCEPTED_TYPES: Record<string, readonly string[]> = {
+/** The file name endings of each content type the API accepts. */
+const ENDINGS: Record<UploadContentType, readonly string[]> = {
   'application/pdf': ['.pdf'],
   'image/jpeg': ['.jpg', '.jpeg'],
   'image/png': ['.png'],
 };
-
-/** The API's limit, known before it hands out a presigned POST (which then states its own maxBytes). */
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 export const DOCUMENT_NAMES: Record<DocumentKind, string> = {
   'dbs-certificate': 'DBS certificate',
@@ -31,13 +33,11 @@ export const DOCUMENT_NAMES: Record<DocumentKind, string> = {
 const megabytes = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
 /** Some systems leave File.type empty: fall back on the file name's ending. */
-export const contentTypeOf = (file: File): string | undefined => {
-  if (file.type in ACCEPTED_TYPES) return file.type;
+export const contentTypeOf = (file: File): UploadContentType | undefined => {
+  const types = Object.keys(ENDINGS) as UploadContentType[];
+  if (file.type) return types.find((type) => type === file.type);
   const name = file.name.toLowerCase();
-  if (file.type) return undefined;
-  return Object.entries(ACCEPTED_TYPES).find(([, endings]) =>
-    endings.some((ending) => name.endsWith(ending)),
-  )?.[0];
+  return types.find((type) => ENDINGS[type].some((ending) => name.endsWith(ending)));
 };
 
 /** Why a file cannot be uploaded, or undefined when it can. */
@@ -80,7 +80,7 @@ export const postToS3 = (
     const form = new FormData();
     for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
     if (!Object.keys(target.fields).some((name) => name.toLowerCase() === 'content-type')) {
-      form.append('Content-Type', contentTypeOf(file) ?? file.type);
+      form.append('Content-Type', target.contentType);
     }
     form.append('file', file);
     // XMLHttpRequest, not fetch: only XHR reports upload progress.
@@ -105,8 +105,11 @@ export const postToS3 = (
 export interface UploadRowOptions {
   document: DocumentKind;
   file: File;
-  /** A presigned POST for the document; `fresh` asks the API for a new one (a retry, or the old one expired). */
-  getTarget: (fresh: boolean) => Promise<UploadTarget>;
+  /**
+   * A presigned POST for the document and the file's type; `fresh` asks the API for a new one (a retry, or the old
+   * one expired).
+   */
+  getTarget: (contentType: UploadContentType, fresh: boolean) => Promise<UploadTarget>;
   onUploaded?: () => void;
 }
 
@@ -171,7 +174,9 @@ export class UploadRow {
     // A hidden button cannot keep focus: keep keyboard users on the row, not back at the top of the page.
     if (retryFocused) this.element.focus();
     try {
-      const target = await getTarget(fresh);
+      const contentType = contentTypeOf(file);
+      if (!contentType) throw new UploadFailed(checkFile(file, Number.POSITIVE_INFINITY) ?? file.name);
+      const target = await getTarget(contentType, fresh);
       const problem = checkFile(file, target.maxBytes);
       if (problem) throw new UploadFailed(problem);
       await postToS3(target, file, (fraction) => this.#show(fraction));

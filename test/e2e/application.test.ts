@@ -1,0 +1,209 @@
+/**
+ * The applicant's journey in a real browser against the whole local stack: the form, the uploads to S3, the
+ * confirmation, the status page; errors from the browser's checks and from the server; axe-core on every state.
+ */
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addYearsIso, londonToday } from '../../lambdas/domain/dates.ts';
+import { launchBrowser } from './browser.ts';
+import {
+  axeViolations,
+  emailsTo,
+  fillApplication,
+  fillApplicationByKeyboard,
+  goodAnswers,
+  newPage,
+  submitByKeyboard,
+  waitForStage,
+} from './support.ts';
+
+const siteUrl = inject('siteUrl');
+const apiUrl = inject('apiUrl');
+const EMERGENCY_NOTICE =
+  'Call 111 for urgent medical help, 999 in immediate danger, Samaritans 24 hours a day on 116 123.';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The requests a page sends to the API, so a test can say none was sent. */
+const apiRequests = (page: Page): Request[] => {
+  const requests: Request[] = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(apiUrl)) requests.push(request);
+  });
+  return requests;
+};
+
+const text = async (page: Page, selector: string): Promise<string> =>
+  ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+describe('applying', () => {
+  it('takes a keyboard-only applicant from the form through both uploads to the status page in review', async () => {
+    const page = await newPage(browser);
+    const answers = goodAnswers();
+    await page.goto(`${siteUrl}/`);
+    expect(await text(page, '.emergency__text')).toBe(EMERGENCY_NOTICE);
+
+    await fillApplicationByKeyboard(page, answers);
+    const created = page.waitForRequest((request) => request.url() === `${apiUrl}/applications`);
+    await submitByKeyboard(page);
+    const request = await created;
+    expect(request.headers()['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    const body = request.postDataJSON();
+    expect(body.insurance.coverAmountGbp).toBe(1_500_000);
+    expect(body.professional.accredited).toBe(true);
+    expect(body.dbs).toMatchObject({
+      hasCertificate: true,
+      level: 'enhanced-barred-lists',
+      onUpdateService: true,
+    });
+
+    await page.locator('#confirmation-title').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirmation-title');
+    const uploads = page.locator('#upload-list .upload');
+    expect(await uploads.count()).toBe(2);
+    for (const upload of await uploads.all()) {
+      expect(await upload.getAttribute('data-state')).toBe('done');
+      expect(await upload.locator('.upload__percent').textContent()).toBe('100%');
+      expect(await upload.locator('progress').evaluate((bar) => (bar as HTMLProgressElement).value)).toBe(
+        100,
+      );
+    }
+    const applicationId = await text(page, '#confirmation-id');
+    expect(applicationId).toMatch(/^[0-9A-Z]{26}$/);
+    expect(await text(page, '#confirmation-email')).toBe(answers.email);
+    const link = (await page.locator('#status-link').getAttribute('href')) ?? '';
+    expect(link).toMatch(new RegExp(`^/status\\.html#id=${applicationId}&token=[\\w-]{40,}$`));
+
+    const [email] = await emailsTo(apiUrl, answers.email);
+    expect(email?.body.text).toContain(link.slice(link.indexOf('#')));
+
+    await page.locator('#status-link').press('Enter');
+    await page.waitForURL(`${siteUrl}${link}`);
+    expect(await waitForStage(page, 'in-review')).toBe('in-review');
+    expect(await text(page, 'h1')).toBe("We're reviewing your documents");
+    expect(await text(page, '.stage-name')).toBe('Stage: in-review');
+    const checklist = page.locator('.checklist__item');
+    expect(await checklist.count()).toBeGreaterThan(2);
+    expect(await page.locator('.checklist__item[data-status="waiting-on-us"]').count()).toBe(1);
+    expect(await page.locator('.documents__item').allTextContents()).toEqual([
+      expect.stringContaining('Received'),
+      expect.stringContaining('Received'),
+    ]);
+    expect(await page.locator('input[type="file"]').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('shows a bad value next to its field and in the summary: caught in the browser, or by the server', async () => {
+    const page = await newPage(browser);
+    const requests = apiRequests(page);
+    await page.goto(`${siteUrl}/`);
+    await fillApplication(page, goodAnswers({ email: 'aisha.okafor@' }));
+    await page.getByRole('button', { name: 'Submit application' }).click();
+
+    await page.locator('#error-summary').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Enter a valid email address',
+    ]);
+    expect(await text(page, '#applicant-email-error')).toBe('Error: Enter a valid email address');
+    const email = page.locator('#applicant-email');
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.getAttribute('aria-describedby')).toContain('applicant-email-error');
+    expect(requests).toEqual([]);
+    await page.getByRole('link', { name: 'Enter a valid email address' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('applicant-email');
+
+    await email.fill(goodAnswers().email);
+    await page.getByLabel('Amount of cover').fill('999999');
+    const answered = page.waitForResponse((response) => response.url() === `${apiUrl}/applications`);
+    await page.getByRole('button', { name: 'Submit application' }).click();
+    expect((await answered).status()).toBe(422);
+
+    await page.locator('#insurance-coverAmountGbp-error').waitFor();
+    expect(await text(page, '#insurance-coverAmountGbp-error')).toMatch(/^Error: .*£1,000,000/);
+    const summaryLink = page.locator('#error-summary a');
+    expect(await summaryLink.count()).toBe(1);
+    expect(await summaryLink.getAttribute('href')).toBe('#insurance-coverAmountGbp');
+    expect(await page.locator('#applicant-email-error').count()).toBe(0);
+    expect(await page.locator('#apply').isVisible()).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('the DBS questions', () => {
+  it('asks whether to apply on the applicant’s behalf exactly when a new certificate is required', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/`);
+    const question = page.locator('#dbs-choice');
+    const fee = page.getByLabel('I agree to pay the DBS application fee');
+    expect(await question.isVisible()).toBe(false);
+
+    await page.locator('#dbs-hasCertificate-no').check();
+    expect(await question.isVisible()).toBe(true);
+    expect(await text(page, '#dbs-assessment')).toMatch(/^No DBS certificate/);
+    expect(await fee.isVisible()).toBe(false);
+    await page.locator('#dbs-applyOnMyBehalf').check();
+    expect(await fee.isVisible()).toBe(true);
+
+    await page.locator('#dbs-hasCertificate').check();
+    const today = londonToday(new Date());
+    await page.getByLabel('Level of check').selectOption('enhanced');
+    await page.getByLabel('Date of issue').fill(addYearsIso(today, -1));
+    expect(await question.isVisible()).toBe(false);
+    await page.getByLabel('Date of issue').fill(addYearsIso(today, -4));
+    expect(await question.isVisible()).toBe(true);
+    expect(await text(page, '#dbs-assessment')).toContain('more than 3 years ago');
+    await page.getByLabel('Date of issue').fill(addYearsIso(today, -1));
+    await page.getByLabel('Level of check').selectOption('standard');
+    expect(await question.isVisible()).toBe(true);
+    expect(await text(page, '#dbs-assessment')).toContain('standard certificate is not accepted');
+    await page.context().close();
+  });
+});
+
+describe('the status page', () => {
+  it('says so when the link does not open an application', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV&token=not-the-token`);
+    await page.locator('h1', { hasText: 'Application not found' }).waitFor();
+    expect(await text(page, '#status-root p')).toBe(
+      "We can't find this application — check the link in your email.",
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('accessibility (axe-core)', () => {
+  it('finds no violations on the form, its error state, the confirmation and the status page', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/`);
+    expect(await axeViolations(page), 'form').toEqual([]);
+
+    await page.getByRole('button', { name: 'Submit application' }).click();
+    await page.locator('#error-summary').waitFor();
+    expect(await axeViolations(page), 'errors').toEqual([]);
+
+    await page.reload();
+    await fillApplication(page, goodAnswers());
+    await page.locator('#dbs-hasCertificate-no').check();
+    await page.locator('#dbs-applyOnMyBehalf').check();
+    expect(await axeViolations(page), 'form with the DBS questions open').toEqual([]);
+    await page.locator('#dbs-hasCertificate').check();
+    await page.getByRole('button', { name: 'Submit application' }).click();
+    await page.locator('#confirmation-title').waitFor();
+    expect(await axeViolations(page), 'confirmation').toEqual([]);
+
+    await page.locator('#status-link').click();
+    await page.locator('[data-stage]').waitFor();
+    expect(await axeViolations(page), 'status page').toEqual([]);
+    await page.context().close();
+  });
+});
