@@ -20,7 +20,7 @@ export interface FunctionSpec {
   memoryMb?: number;
 }
 
-export const FUNCTIONS = {
+const DEFINITIONS = {
   health: {
     entry: 'lambdas/handlers/health.ts',
     description: 'GET /health',
@@ -55,8 +55,10 @@ export const FUNCTIONS = {
   },
   'workflow-task': {
     entry: 'lambdas/handlers/workflow-task.ts',
-    description: 'Invoked by the state machine at every step that waits on a person: stores the task token, sends emails',
-    uses: { table: 'write', mail: true, workflow: ['callback'] },
+    description:
+      'Invoked by the state machine at every step that waits on a person: stores the task token, sends emails',
+    uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
+    memoryMb: 512,
   },
   'onboarding-sweep': {
     entry: 'lambdas/handlers/onboarding-sweep.ts',
@@ -66,4 +68,5 @@ export const FUNCTIONS = {
   },
 } as const satisfies Record<string, FunctionSpec>;
 
-export type FunctionName = keyof typeof FUNCTIONS;
+export type FunctionName = keyof typeof DEFINITIONS;
+export const FUNCTIONS: Readonly<Record<FunctionName, FunctionSpec>> = DEFINITIONS;

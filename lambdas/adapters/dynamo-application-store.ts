@@ -50,6 +50,25 @@ const fromItem = (item: Record<string, unknown>): Application => {
   return copy as unknown as Application;
 };
 
+const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+/** A cursor is opaque to clients; one that does not decode to a key object is bad input. */
+export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // falls through to the error below
+  }
+  throw new InvalidCursor();
+};
+
+export class InvalidCursor extends Error {
+  override readonly name = 'InvalidCursor';
+}
+
 const eventPut = (tableName: string, event: ApplicationEvent): TransactItem => ({
   Put: {
     TableName: tableName,
@@ -201,6 +220,21 @@ export const createDynamoApplicationStore = (
     throw new VersionConflict(`Could not clear the outbox of ${id}`);
   },
 
+  async byStage(stage, limit, cursor) {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'by-stage',
+        KeyConditionExpression: 'gsi1pk = :stage',
+        ExpressionAttributeValues: { ':stage': `STAGE#${stage}` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    return { items: (page.Items ?? []).map(fromItem), cursor: encodeCursor(page.LastEvaluatedKey) };
+  },
+
   async due(asOf, limit, cursor) {
     const page = await client.send(
       new QueryCommand({
@@ -209,14 +243,9 @@ export const createDynamoApplicationStore = (
         KeyConditionExpression: 'duePk = :due AND dueSk <= :asOf',
         ExpressionAttributeValues: { ':due': 'DUE', ':asOf': `${asOf}~` },
         Limit: limit,
-        ExclusiveStartKey: cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined,
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
-    return {
-      items: (page.Items ?? []).map(fromItem),
-      cursor: page.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url')
-        : undefined,
-    };
+    return { items: (page.Items ?? []).map(fromItem), cursor: encodeCursor(page.LastEvaluatedKey) };
   },
 });

@@ -3,7 +3,7 @@
  * content type (S3 enforces them), short-lived download URLs, and object inspection for document-received.
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStore } from '../ports/index.ts';
@@ -49,6 +49,22 @@ export const createS3DocumentStore = (
         hash.update(chunk);
       }
       return { head, sha256: hash.digest('hex'), sizeBytes: size, contentType: object.ContentType ?? '' };
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  },
+
+  async put(key, body, contentType) {
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  },
+
+  async get(key) {
+    try {
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return await object.Body?.transformToByteArray();
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return undefined;
       throw error;

@@ -49,6 +49,51 @@ export interface Application {
   dueAt?: string;
   /** Reminder actions already taken in the current stage (see domain/reminders.ts). */
   remindersSent: string[];
+  /** A step completed before the workflow reached it (no token stored yet): the step's Lambda spends its token
+   *  with this output as soon as it arrives. */
+  earlyResult?: { step: WaitStep; output: Record<string, unknown> };
+  review?: ReviewRecord;
+  contract?: ContractRecord;
+  induction?: { attendedOn: string; recordedAt: string; recordedBy: string };
+  availability?: {
+    patientsPerWeek: number;
+    startDate: string;
+    weeklySlots: { day: string; start: string; end: string }[];
+    givenAt: string;
+  };
+  /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months. */
+  dbsRenewalDueBy?: string;
+  closedAt?: string;
+  closedReason?: string;
+}
+
+export interface ReviewRecord {
+  decision: 'approve' | 'request-changes' | 'reject';
+  checks: {
+    dbsOriginalSeen: boolean;
+    dbsCheckMethod: DbsCheckMethod;
+    insuranceVerified: boolean;
+    registerChecked: boolean;
+  };
+  note: string;
+  decidedAt: string;
+  decidedBy: string;
+}
+
+export interface ContractRecord {
+  version: string;
+  key: string;
+  sha256: string;
+  generatedAt: string;
+  signature?: {
+    fullName: string;
+    at: string;
+    ip: string;
+    userAgent: string;
+    contractSha256: string;
+    signedKey: string;
+    signedSha256: string;
+  };
 }
 
 export interface OutboxEmail {
@@ -61,7 +106,8 @@ export interface OutboxEmail {
 export type OutboxEntry =
   | { id: string; kind: 'email'; email: OutboxEmail }
   | { id: string; kind: 'task-success'; token: string; output: Record<string, unknown> }
-  | { id: string; kind: 'task-failure'; token: string; error: string; cause: string };
+  | { id: string; kind: 'task-failure'; token: string; error: string; cause: string }
+  | { id: string; kind: 'stop-execution'; executionArn: string; cause: string };
 
 /** An entry of the audit trail: who did what, when. Never personal data. */
 export interface ApplicationEvent {

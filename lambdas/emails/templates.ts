@@ -101,3 +101,208 @@ export const documentRefused = (
     ],
     action: { label: 'Open your application', url: statusLink(siteUrl, app.id) },
   });
+
+export interface Links {
+  siteUrl: string;
+  staffEmail: string;
+  therapyAccountUrl: string;
+  inductionBookingUrl: string;
+}
+
+const dear = (app: Application) => `Dear ${app.applicant.firstName},`;
+const STAFF_GREETING = 'Hello affiliate team,';
+const fullName = (app: Application) => `${app.applicant.firstName} ${app.applicant.lastName}`;
+const openApplication = (links: Links, app: Application) => ({
+  label: 'Open your application',
+  url: statusLink(links.siteUrl, app.id),
+});
+const reviewIt = (links: Links, app: Application) => ({
+  label: 'Open the application',
+  url: staffLink(links.siteUrl, app.id),
+});
+
+export const newDbsNeeded = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'Your documents are approved: a new DBS certificate is needed', {
+    greeting: dear(app),
+    paragraphs: [
+      'Thank you: we have checked your documents and approved your application so far.',
+      app.dbs.applyOnMyBehalf
+        ? 'As you asked, we will apply for a new enhanced DBS certificate on your behalf; the fee is yours, as agreed. The DBS will contact you to verify your identity.'
+        : 'Before we can send your contract, we need a new enhanced DBS certificate. Please apply for one and tell us when it arrives; the fee is yours.',
+      'We will send your contract as soon as we have recorded the new certificate.',
+    ],
+    action: openApplication(links, app),
+  });
+
+export const changesRequested = (app: Application, note: string, links: Links): Email =>
+  render(app.applicant.email, 'Please update your documents', {
+    greeting: dear(app),
+    paragraphs: [
+      'Thank you for your documents. Before we can go further, we need you to upload them again.',
+      note ? `Our reviewer's note: ${note}` : 'Please check that both documents are complete and readable.',
+      'You can upload them from your application page, as a PDF, JPEG or PNG of at most 10 MB each.',
+    ],
+    action: openApplication(links, app),
+  });
+
+export const applicationRejected = (app: Application, note: string, links: Links): Email =>
+  render(app.applicant.email, 'Your application to join our therapist network', {
+    greeting: dear(app),
+    paragraphs: [
+      'Thank you for your interest in joining our network and for the time you gave to your application.',
+      'After careful review we are unable to offer you a place in the network at this time.',
+      ...(note ? [`Our reviewer's note: ${note}`] : []),
+      'We will delete your documents and personal data six months from today, as our privacy notice explains.',
+    ],
+    action: openApplication(links, app),
+  });
+
+export const contractReady = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'Your affiliate contract is ready to sign', {
+    greeting: dear(app),
+    paragraphs: [
+      'Good news: your documents are approved and your freelance affiliate contract is ready.',
+      'Please read it and sign it online from your application page: type your full name and confirm you agree.',
+    ],
+    action: openApplication(links, app),
+  });
+
+export const inductionInvitation = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'Welcome aboard: create your account and book your induction', {
+    greeting: dear(app),
+    paragraphs: [
+      'Thank you for signing your contract. Two steps remain before you can see patients.',
+      `1. Create your therapist account on our therapy website: ${links.therapyAccountUrl}`,
+      `2. Book your online induction: ${links.inductionBookingUrl}`,
+      'After the induction you will have 14 days to tell us your availability and start date.',
+    ],
+    action: { label: 'Book your induction', url: links.inductionBookingUrl },
+  });
+
+export const staffContractSigned = (app: Application, links: Links): Email =>
+  render(links.staffEmail, `Contract signed: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}) has signed the affiliate contract and is invited to the induction.`,
+    ],
+    action: reviewIt(links, app),
+  });
+
+export const availabilityRequested = (app: Application, lastStart: string, links: Links): Email =>
+  render(app.applicant.email, 'Thank you for attending the induction: tell us your availability', {
+    greeting: dear(app),
+    paragraphs: [
+      'Thank you for attending the induction.',
+      `Please tell us the hours you can offer each week, how many patients you can see (3 to 40 a week), and your start date, no later than ${lastStart}.`,
+      'Each patient keeps the same therapist, so the number of patients is a standing weekly commitment.',
+    ],
+    action: openApplication(links, app),
+  });
+
+export const welcome = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'Welcome to the network: you are ready to see patients', {
+    greeting: dear(app),
+    paragraphs: [
+      `Welcome! From ${app.availability?.startDate ?? 'your start date'} you are ready to see patients, up to ${app.availability?.patientsPerWeek ?? 0} a week.`,
+      ...(app.dbsRenewalDueBy
+        ? [
+            `Your DBS certificate is accepted for now: please apply for a new enhanced certificate, at your cost, by ${app.dbsRenewalDueBy}.`,
+          ]
+        : []),
+      'If your availability changes, tell the affiliate team as early as you can.',
+    ],
+    action: openApplication(links, app),
+  });
+
+export const staffActivated = (app: Application, links: Links): Email =>
+  render(links.staffEmail, `Ready to see patients: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}) is active from ${app.availability?.startDate}, ${app.availability?.patientsPerWeek} patients a week.`,
+      ...(app.dbsRenewalDueBy ? [`DBS renewal due by ${app.dbsRenewalDueBy}.`] : []),
+    ],
+    action: reviewIt(links, app),
+  });
+
+export const withdrawalConfirmed = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'You have withdrawn your application', {
+    greeting: dear(app),
+    paragraphs: [
+      'We have withdrawn your application, as you asked. Nothing more is needed from you.',
+      'We will delete your documents and personal data six months from today. You are welcome to apply again at any time.',
+    ],
+  });
+
+export const staffWithdrawn = (app: Application, links: Links): Email =>
+  render(links.staffEmail, `Withdrawn: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}) has withdrawn their application (it was ${app.stage}).`,
+    ],
+    action: reviewIt(links, app),
+  });
+
+const STAGE_ASKS: Partial<Record<Application['stage'], string>> = {
+  'awaiting-documents': 'upload your documents',
+  'contract-sent': 'sign your affiliate contract',
+  'induction-invited': 'book and attend your online induction',
+  'awaiting-availability': 'tell us your availability and start date',
+  'awaiting-dbs': 'get your new enhanced DBS certificate',
+};
+
+export const reminder = (app: Application, days: number, links: Links): Email =>
+  render(app.applicant.email, `Reminder: please ${STAGE_ASKS[app.stage] ?? 'continue your application'}`, {
+    greeting: dear(app),
+    paragraphs: [
+      `A friendly reminder: we are waiting for you to ${STAGE_ASKS[app.stage] ?? 'continue your application'} (it has been ${days} days).`,
+      ...(app.stage === 'awaiting-documents'
+        ? ['Applications without documents after 30 days are closed, so please upload them soon.']
+        : []),
+    ],
+    action: openApplication(links, app),
+  });
+
+export const staffStalled = (app: Application, days: number, links: Links): Email =>
+  render(links.staffEmail, `Stalled for ${days} days: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `Application ${app.id} (${fullName(app)}) has been ${app.stage} for ${days} days. Consider contacting the applicant.`,
+    ],
+    action: reviewIt(links, app),
+  });
+
+export const lapsed = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'Your application has been closed', {
+    greeting: dear(app),
+    paragraphs: [
+      'We closed your application because we did not receive your documents within 30 days.',
+      'You are welcome to apply again whenever you are ready.',
+    ],
+    action: { label: 'Apply again', url: `${links.siteUrl}/` },
+  });
+
+export const staffLapsed = (app: Application, links: Links): Email =>
+  render(links.staffEmail, `Lapsed: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [`Application ${app.id} (${fullName(app)}) lapsed: no documents after 30 days.`],
+    action: reviewIt(links, app),
+  });
+
+export const inductionExpiredEmail = (app: Application, links: Links): Email =>
+  render(app.applicant.email, 'Please book your induction again', {
+    greeting: dear(app),
+    paragraphs: [
+      'Your induction is valid for 14 days, and that window has closed before we had your availability.',
+      `Please book a new induction: ${links.inductionBookingUrl}. Afterwards you will have another 14 days to tell us your availability.`,
+    ],
+    action: { label: 'Book your induction', url: links.inductionBookingUrl },
+  });
+
+export const staffInductionExpired = (app: Application, links: Links): Email =>
+  render(links.staffEmail, `Induction expired: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}) did not give availability within 14 days of the induction on ${app.induction?.attendedOn}. They are invited to rebook.`,
+    ],
+    action: reviewIt(links, app),
+  });

@@ -1,20 +1,23 @@
 import { z } from 'zod';
 import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
+import { systemClock } from '../adapters/unavailable.ts';
 import { WAIT_STEPS } from '../domain/stages.ts';
-import { env } from '../shared/env.ts';
+import { env, mailLinks } from '../shared/env.ts';
 import { parseWith } from '../shared/http.ts';
 import { type WorkflowTaskInput, workflowTask } from '../use-cases/workflow-task.ts';
 
 const ports = {
   store: createDynamoApplicationStore(env.tableName),
-  documents: unavailable<never>('the documents bucket'),
+  documents: createS3DocumentStore(env.documentsBucket),
   mailer: createSesMailer(env.mailFrom),
   workflow: createSfnWorkflow(env.stateMachineArn),
   clock: systemClock,
 };
+
+const links = mailLinks();
 
 const inputSchema = z.object({
   step: z.enum(WAIT_STEPS),
@@ -23,5 +26,5 @@ const inputSchema = z.object({
 });
 
 export const handler = async (event: WorkflowTaskInput): Promise<{ status: string }> => ({
-  status: await workflowTask(parseWith(inputSchema, event), ports),
+  status: await workflowTask(parseWith(inputSchema, event), ports, links),
 });

@@ -1,6 +1,6 @@
 /** The ports the use cases need. Adapters implement them; tests pass in-memory versions. */
 import type { Application, ApplicationEvent, OutboxEmail } from '../domain/application.ts';
-import type { DocumentKind } from '../domain/stages.ts';
+import type { DocumentKind, Stage } from '../domain/stages.ts';
 
 export class VersionConflict extends Error {
   override readonly name = 'VersionConflict';
@@ -33,6 +33,8 @@ export interface ApplicationStore {
   clearOutbox(id: string, entryIds: string[]): Promise<void>;
   /** Applications whose `dueAt` is at or before `asOf`, oldest first, through the sparse due index. */
   due(asOf: string, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
+  /** The staff queue: applications in a stage, most recently changed first. */
+  byStage(stage: Stage, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
 }
 
 export interface PresignedUpload {
@@ -52,6 +54,8 @@ export interface DocumentStore {
     key: string,
   ): Promise<{ head: Uint8Array; sha256: string; sizeBytes: number; contentType: string } | undefined>;
   delete(key: string): Promise<void>;
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }
 

@@ -28,3 +28,11 @@ export const env = {
     return requireEnv('SITE_URL').replace(/\/$/, '');
   },
 };
+
+/** Everything an email needs to link to, read once. */
+export const mailLinks = () => ({
+  siteUrl: env.siteUrl,
+  staffEmail: env.staffEmail,
+  therapyAccountUrl: requireEnv('THERAPY_ACCOUNT_URL'),
+  inductionBookingUrl: requireEnv('INDUCTION_BOOKING_URL'),
+});

@@ -174,7 +174,11 @@ export const createApplication = async (
   }
 
   await startWorkflow(ports, app);
+  // Deliver only this request's entries: another invocation may be delivering its own at the same moment.
   const current = (await ports.store.get(id)) ?? app;
-  await deliverOutbox(ports, current);
+  await deliverOutbox(ports, {
+    ...current,
+    outbox: current.outbox.filter((e) => app.outbox.some((mine) => mine.id === e.id)),
+  });
   return respond(ports, app, accessToken);
 };

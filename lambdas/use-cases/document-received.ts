@@ -17,7 +17,16 @@ import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
 import { MAX_UPLOAD_BYTES } from '../shared/schemas.ts';
 import { parseDocumentKey } from './create-upload.ts';
-import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
+import {
+  completeStep,
+  deliverOutbox,
+  enterStage,
+  event,
+  mutate,
+  nextDueAt,
+  outboxEntry,
+  withoutUndefined,
+} from './support.ts';
 
 export interface MailContext {
   siteUrl: string;
@@ -101,25 +110,15 @@ export const documentReceived = async (
       const complete = next.requiredDocuments.every((kind) => next.documents[kind]);
       outcome = complete ? 'complete' : 'recorded';
       if (complete) {
-        const { task, ...rest } = next;
-        next = {
-          ...rest,
-          stage: 'in-review',
-          stageEnteredAt: now.toISOString(),
-          remindersSent: [],
-          outbox: [
-            ...next.outbox,
-            outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
-            outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
-            ...(task?.step === 'documents'
-              ? [outboxEntry({ kind: 'task-success', token: task.token, output: { documents: 'complete' } })]
-              : []),
-          ],
-        };
-        events.push(
-          event(app.id, now, 'documents-complete'),
-          event(app.id, now, 'stage-changed', { from: 'awaiting-documents', to: 'in-review' }),
-        );
+        const stage = enterStage(next, 'in-review', now);
+        const step = completeStep(next, 'documents', { documents: 'complete' });
+        next = withoutUndefined({ ...next, ...stage.fields, ...step });
+        next.outbox = [
+          ...next.outbox,
+          outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
+          outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
+        ];
+        events.push(event(app.id, now, 'documents-complete'), stage.event);
       }
       return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
     },
@@ -132,7 +131,7 @@ export const documentReceived = async (
   }
   if (outcome === 'refused') await ports.documents.delete(input.key);
   if (superseded) await ports.documents.delete(superseded);
-  const { failed } = await deliverOutbox(ports, result.after);
+  const { failed } = await deliverOutbox(ports, result.after, result.before);
   if (failed.length > 0) throw new Error(`${failed.length} outbox entries of ${applicationId} not delivered`);
   logger.info('document processed', { applicationId, document, outcome });
   return outcome;

@@ -2,29 +2,66 @@
  * The onboarding sweep (scheduled; also POST /__dev/schedules/onboarding-sweep with `asOf`).
  *  1. Read only what is due at `asOf` through the sparse due index: its cost grows with what is due, not with the
  *     table.
- *  2. For each: start a workflow that failed to start; deliver an outbox left undelivered.
- *  3. Take the application out of the due index when nothing is left to do.
+ *  2. Finish what a failure left half-done: start a workflow that failed to start, deliver an undelivered outbox.
+ *  3. Apply the time rules as of `asOf`: close an induction window that passed without availability (back to
+ *     induction-invited, rebook email, staff told); send each due reminder once (days 3 and 7), alert staff at 14
+ *     days, lapse an application without documents at 30 days.
+ *  4. Re-key the application in the due index (or take it out when nothing is left).
  */
-import type { Application } from '../domain/application.ts';
+import type { Application, ApplicationEvent } from '../domain/application.ts';
+import { londonToday } from '../domain/dates.ts';
+import { inductionExpired } from '../domain/induction.ts';
+import { dueActions, type ReminderAction } from '../domain/reminders.ts';
+import {
+  inductionExpiredEmail,
+  type Links,
+  lapsed,
+  reminder,
+  staffInductionExpired,
+  staffLapsed,
+  staffStalled,
+} from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { startWorkflow } from './create-application.ts';
-import { deliverOutbox, mutate, nextDueAt } from './support.ts';
+import {
+  completeStep,
+  deliverOutbox,
+  enterStage,
+  event,
+  mutate,
+  nextDueAt,
+  outboxEntry,
+  reminderCadenceFor,
+  withoutUndefined,
+} from './support.ts';
 
 export interface SweepResult {
   asOf: string;
   examined: number;
   workflowsStarted: number;
   outboxDelivered: number;
+  reminders: number;
+  staffAlerts: number;
+  lapsed: number;
+  inductionsExpired: number;
 }
 
 const PAGE = 100;
 
-export const onboardingSweep = async (input: { asOf: Date }, ports: Ports): Promise<SweepResult> => {
+export const onboardingSweep = async (
+  input: { asOf: Date },
+  ports: Ports,
+  links: Links,
+): Promise<SweepResult> => {
   const result: SweepResult = {
     asOf: input.asOf.toISOString(),
     examined: 0,
     workflowsStarted: 0,
     outboxDelivered: 0,
+    reminders: 0,
+    staffAlerts: 0,
+    lapsed: 0,
+    inductionsExpired: 0,
   };
   let cursor: string | undefined;
   do {
@@ -32,25 +69,124 @@ export const onboardingSweep = async (input: { asOf: Date }, ports: Ports): Prom
     cursor = page.cursor;
     for (const due of page.items) {
       result.examined++;
-      await sweepOne(due, ports, result);
+      await sweepOne(due, input.asOf, ports, links, result);
     }
   } while (cursor);
   return result;
 };
 
-const sweepOne = async (due: Application, ports: Ports, result: SweepResult): Promise<void> => {
+type Change = { next: Application; events: ApplicationEvent[] };
+
+const expireInduction = (app: Application, now: Date, links: Links): Change => {
+  const stage = enterStage(app, 'induction-invited', now);
+  const next: Application = withoutUndefined({
+    ...app,
+    ...stage.fields,
+    ...completeStep(app, 'availability', { outcome: 'induction-expired' }),
+    induction: undefined,
+  });
+  next.outbox = [
+    ...next.outbox,
+    outboxEntry({ kind: 'email', email: inductionExpiredEmail(app, links) }),
+    outboxEntry({ kind: 'email', email: staffInductionExpired(app, links) }),
+  ];
+  return {
+    next,
+    events: [
+      event(app.id, now, 'induction-expired', { attendedOn: app.induction?.attendedOn ?? '' }),
+      stage.event,
+    ],
+  };
+};
+
+const lapse = (app: Application, now: Date, links: Links): Change => {
+  const stage = enterStage(app, 'lapsed', now);
+  const next: Application = withoutUndefined({
+    ...app,
+    ...stage.fields,
+    task: undefined,
+    earlyResult: undefined,
+    closedAt: now.toISOString(),
+    closedReason: 'lapsed',
+  });
+  next.outbox = [
+    ...next.outbox,
+    ...(app.task
+      ? [
+          outboxEntry({
+            kind: 'task-failure',
+            token: app.task.token,
+            error: 'Lapsed',
+            cause: 'No documents after 30 days',
+          }),
+        ]
+      : app.executionArn
+        ? [outboxEntry({ kind: 'stop-execution', executionArn: app.executionArn, cause: 'Lapsed' })]
+        : []),
+    outboxEntry({ kind: 'email', email: lapsed(app, links) }),
+    outboxEntry({ kind: 'email', email: staffLapsed(app, links) }),
+  ];
+  return { next, events: [event(app.id, now, 'lapsed'), stage.event] };
+};
+
+const days = (action: ReminderAction) => Number(action.split('-').pop());
+
+const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links, result: SweepResult) => {
   if (due.workflowPendingSince && !due.executionArn) {
     await startWorkflow(ports, due);
-    const after = await ports.store.get(due.id);
-    if (after?.executionArn) result.workflowsStarted++;
+    if ((await ports.store.get(due.id))?.executionArn) result.workflowsStarted++;
   }
-  const current = await ports.store.get(due.id);
+  const today = londonToday(asOf);
+  const outcome = await mutate(ports, due.id, (app, now) => {
+    let change: Change | undefined;
+    if (
+      app.stage === 'awaiting-availability' &&
+      app.induction &&
+      inductionExpired(app.induction.attendedOn, today)
+    ) {
+      change = expireInduction(app, now, links);
+      result.inductionsExpired++;
+    } else {
+      const cadence = reminderCadenceFor(app);
+      const actions = cadence
+        ? dueActions(londonToday(new Date(app.stageEnteredAt)), today, app.remindersSent, cadence)
+        : [];
+      if (actions.some((a) => a.startsWith('lapse-'))) {
+        change = lapse(app, now, links);
+        result.lapsed++;
+      } else if (actions.length > 0) {
+        const next: Application = { ...app, remindersSent: [...app.remindersSent, ...actions] };
+        // A sweep that missed days sends one reminder (the latest), not a burst of them.
+        const latestReminder = actions.filter((a) => a.startsWith('reminder-')).pop();
+        if (latestReminder) {
+          next.outbox = [
+            ...next.outbox,
+            outboxEntry({ kind: 'email', email: reminder(app, days(latestReminder), links) }),
+          ];
+          result.reminders++;
+        }
+        const alert = actions.find((a) => a.startsWith('staff-alert-'));
+        if (alert) {
+          next.outbox = [
+            ...next.outbox,
+            outboxEntry({ kind: 'email', email: staffStalled(app, days(alert), links) }),
+          ];
+          result.staffAlerts++;
+        }
+        change = {
+          next,
+          events: actions.map((action) => event(app.id, now, 'reminder-sent', { action, stage: app.stage })),
+        };
+      }
+    }
+    const next = change?.next ?? app;
+    const dueAt = nextDueAt(next, now);
+    if (!change && dueAt === app.dueAt) return undefined;
+    return { next: withoutUndefined({ ...next, dueAt }), events: change?.events ?? [] };
+  });
+  const current = outcome?.after;
   if (current && current.outbox.length > 0) {
     const { delivered } = await deliverOutbox(ports, current);
     result.outboxDelivered += delivered.length;
   }
-  await mutate(ports, due.id, (app, now) => {
-    const dueAt = nextDueAt(app, now);
-    return dueAt === app.dueAt ? undefined : { next: { ...app, dueAt }, events: [] };
-  });
 };

@@ -2,8 +2,14 @@
  * What every use case that changes an application shares: optimistic read-modify-write with retries on version
  * conflicts, the due-index key, and delivery of the transactional outbox after the change commits.
  */
+
+import { TZDate } from '@date-fns/tz';
 import { ulid } from 'ulid';
 import type { Application, ApplicationEvent, OutboxEntry } from '../domain/application.ts';
+import { addDaysIso, type IsoDate, londonToday } from '../domain/dates.ts';
+import { lastStartDate } from '../domain/induction.ts';
+import { nextDueDate } from '../domain/reminders.ts';
+import type { Stage, WaitStep } from '../domain/stages.ts';
 import { type Ports, VersionConflict } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -15,13 +21,42 @@ export const outboxEntry = <E extends DistributiveOmit<OutboxEntry, 'id'>>(entry
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/** The stages that wait on the applicant, so the reminder cadence applies (DESIGN §3 "Reminders"). */
+export const reminderCadenceFor = (app: Application): { includeLapse: boolean } | undefined => {
+  switch (app.stage) {
+    case 'awaiting-documents':
+      return { includeLapse: true };
+    case 'contract-sent':
+    case 'induction-invited':
+    case 'awaiting-availability':
+      return { includeLapse: false };
+    case 'awaiting-dbs':
+      return app.dbs.applyOnMyBehalf ? undefined : { includeLapse: false };
+    default:
+      return undefined;
+  }
+};
+
+/** The instant a London calendar date begins. */
+export const londonMidnight = (date: IsoDate): string => {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new TZDate(y, m - 1, d, 'Europe/London').toISOString();
+};
+
 /** The next moment the sweep must look at the application; undefined takes it out of the due index. */
-export const nextDueAt = (app: Application, now: Date, reminderDueAt?: string): string | undefined => {
-  const soon = new Date(now.getTime() + OUTBOX_RETRY_MS).toISOString();
-  const candidates = [
-    app.outbox.length > 0 || app.workflowPendingSince ? soon : undefined,
-    reminderDueAt,
-  ].filter((d): d is string => Boolean(d));
+export const nextDueAt = (app: Application, now: Date): string | undefined => {
+  const candidates: string[] = [];
+  if (app.outbox.length > 0 || app.workflowPendingSince) {
+    candidates.push(new Date(now.getTime() + OUTBOX_RETRY_MS).toISOString());
+  }
+  const cadence = reminderCadenceFor(app);
+  if (cadence) {
+    const date = nextDueDate(londonToday(new Date(app.stageEnteredAt)), app.remindersSent, cadence);
+    if (date) candidates.push(londonMidnight(date));
+  }
+  if (app.stage === 'awaiting-availability' && app.induction) {
+    candidates.push(londonMidnight(addDaysIso(lastStartDate(app.induction.attendedOn), 1)));
+  }
   return candidates.sort()[0];
 };
 
@@ -64,14 +99,20 @@ export const mutate = async (
 export const deliverOutbox = async (
   ports: Pick<Ports, 'store' | 'mailer' | 'workflow'>,
   app: Application,
+  /** The item before this change: only entries this change added are delivered, so two concurrent invocations
+   *  never send the same email; entries left by a failure are the sweep's. Omitted: deliver everything. */
+  before?: Application,
 ): Promise<{ delivered: string[]; failed: string[] }> => {
   const delivered: string[] = [];
   const failed: string[] = [];
-  for (const entry of app.outbox) {
+  const earlier = new Set(before?.outbox.map((entry) => entry.id) ?? []);
+  for (const entry of app.outbox.filter((e) => !earlier.has(e.id))) {
     try {
       if (entry.kind === 'email') await ports.mailer.send(entry.email);
       else if (entry.kind === 'task-success') await ports.workflow.succeed(entry.token, entry.output);
-      else await ports.workflow.fail(entry.token, entry.error, entry.cause);
+      else if (entry.kind === 'task-failure')
+        await ports.workflow.fail(entry.token, entry.error, entry.cause);
+      else await ports.workflow.stop(entry.executionArn, entry.cause);
       delivered.push(entry.id);
     } catch (error) {
       logger.warn('outbox delivery failed; will retry', {
@@ -101,3 +142,36 @@ export const event = (
   ...(actorId ? { actorId } : {}),
   ...(details ? { details } : {}),
 });
+
+/**
+ * Completes the step the workflow waits on: the stored token moves into the outbox (spent once, after the commit),
+ * or, when the workflow has not reached the step yet, the result waits on the item for the step's Lambda.
+ */
+export const completeStep = (
+  app: Application,
+  step: WaitStep,
+  output: Record<string, unknown>,
+): Pick<Application, 'task' | 'earlyResult' | 'outbox'> => {
+  if (app.task?.step === step) {
+    return {
+      task: undefined,
+      earlyResult: undefined,
+      outbox: [...app.outbox, outboxEntry({ kind: 'task-success', token: app.task.token, output })],
+    };
+  }
+  return { task: undefined, earlyResult: { step, output }, outbox: app.outbox };
+};
+
+/** Moves the application to a stage: the reminder clock restarts, and the move is an event. */
+export const enterStage = (
+  app: Application,
+  stage: Stage,
+  now: Date,
+): { fields: Pick<Application, 'stage' | 'stageEnteredAt' | 'remindersSent'>; event: ApplicationEvent } => ({
+  fields: { stage, stageEnteredAt: now.toISOString(), remindersSent: [] },
+  event: event(app.id, now, 'stage-changed', { from: app.stage, to: stage }),
+});
+
+/** Drops keys whose value is undefined, so a removed attribute really leaves the item. */
+export const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -1,13 +1,20 @@
 /**
  * A state-machine step that waits on a person (every waitForTaskToken task invokes this).
- *  1. Store the task token on the application (never in a URL or an email), so the API action that completes the
- *     step can spend it once.
- *  2. If the step is already done (documents all uploaded before the workflow reached this step), spend the token
- *     now instead.
- *  3. Deliver the outbox.
+ *  1. A repeated invocation with the same token changes nothing.
+ *  2. If the person already did what the step waits for (the action came before the workflow reached the step),
+ *     spend the token now with the recorded result.
+ *  3. Otherwise store the token on the application (never in a URL or an email), so the API action that completes
+ *     the step spends it once.
+ *  4. The contract step first generates the applicant's contract PDF and emails them that it is ready.
+ *  5. Deliver the outbox.
  */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { CONTRACT_VERSION, renderContract } from '../contracts/contract-pdf.ts';
 import type { Application } from '../domain/application.ts';
+import { londonToday } from '../domain/dates.ts';
 import type { WaitStep } from '../domain/stages.ts';
+import { contractReady, type Links } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
 
@@ -17,37 +24,68 @@ export interface WorkflowTaskInput {
   taskToken: string;
 }
 
-/** Whether the person has already done what the step waits for. */
-const alreadyDone = (app: Application, step: WaitStep): Record<string, unknown> | undefined => {
-  if (step === 'documents' && app.stage !== 'awaiting-documents') return { documents: 'complete' };
-  return undefined;
+const prepareContract = async (app: Application, ports: Ports, now: Date) => {
+  const date = londonToday(now);
+  const pdf = await renderContract({
+    applicationId: app.id,
+    fullName: `${app.applicant.firstName} ${app.applicant.lastName}`,
+    date,
+    version: CONTRACT_VERSION,
+  });
+  const key = `applications/${app.id}/contract/${CONTRACT_VERSION}-${ulid()}.pdf`;
+  await ports.documents.put(key, pdf, 'application/pdf');
+  return {
+    version: CONTRACT_VERSION,
+    key,
+    sha256: createHash('sha256').update(pdf).digest('hex'),
+    generatedAt: now.toISOString(),
+  };
 };
 
 export const workflowTask = async (
   input: WorkflowTaskInput,
   ports: Ports,
+  links: Links,
 ): Promise<'waiting' | 'completed'> => {
+  const current = await ports.store.get(input.applicationId);
+  if (!current) throw new Error(`Application ${input.applicationId} not found for step ${input.step}`);
+  const contract =
+    input.step === 'contract' && !current.contract
+      ? await prepareContract(current, ports, ports.clock.now())
+      : undefined;
+
   let outcome = 'waiting' as 'waiting' | 'completed';
   const result = await mutate(ports, input.applicationId, (app, now) => {
     if (app.task?.token === input.taskToken) return undefined;
-    const done = alreadyDone(app, input.step);
-    outcome = done ? 'completed' : 'waiting';
-    const next: Application = done
-      ? {
-          ...app,
-          outbox: [
-            ...app.outbox,
-            outboxEntry({ kind: 'task-success', token: input.taskToken, output: done }),
-          ],
-        }
-      : { ...app, task: { step: input.step, token: input.taskToken, storedAt: now.toISOString() } };
-    return {
-      next: { ...next, dueAt: nextDueAt(next, now) },
-      events: [event(app.id, now, done ? 'step-already-complete' : 'step-waiting', { step: input.step })],
-    };
+    const events = [];
+    let next: Application;
+    if (app.earlyResult?.step === input.step) {
+      outcome = 'completed';
+      const { earlyResult, ...rest } = app;
+      next = {
+        ...rest,
+        outbox: [
+          ...app.outbox,
+          outboxEntry({ kind: 'task-success', token: input.taskToken, output: earlyResult.output }),
+        ],
+      };
+      events.push(event(app.id, now, 'step-completed', { step: input.step }));
+    } else {
+      outcome = 'waiting';
+      next = { ...app, task: { step: input.step, token: input.taskToken, storedAt: now.toISOString() } };
+      events.push(event(app.id, now, 'step-waiting', { step: input.step }));
+    }
+    if (contract && !app.contract) {
+      next = { ...next, contract };
+      next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: contractReady(next, links) })];
+      events.push(event(app.id, now, 'contract-generated', { version: contract.version }));
+    }
+    return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
   });
+  // Another invocation stored its own contract first: this one's PDF is not referenced, so remove it.
+  if (contract && result?.after.contract?.key !== contract.key) await ports.documents.delete(contract.key);
   if (!result) throw new Error(`Application ${input.applicationId} not found for step ${input.step}`);
-  const { failed } = await deliverOutbox(ports, result.after);
+  const { failed } = await deliverOutbox(ports, result.after, result.before);
   if (failed.length > 0) throw new Error(`outbox of ${input.applicationId} not delivered`);
   return outcome;
 };

@@ -882,8 +882,13 @@ export async function startStepFunctions({
       // Running executions stay RUNNING on disk, to be resumed by the next start on this dataDir.
       stopping = true;
       for (const run of runs.values()) {
-        for (const pending of run.pending.values()) clearTimeout(pending.timer);
         run.abort();
+        // Settle the parked waits too: the library clears its own task timers only when a task settles, and a
+        // timer left behind would keep the process alive after stop.
+        for (const pending of run.pending.values()) {
+          clearTimeout(pending.timer);
+          pending.reject(new ExecutionAbortedError());
+        }
       }
       runs.clear();
       await Promise.all(writes.values());

@@ -98,7 +98,7 @@ export const postUpload = async (upload: Upload, bytes: Uint8Array, contentType 
   const form = new FormData();
   for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
   form.set('Content-Type', contentType);
-  form.append('file', new Blob([bytes], { type: contentType }), 'document');
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), 'document');
   const response = await fetch(upload.url, { method: 'POST', body: form });
   return { status: response.status, text: await response.text() };
 };

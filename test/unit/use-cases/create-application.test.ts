@@ -36,6 +36,12 @@ const input = (email = 'sam@example.org') =>
   });
 
 const ctx = { siteUrl: 'https://site.test', rawBody: '{}' };
+const links = {
+  siteUrl: 'https://site.test',
+  staffEmail: 'team@site.test',
+  therapyAccountUrl: 'https://therapy.test/account',
+  inductionBookingUrl: 'https://therapy.test/induction',
+};
 
 describe('createApplication', () => {
   it('saves, starts the workflow and sends the submission email with the private link', async () => {
@@ -59,7 +65,7 @@ describe('createApplication', () => {
     expect(m.started).toEqual([]);
     expect(m.apps.get(result.applicationId)?.workflowPendingSince).toBeDefined();
 
-    const sweep = await onboardingSweep({ asOf: new Date('2026-11-26T10:05:00Z') }, m.ports);
+    const sweep = await onboardingSweep({ asOf: new Date('2026-11-26T10:05:00Z') }, m.ports, links);
     expect(sweep.workflowsStarted).toBe(1);
     expect(m.started).toEqual([result.applicationId]);
     const after = m.apps.get(result.applicationId);
@@ -73,7 +79,7 @@ describe('createApplication', () => {
     const result = await createApplication(input(), ctx, m.ports);
     expect(m.sent).toHaveLength(0);
     expect(m.apps.get(result.applicationId)?.outbox).toHaveLength(1);
-    await onboardingSweep({ asOf: new Date('2026-11-26T10:05:00Z') }, m.ports);
+    await onboardingSweep({ asOf: new Date('2026-11-26T10:05:00Z') }, m.ports, links);
     expect(m.sent).toHaveLength(1);
     expect(m.apps.get(result.applicationId)?.outbox).toHaveLength(0);
   });

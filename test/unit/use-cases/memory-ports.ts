@@ -49,6 +49,14 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       const app = apps.get(id);
       if (app) app.outbox = app.outbox.filter((e) => !ids.includes(e.id));
     },
+    async byStage(stage) {
+      return {
+        items: [...apps.values()]
+          .filter((a) => a.stage === stage)
+          .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+          .map((a) => structuredClone(a)),
+      };
+    },
     async due(asOf) {
       return {
         items: [...apps.values()].filter((a) => a.dueAt && a.dueAt <= asOf).map((a) => structuredClone(a)),
@@ -80,6 +88,12 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       },
       async delete(key) {
         objects.delete(key);
+      },
+      async put(key, bytes, contentType) {
+        objects.set(key, { bytes, contentType });
+      },
+      async get(key) {
+        return objects.get(key)?.bytes;
       },
       async downloadUrl(key) {
         return `http://s3.test/${key}`;

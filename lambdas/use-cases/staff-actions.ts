@@ -1,0 +1,192 @@
+/**
+ * What the affiliate team does to an application: review it, record a new DBS certificate, record an induction.
+ * Each action is valid in one stage only (409 otherwise), checks its rules (422), moves the stage, spends the
+ * step's task token once (through the outbox), emails whoever acts next and appends events naming the staff id.
+ *
+ * review
+ *  1. approve needs every check recorded true; the DBS check method is recorded in every case.
+ *  2. approve → awaiting-dbs when a new certificate is required, else contract-sent (the contract step emails).
+ *  3. request-changes → awaiting-documents: documents cleared for fresh uploads, the note emailed.
+ *  4. reject → rejected, politely emailed; the email address is freed.
+ * recordDbs
+ *  1. Only in awaiting-dbs; the new certificate is assessed again and must be current.
+ *  2. → contract-sent.
+ * recordInduction
+ *  1. Only in induction-invited; attendedOn not in the future.
+ *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
+ */
+
+import type { z } from 'zod';
+import type { Application, ApplicationEvent } from '../domain/application.ts';
+import { londonToday } from '../domain/dates.ts';
+import { assessDbs } from '../domain/dbs.ts';
+import { RuleViolation, type Violation } from '../domain/errors.ts';
+import { checkAttendedOn, lastStartDate } from '../domain/induction.ts';
+import type { DbsLevel, Stage } from '../domain/stages.ts';
+import {
+  applicationRejected,
+  availabilityRequested,
+  changesRequested,
+  type Links,
+  newDbsNeeded,
+} from '../emails/templates.ts';
+import type { Ports } from '../ports/index.ts';
+import { Conflict, NotFound } from '../shared/errors.ts';
+import type { reviewSchema } from '../shared/schemas.ts';
+import {
+  completeStep,
+  deliverOutbox,
+  enterStage,
+  event,
+  mutate,
+  nextDueAt,
+  outboxEntry,
+  withoutUndefined,
+} from './support.ts';
+
+export interface StaffContext {
+  staffId: string;
+  links: Links;
+}
+
+const requireStage = (app: Application, stage: Stage, action: string) => {
+  if (app.stage !== stage)
+    throw new Conflict(`${action} is only possible in ${stage}; this application is ${app.stage}`);
+};
+
+/** Runs a staff action as one optimistic change, then delivers its outbox. */
+const act = async (
+  ports: Ports,
+  id: string,
+  decide: (app: Application, now: Date) => { next: Application; events: ApplicationEvent[] },
+): Promise<Application> => {
+  const result = await mutate(ports, id, (app, now) => {
+    const change = decide(app, now);
+    return { next: { ...change.next, dueAt: nextDueAt(change.next, now) }, events: change.events };
+  });
+  if (!result) throw new NotFound();
+  await deliverOutbox(ports, result.after, result.before);
+  return result.after;
+};
+
+export type ReviewInput = z.infer<typeof reviewSchema>;
+
+export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffContext) =>
+  act(ports, id, (app, now) => {
+    requireStage(app, 'in-review', 'A review');
+    const decidedAt = now.toISOString();
+    const record = { ...input, decidedAt, decidedBy: ctx.staffId };
+    const decided = event(app.id, now, 'review-decided', { decision: input.decision }, 'staff', ctx.staffId);
+    if (input.decision === 'approve') {
+      const missing: Violation[] = (['dbsOriginalSeen', 'insuranceVerified', 'registerChecked'] as const)
+        .filter((check) => input.checks[check] !== true)
+        .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
+      if (missing.length > 0) throw new RuleViolation(missing);
+      const dbsRequired = app.dbs.assessment === 'new-certificate-required';
+      const stage = enterStage(app, dbsRequired ? 'awaiting-dbs' : 'contract-sent', now);
+      const next: Application = withoutUndefined({
+        ...app,
+        ...stage.fields,
+        ...completeStep(app, 'review', { decision: 'approve', dbsRequired }),
+        review: record,
+        dbs: { ...app.dbs, checkMethod: input.checks.dbsCheckMethod },
+      });
+      if (dbsRequired)
+        next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: newDbsNeeded(next, ctx.links) })];
+      return { next, events: [decided, stage.event] };
+    }
+    if (input.decision === 'request-changes') {
+      const stage = enterStage(app, 'awaiting-documents', now);
+      const next: Application = withoutUndefined({
+        ...app,
+        ...stage.fields,
+        ...completeStep(app, 'review', { decision: 'request-changes', dbsRequired: false }),
+        review: record,
+        documents: {},
+        documentProblems: {},
+      });
+      next.outbox = [
+        ...next.outbox,
+        outboxEntry({ kind: 'email', email: changesRequested(next, input.note, ctx.links) }),
+      ];
+      return { next, events: [decided, stage.event] };
+    }
+    const stage = enterStage(app, 'rejected', now);
+    const next: Application = withoutUndefined({
+      ...app,
+      ...stage.fields,
+      ...completeStep(app, 'review', { decision: 'reject', dbsRequired: false }),
+      review: record,
+      closedAt: decidedAt,
+      closedReason: 'rejected',
+    });
+    next.outbox = [
+      ...next.outbox,
+      outboxEntry({ kind: 'email', email: applicationRejected(next, input.note, ctx.links) }),
+    ];
+    return { next, events: [decided, stage.event] };
+  });
+
+export const recordDbs = (
+  id: string,
+  input: { certificateNumber: string; issueDate: string; level: DbsLevel },
+  ports: Ports,
+  ctx: StaffContext,
+) =>
+  act(ports, id, (app, now) => {
+    requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
+    const { assessment, reasons } = assessDbs({ hasCertificate: true, ...input }, londonToday(now));
+    if (assessment !== 'current') {
+      throw new RuleViolation([
+        { path: 'issueDate', message: `The new certificate must be current (${reasons.join('; ')})` },
+      ]);
+    }
+    const stage = enterStage(app, 'contract-sent', now);
+    const next: Application = withoutUndefined({
+      ...app,
+      ...stage.fields,
+      ...completeStep(app, 'dbs', {}),
+      dbs: {
+        ...app.dbs,
+        hasCertificate: true as const,
+        level: input.level,
+        certificateNumber: input.certificateNumber,
+        issueDate: input.issueDate,
+        onUpdateService: 'onUpdateService' in app.dbs ? app.dbs.onUpdateService : false,
+        assessment,
+        reasons,
+      },
+    });
+    return {
+      next,
+      events: [event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId), stage.event],
+    };
+  });
+
+export const recordInduction = (id: string, input: { attendedOn: string }, ports: Ports, ctx: StaffContext) =>
+  act(ports, id, (app, now) => {
+    requireStage(app, 'induction-invited', 'Recording an induction');
+    const violations = checkAttendedOn(input.attendedOn, londonToday(now));
+    if (violations.length > 0) throw new RuleViolation(violations);
+    const stage = enterStage(app, 'awaiting-availability', now);
+    const next: Application = withoutUndefined({
+      ...app,
+      ...stage.fields,
+      ...completeStep(app, 'induction', {}),
+      induction: { attendedOn: input.attendedOn, recordedAt: now.toISOString(), recordedBy: ctx.staffId },
+    });
+    next.outbox = [
+      ...next.outbox,
+      outboxEntry({
+        kind: 'email',
+        email: availabilityRequested(next, lastStartDate(input.attendedOn), ctx.links),
+      }),
+    ];
+    return {
+      next,
+      events: [
+        event(app.id, now, 'induction-recorded', { attendedOn: input.attendedOn }, 'staff', ctx.staffId),
+        stage.event,
+      ],
+    };
+  });
