@@ -3,6 +3,9 @@
  * runtime, architecture, bundling, logging and tracing cannot drift between functions, and each `bind*` method sets
  * the environment variable and the grant in one call: a function can read a variable only if it holds the grant.
  */
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -21,6 +24,9 @@ import {
   type TableAccess,
 } from '../functions.ts';
 import { TABLE_KEYS } from '../table.ts';
+
+/** Registry entries are paths from here; resolving them here lets the app be built from any directory. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Template metadata key naming the registry entry a function was built from (read by lib/workflow-asl.ts). */
 export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
@@ -95,7 +101,9 @@ export class AppFunction extends NodejsFunction {
       : undefined;
 
     super(scope, id, {
-      entry: spec.entry,
+      entry: join(PROJECT_ROOT, spec.entry),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       handler: 'handler',
       description: spec.description,
       runtime: LAMBDA_RUNTIME,

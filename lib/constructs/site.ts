@@ -6,6 +6,8 @@
  *  - SiteDeployment: the built files plus `config.json` (API URL, Cognito settings), deployed by the stateless
  *    stack because the config names the API.
  */
+
+import { join } from 'node:path';
 import { DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import {
@@ -27,6 +29,7 @@ import {
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { buildSiteSync } from '../../web/build.ts';
+import { PROJECT_ROOT } from './function.ts';
 
 export interface SiteHostingProps {
   /** Receives the site bucket's server access logs and CloudFront's standard logs. */
@@ -51,7 +54,8 @@ export class SiteHosting extends Construct {
       serverAccessLogsBucket: props.logsBucket,
       serverAccessLogsPrefix: 'site/',
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Kept like the rest of this stack: a non-empty bucket would otherwise stop the stack's deletion half-way.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Affiliate onboarding static site',
@@ -93,7 +97,7 @@ export class SiteDeployment extends Construct {
     super(scope, id);
     this.deployment = new BucketDeployment(this, 'Files', {
       sources: [
-        Source.asset('web', {
+        Source.asset(join(PROJECT_ROOT, 'web'), {
           bundling: {
             // Never used: local bundling always succeeds, and there is no container engine to fall back on.
             image: DockerImage.fromRegistry('none'),
