@@ -13,6 +13,8 @@ import {
   fillApplicationByKeyboard,
   goodAnswers,
   newPage,
+  pdfDocument,
+  pngImage,
   submitByKeyboard,
   waitForStage,
 } from './support.ts';
@@ -168,7 +170,72 @@ describe('the DBS questions', () => {
   });
 });
 
+/** An application made through the API, its documents not yet sent: what the status page's uploads are for. */
+const applyWithoutUploading = async (): Promise<{ id: string; token: string }> => {
+  const answers = goodAnswers();
+  const response = await fetch(`${apiUrl}/applications`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      applicant: {
+        firstName: answers.firstName,
+        lastName: answers.lastName,
+        email: answers.email,
+        phone: answers.phone,
+        dateOfBirth: answers.dateOfBirth,
+        postcode: answers.postcode,
+      },
+      professional: { body: answers.body, membershipNumber: answers.membershipNumber, accredited: true },
+      dbs: { hasCertificate: false, applyOnMyBehalf: false },
+      insurance: {
+        insurer: answers.insurer,
+        policyNumber: answers.policyNumber,
+        coverAmountGbp: Number(answers.coverAmountGbp),
+        basis: 'aggregate',
+        startDate: answers.insuranceStart,
+        endDate: answers.insuranceEnd,
+      },
+      consents: { privacyNotice: true, criminalRecordProcessing: true },
+    }),
+  });
+  expect(response.status).toBe(201);
+  const created = (await response.json()) as { applicationId: string; accessToken: string };
+  return { id: created.applicationId, token: created.accessToken };
+};
+
 describe('the status page', () => {
+  it('takes a document the application still needs, shows why a bad one was refused, and moves on', async () => {
+    const { id, token } = await applyWithoutUploading();
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/status.html#id=${id}&token=${token}`);
+    expect(await waitForStage(page, 'awaiting-documents')).toBe('awaiting-documents');
+    expect(await text(page, 'h1')).toBe("We're waiting for your documents");
+    expect(await page.locator('.checklist__item[data-status="waiting-on-you"]').count()).toBe(1);
+    const insurance = page.locator('.documents__item[data-document="indemnity-insurance"]');
+    expect(await insurance.locator('.documents__state').textContent()).toBe('Not received yet');
+
+    // Named and typed as a PDF, but the bytes are a PNG: the document check looks at the bytes.
+    await page.getByLabel('Choose your insurance schedule').setInputFiles({
+      name: 'schedule.pdf',
+      mimeType: 'application/pdf',
+      buffer: pngImage(),
+    });
+    await page.getByRole('button', { name: 'Upload insurance schedule' }).click();
+    await insurance.locator('.documents__state', { hasText: 'We could not accept it' }).waitFor();
+
+    await page.getByLabel('Choose your insurance schedule').setInputFiles({
+      name: 'schedule.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdfDocument(),
+    });
+    await page.getByRole('button', { name: 'Upload insurance schedule' }).click();
+    await page.locator('.upload[data-state="done"]').waitFor();
+    expect(await page.locator('.upload__percent').textContent()).toBe('100%');
+    expect(await waitForStage(page, 'in-review')).toBe('in-review');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('says so when the link does not open an application', async () => {
     const page = await newPage(browser);
     await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV&token=not-the-token`);

@@ -58,8 +58,9 @@ const credentials = (): Credentials | undefined => {
 const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
   callApi<ApplicationView>(`/applications/${encodeURIComponent(id)}`, { token });
 
-let uploadsInProgress = 0;
+// Outside the re-rendered content: a live region must already be on the page when its text changes.
 const announcer = h('p', { class: 'visually-hidden', role: 'status' });
+root.after(announcer);
 
 const showMessage = (heading: string, message: string, retry?: () => void): void => {
   document.title = `${heading} – ${SERVICE}`;
@@ -95,19 +96,24 @@ const checklist = (view: ApplicationView): HTMLElement =>
     ),
   );
 
+/** An upload is under way, or done and not yet shown as received: re-rendering now would wipe its row. */
+const uploadBusy = (): boolean =>
+  root.querySelector('.upload[data-state="uploading"], .upload[data-awaiting-receipt]') !== null;
+
 const waitForReceipt = async (creds: Credentials, document: DocumentKind, row: UploadRow): Promise<void> => {
+  row.element.dataset.awaitingReceipt = 'true';
   const deadline = Date.now() + RECEIPT_WAIT_MS;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
     const view = await fetchView(creds).catch(() => undefined);
     const entry = view?.documents.find((candidate) => candidate.document === document);
     if (view && entry && (entry.received || entry.rejectedReason)) {
-      uploadsInProgress -= 1;
-      if (uploadsInProgress === 0) render(creds, view);
+      delete row.element.dataset.awaitingReceipt;
+      if (!uploadBusy()) render(creds, view);
       return;
     }
   }
-  uploadsInProgress -= 1;
+  delete row.element.dataset.awaitingReceipt;
   row.element.append(
     h('p', { class: 'hint' }, 'We are checking the file. It can take a minute to show here.'),
   );
@@ -155,7 +161,7 @@ const uploadControl = (creds: Credentials, document: DocumentKind): HTMLElement 
       return;
     }
     clearFieldError(field);
-    uploadsInProgress += 1;
+    if (list.querySelector('.upload[data-state="uploading"]')) return;
     const row: UploadRow = new UploadRow({
       document,
       file,
@@ -163,10 +169,7 @@ const uploadControl = (creds: Credentials, document: DocumentKind): HTMLElement 
       onUploaded: () => void waitForReceipt(creds, document, row),
     });
     list.replaceChildren(row.element);
-    void row.start(true).then((uploaded) => {
-      // A failed row stays on screen with Retry; until then a refresh must not wipe it.
-      if (!uploaded) uploadsInProgress -= 1;
-    });
+    void row.start(true);
   });
   return field;
 };
@@ -206,14 +209,18 @@ const documentsSection = (creds: Credentials, view: ApplicationView): HTMLElemen
 const render = (creds: Credentials, view: ApplicationView): void => {
   const stage = STAGE_TEXT[view.stage];
   document.title = `${stage.heading} – ${SERVICE}`;
-  const refresh = h('button', { type: 'button', class: 'button button--secondary' }, 'Check for updates');
+  const refresh = h(
+    'button',
+    { type: 'button', class: 'button button--secondary', id: 'refresh' },
+    'Check for updates',
+  );
   refresh.addEventListener('click', () => void load(true));
   root.replaceChildren(
     h(
       'section',
       { id: 'status', 'data-stage': view.stage, 'aria-labelledby': 'stage-heading' },
       h('span', { class: 'caption' }, `Application ${view.applicationId}`),
-      h('h1', { id: 'stage-heading', tabindex: '-1' }, stage.heading),
+      h('h1', { id: 'stage-heading' }, stage.heading),
       h('p', { class: 'stage-name' }, 'Stage: ', h('code', {}, view.stage)),
       h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
       view.blocking.length > 0 &&
@@ -260,7 +267,6 @@ const render = (creds: Credentials, view: ApplicationView): void => {
         ),
       ),
       h('p', {}, refresh, ' ', h('span', { class: 'hint' }, 'Last updated ', time(view.updatedAt))),
-      announcer,
     ),
   );
   root.removeAttribute('aria-busy');
@@ -277,9 +283,13 @@ const load = async (announce = false): Promise<void> => {
   }
   try {
     const view = await fetchView(creds);
-    if (uploadsInProgress > 0) return;
+    if (uploadBusy()) return;
     render(creds, view);
-    if (announce) announcer.textContent = `Updated: ${STAGE_TEXT[view.stage].heading}`;
+    if (announce) {
+      // The button pressed was replaced by the new rendering: keep keyboard users where they were.
+      byId('refresh').focus();
+      announcer.textContent = `Updated: ${STAGE_TEXT[view.stage].heading}`;
+    }
   } catch (error) {
     if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
       showMessage('Application not found', "We can't find this application — check the link in your email.");
