@@ -66,6 +66,8 @@ const missingPartial = (name: string): never => {
  */
 export const buildSiteSync = (outDir: string): void => {
   execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), resolve(outDir)], {
+    // From the project root, where `tsx` resolves, whatever directory the caller runs in.
+    cwd: join(webDir, '..'),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 };

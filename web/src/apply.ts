@@ -51,7 +51,7 @@ type Assessment =
   | { kind: 'assessed'; result: DbsResult }
   | { kind: 'refused'; errors: FieldError[] };
 
-/** The server's DBS assessment of what has been entered so far: it decides which questions the form asks. */
+/** The server's own DBS assessment (the same function) of what is entered so far: it decides which questions show. */
 const assess = (): Assessment => {
   const hasCertificate = yesNo('dbs.hasCertificate');
   const today = londonToday(new Date());
