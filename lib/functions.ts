@@ -46,6 +46,52 @@ const DEFINITIONS = {
     description: 'POST /applications/{id}/uploads: a fresh presigned POST',
     uses: { table: 'read', documents: 'write' },
   },
+  'get-contract': {
+    entry: 'lambdas/handlers/get-contract.ts',
+    description: 'GET /applications/{id}/contract',
+    uses: { table: 'read', documents: 'read' },
+  },
+  'sign-contract': {
+    entry: 'lambdas/handlers/sign-contract.ts',
+    description: 'POST /applications/{id}/contract/signature: the e-signature and the signed copy',
+    uses: { table: 'write', documents: 'read-write', mail: true, workflow: ['callback'] },
+    memoryMb: 512,
+  },
+  'give-availability': {
+    entry: 'lambdas/handlers/give-availability.ts',
+    description: 'PUT /applications/{id}/availability: the questionnaire, then active',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
+  'withdraw-application': {
+    entry: 'lambdas/handlers/withdraw-application.ts',
+    description: 'POST /applications/{id}/withdrawal',
+    uses: { table: 'write', mail: true, workflow: ['callback', 'stop'] },
+  },
+  'staff-list-applications': {
+    entry: 'lambdas/handlers/staff-list-applications.ts',
+    description: 'GET /staff/applications: the queue by stage',
+    uses: { table: 'read' },
+  },
+  'staff-get-application': {
+    entry: 'lambdas/handlers/staff-get-application.ts',
+    description: 'GET /staff/applications/{id}: everything, with short-lived document links and the history',
+    uses: { table: 'read', documents: 'read' },
+  },
+  'staff-review': {
+    entry: 'lambdas/handlers/staff-review.ts',
+    description: 'POST /staff/applications/{id}/review',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
+  'staff-record-dbs': {
+    entry: 'lambdas/handlers/staff-record-dbs.ts',
+    description: 'POST /staff/applications/{id}/dbs: a new DBS certificate',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
+  'staff-record-induction': {
+    entry: 'lambdas/handlers/staff-record-induction.ts',
+    description: 'POST /staff/applications/{id}/induction',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
   'document-received': {
     entry: 'lambdas/handlers/document-received.ts',
     description: 'S3 ObjectCreated: checks and records a document, completes the documents step',
@@ -63,7 +109,7 @@ const DEFINITIONS = {
   'onboarding-sweep': {
     entry: 'lambdas/handlers/onboarding-sweep.ts',
     description: 'Scheduled: starts workflows that failed to start, reminders, lapsing, induction windows',
-    uses: { table: 'write', mail: true, workflow: ['start', 'callback'] },
+    uses: { table: 'write', mail: true, workflow: ['start', 'callback', 'stop'] },
     timeoutSeconds: 300,
   },
 } as const satisfies Record<string, FunctionSpec>;

@@ -22,6 +22,30 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/applications', handler: 'create-application', auth: 'public' },
   { method: 'GET', path: '/applications/{id}', handler: 'get-application', auth: 'applicant' },
   { method: 'POST', path: '/applications/{id}/uploads', handler: 'create-upload', auth: 'applicant' },
+  { method: 'GET', path: '/applications/{id}/contract', handler: 'get-contract', auth: 'applicant' },
+  {
+    method: 'POST',
+    path: '/applications/{id}/contract/signature',
+    handler: 'sign-contract',
+    auth: 'applicant',
+  },
+  { method: 'PUT', path: '/applications/{id}/availability', handler: 'give-availability', auth: 'applicant' },
+  {
+    method: 'POST',
+    path: '/applications/{id}/withdrawal',
+    handler: 'withdraw-application',
+    auth: 'applicant',
+  },
+  { method: 'GET', path: '/staff/applications', handler: 'staff-list-applications', auth: 'staff' },
+  { method: 'GET', path: '/staff/applications/{id}', handler: 'staff-get-application', auth: 'staff' },
+  { method: 'POST', path: '/staff/applications/{id}/review', handler: 'staff-review', auth: 'staff' },
+  { method: 'POST', path: '/staff/applications/{id}/dbs', handler: 'staff-record-dbs', auth: 'staff' },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/induction',
+    handler: 'staff-record-induction',
+    auth: 'staff',
+  },
 ];
 
 /** Turns `/applications/{id}` into a matcher returning the path parameters, or undefined. */

@@ -49,9 +49,10 @@ export interface Application {
   dueAt?: string;
   /** Reminder actions already taken in the current stage (see domain/reminders.ts). */
   remindersSent: string[];
-  /** A step completed before the workflow reached it (no token stored yet): the step's Lambda spends its token
-   *  with this output as soon as it arrives. */
-  earlyResult?: { step: WaitStep; output: Record<string, unknown> };
+  /** Steps completed before the workflow reached them (no token stored yet), oldest first: each step's Lambda
+   *  spends its token with the first result for its step as soon as it arrives. A list, because the workflow can
+   *  lag more than one step behind (documents complete and review decided before the documents task even ran). */
+  earlyResults?: { step: WaitStep; output: Record<string, unknown> }[];
   review?: ReviewRecord;
   contract?: ContractRecord;
   induction?: { attendedOn: string; recordedAt: string; recordedBy: string };

@@ -224,7 +224,7 @@ export const staffActivated = (app: Application, links: Links): Email =>
     action: reviewIt(links, app),
   });
 
-export const withdrawalConfirmed = (app: Application, links: Links): Email =>
+export const withdrawalConfirmed = (app: Application, _links: Links): Email =>
   render(app.applicant.email, 'You have withdrawn your application', {
     greeting: dear(app),
     paragraphs: [

@@ -170,3 +170,27 @@ export const pathParam = (event: APIGatewayProxyEventV2, name: string): string =
 };
 
 export const requestHeader = header;
+
+export const STAFF_GROUP = 'affiliate-team';
+
+/**
+ * The staff member behind a request. API Gateway's JWT authorizer has already checked the token (401 otherwise);
+ * here the group is checked (403 without it). API Gateway flattens array claims to "[a b]"; both shapes are read.
+ */
+export const requireStaff = (event: APIGatewayProxyEventV2): { staffId: string } => {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  if (!claims || typeof claims.sub !== 'string')
+    throw new Unauthorized('Sign in as a member of the affiliate team');
+  const raw = claims['cognito:groups'];
+  const groups = Array.isArray(raw)
+    ? raw.map(String)
+    : typeof raw === 'string'
+      ? raw
+          .replace(/^\[|\]$/g, '')
+          .split(/[\s,]+/)
+          .filter(Boolean)
+      : [];
+  if (!groups.includes(STAFF_GROUP)) throw new Forbidden('Only the affiliate team can do this');
+  return { staffId: claims.sub };
+};

@@ -33,6 +33,56 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.uploadSchema,
     status: 201,
   },
+  'GET /applications/{id}/contract': {
+    summary: 'The contract to sign: version, SHA-256, a download link valid 5 minutes',
+    status: 200,
+    response: z.object({
+      version: z.string(),
+      sha256: z.string(),
+      downloadUrl: z.url(),
+      expiresAt: z.iso.datetime(),
+      signed: z.boolean(),
+      signedAt: z.iso.datetime().optional(),
+    }),
+  },
+  'POST /applications/{id}/contract/signature': {
+    summary: 'E-sign the contract',
+    request: s.signatureSchema,
+    response: s.applicationViewSchema,
+    status: 201,
+  },
+  'PUT /applications/{id}/availability': {
+    summary: 'Give availability and patients a week; the application becomes active',
+    request: s.availabilitySchema,
+    response: s.applicationViewSchema,
+    status: 200,
+  },
+  'POST /applications/{id}/withdrawal': {
+    summary: 'Withdraw the application',
+    request: s.withdrawalSchema,
+    response: s.applicationViewSchema,
+    status: 200,
+  },
+  'GET /staff/applications': { summary: 'The queue of one stage, newest change first', status: 200 },
+  'GET /staff/applications/{id}': {
+    summary: 'Everything, with document links valid 5 minutes and the history',
+    status: 200,
+  },
+  'POST /staff/applications/{id}/review': {
+    summary: 'Approve, request changes or reject',
+    request: s.reviewSchema,
+    status: 200,
+  },
+  'POST /staff/applications/{id}/dbs': {
+    summary: 'Record a new DBS certificate',
+    request: s.newDbsCertificateSchema,
+    status: 200,
+  },
+  'POST /staff/applications/{id}/induction': {
+    summary: 'Record an attended induction',
+    request: s.inductionSchema,
+    status: 200,
+  },
 };
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });

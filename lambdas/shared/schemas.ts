@@ -209,3 +209,9 @@ export const availabilitySchema = z.strictObject({
 });
 
 export const withdrawalSchema = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+
+export const staffListQuerySchema = z.strictObject({
+  stage: z.enum(STAGES).default('in-review'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});

@@ -235,7 +235,7 @@ export const withdraw = (caller: Caller, input: { reason?: string }, ports: Port
       ...app,
       ...stage.fields,
       task: undefined,
-      earlyResult: undefined,
+      earlyResults: undefined,
       closedAt: now.toISOString(),
       closedReason: 'withdrawn',
     });

@@ -53,7 +53,7 @@ export const documentReceived = async (
 ): Promise<DocumentOutcome> => {
   const parsed = parseDocumentKey(input.key);
   if (!parsed) {
-    logger.warn('object outside the application prefix layout ignored');
+    logger.debug('object outside the uploaded-documents layout ignored');
     return 'ignored';
   }
   const { applicationId, document } = parsed;

@@ -105,7 +105,7 @@ const lapse = (app: Application, now: Date, links: Links): Change => {
     ...app,
     ...stage.fields,
     task: undefined,
-    earlyResult: undefined,
+    earlyResults: undefined,
     closedAt: now.toISOString(),
     closedReason: 'lapsed',
   });

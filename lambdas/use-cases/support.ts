@@ -40,7 +40,7 @@ export const reminderCadenceFor = (app: Application): { includeLapse: boolean } 
 /** The instant a London calendar date begins. */
 export const londonMidnight = (date: IsoDate): string => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, 'Europe/London').toISOString();
+  return new Date(new TZDate(y, m - 1, d, 'Europe/London').getTime()).toISOString();
 };
 
 /** The next moment the sweep must look at the application; undefined takes it out of the due index. */
@@ -151,15 +151,19 @@ export const completeStep = (
   app: Application,
   step: WaitStep,
   output: Record<string, unknown>,
-): Pick<Application, 'task' | 'earlyResult' | 'outbox'> => {
+): Pick<Application, 'task' | 'earlyResults' | 'outbox'> => {
   if (app.task?.step === step) {
     return {
       task: undefined,
-      earlyResult: undefined,
+      earlyResults: app.earlyResults,
       outbox: [...app.outbox, outboxEntry({ kind: 'task-success', token: app.task.token, output })],
     };
   }
-  return { task: undefined, earlyResult: { step, output }, outbox: app.outbox };
+  return {
+    task: undefined,
+    earlyResults: [...(app.earlyResults ?? []), { step, output }],
+    outbox: app.outbox,
+  };
 };
 
 /** Moves the application to a stage: the reminder clock restarts, and the move is an event. */

@@ -16,7 +16,7 @@ import { londonToday } from '../domain/dates.ts';
 import type { WaitStep } from '../domain/stages.ts';
 import { contractReady, type Links } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
-import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
+import { deliverOutbox, event, mutate, nextDueAt, outboxEntry, withoutUndefined } from './support.ts';
 
 export interface WorkflowTaskInput {
   step: WaitStep;
@@ -59,16 +59,19 @@ export const workflowTask = async (
     if (app.task?.token === input.taskToken) return undefined;
     const events = [];
     let next: Application;
-    if (app.earlyResult?.step === input.step) {
+    const early = app.earlyResults?.findIndex((result) => result.step === input.step) ?? -1;
+    if (early >= 0) {
       outcome = 'completed';
-      const { earlyResult, ...rest } = app;
-      next = {
-        ...rest,
+      const results = [...(app.earlyResults ?? [])];
+      const [result] = results.splice(early, 1);
+      next = withoutUndefined({
+        ...app,
+        earlyResults: results.length > 0 ? results : undefined,
         outbox: [
           ...app.outbox,
-          outboxEntry({ kind: 'task-success', token: input.taskToken, output: earlyResult.output }),
+          outboxEntry({ kind: 'task-success', token: input.taskToken, output: result?.output ?? {} }),
         ],
-      };
+      });
       events.push(event(app.id, now, 'step-completed', { step: input.step }));
     } else {
       outcome = 'waiting';

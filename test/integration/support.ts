@@ -130,3 +130,40 @@ export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 15_000)
   }
   throw lastError;
 };
+
+export const staffToken = async (): Promise<string> =>
+  (await api<{ token: string }>('GET', '/__dev/staff-token')).body.token;
+
+export const STAFF_EMAIL = 'affiliate-team@affiliates.local';
+
+export const view = (app: { applicationId: string; accessToken: string }) =>
+  api<{
+    stage: string;
+    documents: { document: string; received: boolean; rejectedReason?: string }[];
+    blocking: string[];
+    deadlines: { id: string; date: string }[];
+    checklist: { id: string; status: string }[];
+    timeline: { type: string; summary: string }[];
+  }>('GET', `/applications/${app.applicationId}`, { token: app.accessToken });
+
+/** Uploads every required document and waits for in-review. */
+export const uploadAll = async (app: Created) => {
+  for (const upload of app.uploads) {
+    const result = await postUpload(upload, PDF_BYTES);
+    if (result.status !== 204) throw new Error(`upload failed ${result.status} ${result.text}`);
+  }
+};
+
+export const waitForStage = (app: { applicationId: string; accessToken: string }, stage: string) =>
+  eventually(async () => {
+    const v = await view(app);
+    if (v.body.stage !== stage) throw new Error(`stage is ${v.body.stage}, waiting for ${stage}`);
+    return v.body;
+  });
+
+export const ALL_CHECKS = {
+  dbsOriginalSeen: true,
+  dbsCheckMethod: 'update-service',
+  insuranceVerified: true,
+  registerChecked: true,
+} as const;

@@ -70,7 +70,7 @@ describe('createApplication', () => {
     expect(m.started).toEqual([result.applicationId]);
     const after = m.apps.get(result.applicationId);
     expect(after?.executionArn).toContain(result.applicationId);
-    expect(after?.dueAt).toBeUndefined();
+    expect(after?.dueAt).toBe('2026-11-29T00:00:00.000Z'); // the day-3 reminder, nothing sooner
   });
 
   it('keeps the submission email when SES fails and delivers it on the next sweep', async () => {

@@ -1,0 +1,27 @@
+import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { createSesMailer } from '../adapters/ses-mailer.ts';
+import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
+import { systemClock, unavailable } from '../adapters/unavailable.ts';
+import { env, mailLinks } from '../shared/env.ts';
+import { bearerToken, httpHandler, json, parseWith, pathParam } from '../shared/http.ts';
+import { availabilitySchema } from '../shared/schemas.ts';
+import { giveAvailability } from '../use-cases/applicant-actions.ts';
+import { applicantView } from '../use-cases/get-application.ts';
+
+const ports = {
+  store: createDynamoApplicationStore(env.tableName),
+  documents: unavailable<never>('the documents bucket'),
+  mailer: createSesMailer(env.mailFrom),
+  workflow: createSfnWorkflow(env.stateMachineArn),
+  clock: systemClock,
+};
+const links = mailLinks();
+
+export const handler = httpHandler(
+  async (event) => {
+    const caller = { applicationId: pathParam(event, 'id'), accessToken: bearerToken(event) };
+    const app = await giveAvailability(caller, parseWith(availabilitySchema, event.parsedBody), ports, links);
+    return json(200, applicantView(app, await ports.store.events(app.id)));
+  },
+  { body: true },
+);

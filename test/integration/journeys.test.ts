@@ -1,0 +1,431 @@
+/**
+ * Every journey of DESIGN §2 through the local HTTP API, as applicants and staff would take it: stages, emails,
+ * history and the state machine's path (its execution history, from the Step Functions API).
+ */
+import { createHash } from 'node:crypto';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { describe, expect, inject, it } from 'vitest';
+import {
+  ALL_CHECKS,
+  api,
+  type Created,
+  createApplication,
+  emailsTo,
+  eventually,
+  isoDaysFromToday,
+  STAFF_EMAIL,
+  staffToken,
+  uploadAll,
+  validApplication,
+  view,
+  waitForStage,
+} from './support.ts';
+
+const sfn = () =>
+  new SFNClient({
+    endpoint: inject('endpoints').sfn,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+
+const executionArn = (id: string) => `arn:aws:states:eu-west-2:000000000000:execution:onboarding:${id}`;
+
+/** The task states the execution entered, in order. */
+const statesEntered = async (id: string): Promise<string[]> => {
+  const history = await sfn().send(
+    new GetExecutionHistoryCommand({ executionArn: executionArn(id), maxResults: 1000 }),
+  );
+  return (history.events ?? [])
+    .filter(
+      (e) =>
+        e.type === 'TaskStateEntered' || e.type === 'SucceedStateEntered' || e.type === 'ChoiceStateEntered',
+    )
+    .map((e) => e.stateEnteredEventDetails?.name ?? '');
+};
+
+const executionStatus = async (id: string) =>
+  (await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }))).status;
+
+const staff = async (method: string, path: string, body?: unknown) =>
+  api<Record<string, unknown>>(method, path, {
+    token: await staffToken(),
+    ...(body === undefined ? {} : { body }),
+  });
+
+const subjects = async (address: string) => (await emailsTo(address)).map((m) => m.subject);
+
+const toInReview = async (body = validApplication()): Promise<Created & { email: string }> => {
+  const app = await createApplication(body);
+  await uploadAll(app);
+  await waitForStage(app, 'in-review');
+  return app;
+};
+
+const signContract = async (app: Created & { email: string }) => {
+  const contract = await eventually(async () => {
+    const res = await api<{ version: string; sha256: string; downloadUrl: string }>(
+      'GET',
+      `/applications/${app.applicationId}/contract`,
+      {
+        token: app.accessToken,
+      },
+    );
+    expect(res.status).toBe(200);
+    return res.body;
+  });
+  const pdf = Buffer.from(await (await fetch(contract.downloadUrl)).arrayBuffer());
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(createHash('sha256').update(pdf).digest('hex')).toBe(contract.sha256);
+  const signed = await api('POST', `/applications/${app.applicationId}/contract/signature`, {
+    token: app.accessToken,
+    body: { fullName: '  alex   MORGAN ', agree: true, contractSha256: contract.sha256 },
+  });
+  expect(signed.status).toBe(201);
+  return contract;
+};
+
+const availability = (startDate = isoDaysFromToday(3)) => ({
+  patientsPerWeek: 4,
+  startDate,
+  weeklySlots: [
+    { day: 'mon', start: '09:00', end: '11:00' },
+    { day: 'sat', start: '22:00', end: '24:00' },
+  ],
+});
+
+describe('journeys', () => {
+  it('goes straight through to active: review, contract, induction, availability', async () => {
+    const app = await toInReview();
+    expect(
+      (
+        await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+          decision: 'approve',
+          checks: ALL_CHECKS,
+          note: '',
+        })
+      ).status,
+    ).toBe(200);
+    await waitForStage(app, 'contract-sent');
+    await eventually(async () =>
+      expect(await subjects(app.email)).toContain('Your affiliate contract is ready to sign'),
+    );
+
+    const contract = await signContract(app);
+    await waitForStage(app, 'induction-invited');
+    const again = await api('POST', `/applications/${app.applicationId}/contract/signature`, {
+      token: app.accessToken,
+      body: { fullName: 'Alex Morgan', agree: true, contractSha256: contract.sha256 },
+    });
+    expect(again.status).toBe(409);
+    const invitation = await eventually(async () => {
+      const mail = (await emailsTo(app.email)).find((m) => m.subject.startsWith('Welcome aboard'));
+      if (!mail) throw new Error('no invitation yet');
+      return mail;
+    });
+    expect(invitation.body.text).toContain('therapy-account');
+    expect(invitation.body.text).toContain('induction-booking');
+    await eventually(async () =>
+      expect(await subjects(STAFF_EMAIL)).toContain(`Contract signed: application ${app.applicationId}`),
+    );
+
+    const detail = await staff('GET', `/staff/applications/${app.applicationId}`);
+    const signature = (
+      detail.body.contract as {
+        signature: { fullName: string; ip: string; userAgent: string; downloadUrl: string };
+      }
+    ).signature;
+    expect(signature.ip).toBe('127.0.0.1');
+    expect(signature.userAgent).toBeTruthy();
+    const signedPdf = Buffer.from(await (await fetch(signature.downloadUrl)).arrayBuffer());
+    expect(signedPdf.length).toBeGreaterThan(0);
+    expect(signedPdf.toString('latin1')).toContain('/Count 2');
+
+    const today = isoDaysFromToday(0);
+    expect(
+      (await staff('POST', `/staff/applications/${app.applicationId}/induction`, { attendedOn: today }))
+        .status,
+    ).toBe(200);
+    await waitForStage(app, 'awaiting-availability');
+
+    const tooFew = await api<{ errors: { path: string; message: string }[] }>(
+      'PUT',
+      `/applications/${app.applicationId}/availability`,
+      {
+        token: app.accessToken,
+        body: { ...availability(), patientsPerWeek: 5 },
+      },
+    );
+    expect(tooFew.status).toBe(422);
+    expect(tooFew.body.errors[0]?.path).toBe('weeklySlots');
+    const late = await api<{ errors: { path: string; message: string }[] }>(
+      'PUT',
+      `/applications/${app.applicationId}/availability`,
+      {
+        token: app.accessToken,
+        body: availability(isoDaysFromToday(15)),
+      },
+    );
+    expect(late.status).toBe(422);
+    expect(late.body.errors[0]?.message).toContain(isoDaysFromToday(14));
+
+    const done = await api<{ stage: string }>('PUT', `/applications/${app.applicationId}/availability`, {
+      token: app.accessToken,
+      body: availability(),
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.stage).toBe('active');
+    await eventually(async () => {
+      expect(await subjects(app.email)).toContain('Welcome to the network: you are ready to see patients');
+      expect(await subjects(STAFF_EMAIL)).toContain(
+        `Ready to see patients: application ${app.applicationId}`,
+      );
+      expect(await executionStatus(app.applicationId)).toBe('SUCCEEDED');
+    });
+    expect(await statesEntered(app.applicationId)).toEqual([
+      'AwaitDocuments',
+      'AwaitReview',
+      'ReviewDecision',
+      'DbsRequired',
+      'AwaitContract',
+      'AwaitInduction',
+      'AwaitAvailability',
+      'AvailabilityOutcome',
+      'Active',
+    ]);
+    const history = (await staff('GET', `/staff/applications/${app.applicationId}`)).body.events as {
+      type: string;
+      actor: string;
+    }[];
+    expect(history.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'review-decided',
+        'contract-generated',
+        'contract-signed',
+        'induction-recorded',
+        'availability-given',
+      ]),
+    );
+    expect(JSON.stringify(history)).not.toContain(app.email);
+  });
+
+  it('requests changes, then approves the re-uploaded documents', async () => {
+    const app = await toInReview();
+    const res = await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+      decision: 'request-changes',
+      checks: { ...ALL_CHECKS, insuranceVerified: false },
+      note: 'The insurance schedule is cut off at the bottom.',
+    });
+    expect(res.status).toBe(200);
+    await waitForStage(app, 'awaiting-documents');
+    const mail = await eventually(async () => {
+      const m = (await emailsTo(app.email)).find((e) => e.subject === 'Please update your documents');
+      if (!m) throw new Error('no email yet');
+      return m;
+    });
+    expect(mail.body.text).toContain('cut off at the bottom');
+    const fresh = await Promise.all(
+      ['dbs-certificate', 'indemnity-insurance'].map(async (document) => {
+        const offer = await api<Created['uploads'][number]>(
+          'POST',
+          `/applications/${app.applicationId}/uploads`,
+          {
+            token: app.accessToken,
+            body: { document },
+          },
+        );
+        expect(offer.status).toBe(201);
+        return offer.body;
+      }),
+    );
+    await uploadAll({ ...app, uploads: fresh });
+    await waitForStage(app, 'in-review');
+    expect(
+      (
+        await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+          decision: 'approve',
+          checks: ALL_CHECKS,
+          note: '',
+        })
+      ).status,
+    ).toBe(200);
+    await waitForStage(app, 'contract-sent');
+    await eventually(async () =>
+      expect((await statesEntered(app.applicationId)).filter((s) => s === 'AwaitDocuments')).toHaveLength(2),
+    );
+  });
+
+  it('refuses approval without every check, then rejects politely and frees the email', async () => {
+    const app = await toInReview();
+    const incomplete = await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+      decision: 'approve',
+      checks: { ...ALL_CHECKS, registerChecked: false },
+      note: '',
+    });
+    expect(incomplete.status).toBe(422);
+    expect((incomplete.body.errors as { path: string }[])[0]?.path).toBe('checks.registerChecked');
+    expect((await view(app)).body.stage).toBe('in-review');
+
+    expect(
+      (
+        await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+          decision: 'reject',
+          checks: ALL_CHECKS,
+          note: '',
+        })
+      ).status,
+    ).toBe(200);
+    await waitForStage(app, 'rejected');
+    await eventually(async () => {
+      expect(await subjects(app.email)).toContain('Your application to join our therapist network');
+      expect(await executionStatus(app.applicationId)).toBe('SUCCEEDED');
+    });
+    expect((await statesEntered(app.applicationId)).at(-1)).toBe('Rejected');
+    const second = await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+      decision: 'approve',
+      checks: ALL_CHECKS,
+      note: '',
+    });
+    expect(second.status).toBe(409);
+    expect(
+      (await api('POST', '/applications', { body: validApplication({ email: app.email }) })).status,
+    ).toBe(201);
+  });
+
+  it('waits for a new DBS certificate obtained on the applicant’s behalf, then sends the contract', async () => {
+    const body = {
+      ...validApplication(),
+      dbs: { hasCertificate: false as const, applyOnMyBehalf: true, acceptsFee: true },
+    };
+    const app = await toInReview(body as unknown as ReturnType<typeof validApplication>);
+    expect(
+      (
+        await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+          decision: 'approve',
+          checks: ALL_CHECKS,
+          note: '',
+        })
+      ).status,
+    ).toBe(200);
+    await waitForStage(app, 'awaiting-dbs');
+    await eventually(async () =>
+      expect(await subjects(app.email)).toContain(
+        'Your documents are approved: a new DBS certificate is needed',
+      ),
+    );
+    const old = await staff('POST', `/staff/applications/${app.applicationId}/dbs`, {
+      certificateNumber: '009876543210',
+      issueDate: isoDaysFromToday(-500),
+      level: 'enhanced',
+    });
+    expect(old.status).toBe(422);
+    const recorded = await staff('POST', `/staff/applications/${app.applicationId}/dbs`, {
+      certificateNumber: '009876543210',
+      issueDate: isoDaysFromToday(-1),
+      level: 'enhanced-barred-lists',
+    });
+    expect(recorded.status).toBe(200);
+    await waitForStage(app, 'contract-sent');
+    await eventually(async () => expect(await statesEntered(app.applicationId)).toContain('AwaitDbs'));
+  });
+
+  it('expires an induction after 14 days without availability, then the applicant rebooks', async () => {
+    const app = await toInReview();
+    await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+      decision: 'approve',
+      checks: ALL_CHECKS,
+      note: '',
+    });
+    await waitForStage(app, 'contract-sent');
+    await signContract(app);
+    await waitForStage(app, 'induction-invited');
+    const attendedOn = isoDaysFromToday(-2);
+    await staff('POST', `/staff/applications/${app.applicationId}/induction`, { attendedOn });
+    await waitForStage(app, 'awaiting-availability');
+
+    const lastDay = await api<Record<string, number>>('POST', '/__dev/schedules/onboarding-sweep', {
+      body: { asOf: `${isoDaysFromToday(12)}T12:00:00Z` },
+    });
+    expect(lastDay.status).toBe(200);
+    expect((await view(app)).body.stage).toBe('awaiting-availability');
+
+    const sweep = await api<Record<string, number>>('POST', '/__dev/schedules/onboarding-sweep', {
+      body: { asOf: `${isoDaysFromToday(13)}T12:00:00Z` },
+    });
+    expect(sweep.body.inductionsExpired).toBeGreaterThanOrEqual(1);
+    await waitForStage(app, 'induction-invited');
+    await eventually(async () => {
+      expect(await subjects(app.email)).toContain('Please book your induction again');
+      expect(await subjects(STAFF_EMAIL)).toContain(`Induction expired: application ${app.applicationId}`);
+    });
+    await staff('POST', `/staff/applications/${app.applicationId}/induction`, {
+      attendedOn: isoDaysFromToday(0),
+    });
+    await waitForStage(app, 'awaiting-availability');
+    const done = await api('PUT', `/applications/${app.applicationId}/availability`, {
+      token: app.accessToken,
+      body: availability(),
+    });
+    expect(done.status).toBe(200);
+    await eventually(async () => expect(await executionStatus(app.applicationId)).toBe('SUCCEEDED'));
+    expect((await statesEntered(app.applicationId)).filter((s) => s === 'AwaitInduction')).toHaveLength(2);
+  });
+
+  it('withdraws from an open stage: the execution ends, emails go out, nothing more can happen', async () => {
+    const app = await toInReview();
+    const res = await api<{ stage: string }>('POST', `/applications/${app.applicationId}/withdrawal`, {
+      token: app.accessToken,
+      body: { reason: 'Taking a different role' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.stage).toBe('withdrawn');
+    await eventually(async () => {
+      expect(await subjects(app.email)).toContain('You have withdrawn your application');
+      expect(await subjects(STAFF_EMAIL)).toContain(`Withdrawn: application ${app.applicationId}`);
+      expect(await executionStatus(app.applicationId)).toMatch(/SUCCEEDED|ABORTED/);
+    });
+    expect(
+      (
+        await api('POST', `/applications/${app.applicationId}/withdrawal`, {
+          token: app.accessToken,
+          body: {},
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await staff('POST', `/staff/applications/${app.applicationId}/review`, {
+          decision: 'approve',
+          checks: ALL_CHECKS,
+          note: '',
+        })
+      ).status,
+    ).toBe(409);
+  });
+
+  it('reminds at 3 and 7 days once each, alerts staff at 14 and lapses at 30 days without documents', async () => {
+    const app = await createApplication();
+    const sweep = (days: number) =>
+      api<Record<string, number>>('POST', '/__dev/schedules/onboarding-sweep', {
+        body: { asOf: `${isoDaysFromToday(days)}T12:00:00Z` },
+      });
+    const reminders = async () => (await subjects(app.email)).filter((s) => s.startsWith('Reminder:')).length;
+    await sweep(2);
+    expect(await reminders()).toBe(0);
+    await sweep(3);
+    await sweep(3);
+    expect(await reminders()).toBe(1);
+    await sweep(7);
+    expect(await reminders()).toBe(2);
+    await sweep(14);
+    expect(await subjects(STAFF_EMAIL)).toContain(`Stalled for 14 days: application ${app.applicationId}`);
+    await sweep(29);
+    expect((await view(app)).body.stage).toBe('awaiting-documents');
+    await sweep(30);
+    await waitForStage(app, 'lapsed');
+    await eventually(async () => {
+      expect(await subjects(app.email)).toContain('Your application has been closed');
+      expect(await executionStatus(app.applicationId)).toBe('SUCCEEDED');
+    });
+    expect((await statesEntered(app.applicationId)).at(-1)).toBe('Lapsed');
+  });
+});
