@@ -22,6 +22,8 @@ export class StatefulStack extends Stack {
   readonly storage: Storage;
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
+  /** The site's origin: the config's, when set, else the distribution's. Links, CORS and callbacks use it. */
+  readonly siteUrl: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -69,17 +71,18 @@ export class StatefulStack extends Stack {
     });
 
     this.site = new SiteHosting(this, 'Site', { logsBucket: this.logsBucket });
+    this.siteUrl = props.config.siteOrigin || this.site.url;
     this.storage = new Storage(this, 'Storage', {
       key: this.key,
-      siteOrigin: this.site.url,
+      siteOrigin: this.siteUrl,
       logsBucket: this.logsBucket,
     });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: props.config.name.toLowerCase(),
-      siteUrl: this.site.url,
+      siteUrl: this.siteUrl,
     });
 
-    new CfnOutput(this, 'SiteUrl', { value: this.site.url });
+    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.storage.documentsBucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.staffAuth.userPool.userPoolId });

@@ -47,7 +47,7 @@ export class StatelessStack extends Stack {
     const { config, stateful } = props;
     const { key } = stateful;
     const { table, documentsBucket } = stateful.storage;
-    const siteUrl = config.siteOrigin || stateful.site.url;
+    const { siteUrl } = stateful;
 
     this.functions = Object.fromEntries(
       (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
