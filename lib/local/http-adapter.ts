@@ -18,6 +18,7 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export type DevRoute = (req: {
   method: string;
   path: string;
+  query: URLSearchParams;
   body: string;
 }) => Promise<{ status: number; body: unknown } | undefined>;
 
@@ -87,7 +88,7 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
         );
       }
       if (url.pathname.startsWith('/__dev/') && opts.devRoutes) {
-        const result = await opts.devRoutes({ method, path: url.pathname, body: raw.toString('utf8') });
+        const result = await opts.devRoutes({ method, path: url.pathname, query: url.searchParams, body: raw.toString('utf8') });
         if (result)
           return send(
             res,

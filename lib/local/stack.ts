@@ -108,7 +108,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
     const issuer = await createLocalIssuer('http://127.0.0.1/local-issuer');
-    const devRoutes: DevRoute = async ({ method, path, body }) => {
+    const devRoutes: DevRoute = async ({ method, path, query, body }) => {
       if (method === 'GET' && path === '/__dev/emails') {
         const emails = await ses.emails();
         return {
@@ -124,8 +124,11 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           },
         };
       }
-      if (method === 'GET' && path === '/__dev/staff-token')
-        return { status: 200, body: { token: await issuer.token() } };
+      if (method === 'GET' && path === '/__dev/staff-token') {
+        // ?groups= (empty) issues a valid token outside the affiliate team, for authorization tests.
+        const groups = query.has('groups') ? (query.get('groups') ?? '').split(',').filter(Boolean) : undefined;
+        return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
+      }
       const schedule = /^\/__dev\/schedules\/([\w-]+)$/.exec(path);
       if (method === 'POST' && schedule) {
         const spec = SCHEDULES.find((s) => s.name === schedule[1]);
