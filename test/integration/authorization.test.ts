@@ -10,7 +10,11 @@ import { api, createApplication, eventually, staffToken } from './support.ts';
 /** Bodies that pass each route's schema, so the answer is about who asks, never about what was sent. */
 const VALID_BODIES: Record<string, unknown> = {
   'POST /applications/{id}/uploads': { document: 'indemnity-insurance' },
-  'POST /applications/{id}/contract/signature': { fullName: 'Alex Morgan', agree: true, contractSha256: 'a'.repeat(64) },
+  'POST /applications/{id}/contract/signature': {
+    fullName: 'Alex Morgan',
+    agree: true,
+    contractSha256: 'a'.repeat(64),
+  },
   'PUT /applications/{id}/availability': {
     patientsPerWeek: 3,
     startDate: '2030-01-01',
@@ -19,16 +23,26 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /applications/{id}/withdrawal': {},
   'POST /staff/applications/{id}/review': {
     decision: 'reject',
-    checks: { dbsOriginalSeen: true, dbsCheckMethod: 'in-person', insuranceVerified: true, registerChecked: true },
+    checks: {
+      dbsOriginalSeen: true,
+      dbsCheckMethod: 'in-person',
+      insuranceVerified: true,
+      registerChecked: true,
+    },
     note: '',
   },
-  'POST /staff/applications/{id}/dbs': { certificateNumber: '000000000001', issueDate: '2026-01-01', level: 'enhanced' },
+  'POST /staff/applications/{id}/dbs': {
+    certificateNumber: '000000000001',
+    issueDate: '2026-01-01',
+    level: 'enhanced',
+  },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
 };
 
 const key = (route: (typeof ROUTES)[number]) => `${route.method} ${route.path}`;
 const pathFor = (route: (typeof ROUTES)[number], id: string) => route.path.replace('{id}', id);
-const bodyFor = (route: (typeof ROUTES)[number]) => (route.method === 'GET' ? undefined : (VALID_BODIES[key(route)] ?? {}));
+const bodyFor = (route: (typeof ROUTES)[number]) =>
+  route.method === 'GET' ? undefined : (VALID_BODIES[key(route)] ?? {});
 
 const applicantRoutes = ROUTES.filter((r) => r.auth === 'applicant');
 const staffRoutes = ROUTES.filter((r) => r.auth === 'staff');
@@ -38,32 +52,45 @@ describe('applicant routes', () => {
     expect(applicantRoutes.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(applicantRoutes.map((r) => [key(r), r] as const))('%s: 401 without a token, 404 with another applicant’s', async (_name, route) => {
-    const mine = await createApplication();
-    const theirs = await createApplication();
-    // What the applicant can see, once the workflow has started (it changes the item by itself).
-    const visible = async () => {
-      const res = await api<{ stage: string; timeline: unknown[]; documents: unknown[] }>('GET', `/applications/${mine.applicationId}`, {
-        token: mine.accessToken,
+  it.each(applicantRoutes.map((r) => [key(r), r] as const))(
+    '%s: 401 without a token, 404 with another applicant’s',
+    async (_name, route) => {
+      const mine = await createApplication();
+      const theirs = await createApplication();
+      // What the applicant can see, once the workflow has started (it changes the item by itself).
+      const visible = async () => {
+        const res = await api<{ stage: string; timeline: unknown[]; documents: unknown[] }>(
+          'GET',
+          `/applications/${mine.applicationId}`,
+          {
+            token: mine.accessToken,
+          },
+        );
+        return { stage: res.body.stage, timeline: res.body.timeline, documents: res.body.documents };
+      };
+      const before = await eventually(async () => {
+        const v = await visible();
+        expect(JSON.stringify(v.timeline)).toContain('workflow-started');
+        return v;
       });
-      return { stage: res.body.stage, timeline: res.body.timeline, documents: res.body.documents };
-    };
-    const before = await eventually(async () => {
-      const v = await visible();
-      expect(JSON.stringify(v.timeline)).toContain('workflow-started');
-      return v;
-    });
 
-    const anonymous = await api(route.method, pathFor(route, mine.applicationId), { body: bodyFor(route) });
-    expect(anonymous.status).toBe(401);
+      const anonymous = await api(route.method, pathFor(route, mine.applicationId), { body: bodyFor(route) });
+      expect(anonymous.status).toBe(401);
 
-    const crossed = await api(route.method, pathFor(route, mine.applicationId), { body: bodyFor(route), token: theirs.accessToken });
-    const unknown = await api(route.method, pathFor(route, '01ARZ3NDEKTSV4RRFFQ69G5FAV'), { body: bodyFor(route), token: theirs.accessToken });
-    expect(crossed.status).toBe(404);
-    expect(crossed.body).toEqual(unknown.body);
+      const crossed = await api(route.method, pathFor(route, mine.applicationId), {
+        body: bodyFor(route),
+        token: theirs.accessToken,
+      });
+      const unknown = await api(route.method, pathFor(route, '01ARZ3NDEKTSV4RRFFQ69G5FAV'), {
+        body: bodyFor(route),
+        token: theirs.accessToken,
+      });
+      expect(crossed.status).toBe(404);
+      expect(crossed.body).toEqual(unknown.body);
 
-    expect(await visible()).toEqual(before);
-  });
+      expect(await visible()).toEqual(before);
+    },
+  );
 });
 
 describe('staff routes', () => {
@@ -71,21 +98,31 @@ describe('staff routes', () => {
     expect(staffRoutes.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(staffRoutes.map((r) => [key(r), r] as const))('%s: 401 without or with a forged token, 403 outside the team', async (_name, route) => {
-    const app = await createApplication();
-    const path = pathFor(route, app.applicationId);
-    expect((await api(route.method, path, { body: bodyFor(route) })).status).toBe(401);
-    expect((await api(route.method, path, { body: bodyFor(route), token: app.accessToken })).status).toBe(401);
-    const real = await staffToken();
-    const [header, payload] = real.split('.');
-    const forged = `${header}.${payload}.${'A'.repeat(342)}`;
-    expect((await api(route.method, path, { body: bodyFor(route), token: forged })).status).toBe(401);
+  it.each(staffRoutes.map((r) => [key(r), r] as const))(
+    '%s: 401 without or with a forged token, 403 outside the team',
+    async (_name, route) => {
+      const app = await createApplication();
+      const path = pathFor(route, app.applicationId);
+      expect((await api(route.method, path, { body: bodyFor(route) })).status).toBe(401);
+      expect((await api(route.method, path, { body: bodyFor(route), token: app.accessToken })).status).toBe(
+        401,
+      );
+      const real = await staffToken();
+      const [header, payload] = real.split('.');
+      const forged = `${header}.${payload}.${'A'.repeat(342)}`;
+      expect((await api(route.method, path, { body: bodyFor(route), token: forged })).status).toBe(401);
 
-    const outsider = (await api<{ token: string }>('GET', '/__dev/staff-token?groups=')).body.token;
-    const refused = await api<{ status: number; title: string }>(route.method, path, { body: bodyFor(route), token: outsider });
-    expect(refused.status).toBe(403);
-    expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    const view = await api<{ stage: string }>('GET', `/applications/${app.applicationId}`, { token: app.accessToken });
-    expect(view.body.stage).toBe('awaiting-documents');
-  });
+      const outsider = (await api<{ token: string }>('GET', '/__dev/staff-token?groups=')).body.token;
+      const refused = await api<{ status: number; title: string }>(route.method, path, {
+        body: bodyFor(route),
+        token: outsider,
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      const view = await api<{ stage: string }>('GET', `/applications/${app.applicationId}`, {
+        token: app.accessToken,
+      });
+      expect(view.body.stage).toBe('awaiting-documents');
+    },
+  );
 });

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ROUTES } from '../../lib/routes.ts';
 import { OPERATIONS } from '../../lambdas/shared/openapi.ts';
+import { ROUTES } from '../../lib/routes.ts';
 import { api, createApplication, staffToken, validApplication } from './support.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
@@ -14,7 +14,11 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /applications': validApplication(),
   'POST /applications/{id}/uploads': { document: 'indemnity-insurance', contentType: 'image/png' },
-  'POST /applications/{id}/contract/signature': { fullName: 'Alex Morgan', agree: true, contractSha256: 'a'.repeat(64) },
+  'POST /applications/{id}/contract/signature': {
+    fullName: 'Alex Morgan',
+    agree: true,
+    contractSha256: 'a'.repeat(64),
+  },
   'PUT /applications/{id}/availability': {
     patientsPerWeek: 3,
     startDate: '2030-01-01',
@@ -23,10 +27,19 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /applications/{id}/withdrawal': { reason: 'x' },
   'POST /staff/applications/{id}/review': {
     decision: 'approve',
-    checks: { dbsOriginalSeen: true, dbsCheckMethod: 'in-person', insuranceVerified: true, registerChecked: true },
+    checks: {
+      dbsOriginalSeen: true,
+      dbsCheckMethod: 'in-person',
+      insuranceVerified: true,
+      registerChecked: true,
+    },
     note: '',
   },
-  'POST /staff/applications/{id}/dbs': { certificateNumber: '000000000001', issueDate: '2026-01-01', level: 'enhanced' },
+  'POST /staff/applications/{id}/dbs': {
+    certificateNumber: '000000000001',
+    issueDate: '2026-01-01',
+    level: 'enhanced',
+  },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
 };
 
@@ -70,10 +83,15 @@ describe('fuzzing every route body', () => {
     const sample = SAMPLES[name];
     expect(sample, `a sample body for ${name}`).toBeDefined();
     const app = await createApplication();
-    const token = route.auth === 'staff' ? await staffToken() : route.auth === 'applicant' ? app.accessToken : undefined;
+    const token =
+      route.auth === 'staff' ? await staffToken() : route.auth === 'applicant' ? app.accessToken : undefined;
     const path = route.path.replace('{id}', app.applicationId);
     const snapshot = async () =>
-      (await api<{ updatedAt: string; stage: string }>('GET', `/staff/applications/${app.applicationId}`, { token: await staffToken() })).body;
+      (
+        await api<{ updatedAt: string; stage: string }>('GET', `/staff/applications/${app.applicationId}`, {
+          token: await staffToken(),
+        })
+      ).body;
     const before = await snapshot();
     const statuses = new Map<number, number>();
 
