@@ -6,8 +6,8 @@ import { systemClock } from '../adapters/unavailable.ts';
 import { env, mailLinks } from '../shared/env.ts';
 import { bearerToken, httpHandler, json, parseWith, pathParam, requestHeader } from '../shared/http.ts';
 import { signatureSchema } from '../shared/schemas.ts';
-import { signContract } from '../use-cases/applicant-actions.ts';
 import { applicantView } from '../use-cases/get-application.ts';
+import { signContract } from '../use-cases/sign-contract.ts';
 
 const ports = {
   store: createDynamoApplicationStore(env.tableName),

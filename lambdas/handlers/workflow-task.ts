@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';

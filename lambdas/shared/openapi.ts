@@ -2,7 +2,7 @@
  * OpenAPI 3.1 for the public API, generated from the route table and the same zod schemas that validate requests
  * (zod 4 emits JSON Schema 2020-12, the dialect of OpenAPI 3.1). A route missing here fails the openapi test.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTES } from '../../lib/routes.ts';
 import * as s from './schemas.ts';
 

@@ -3,7 +3,7 @@
  * the Lambdas, generates /openapi.json and runs the client-side checks of the web form, so the three cannot drift.
  * It may import only zod and the domain's constants: it is bundled for the browser too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,

@@ -2,12 +2,7 @@
  * What the applicant does after submitting, each through their own access token (404 for anyone else's):
  *
  * getContract: once the contract is sent, its version, SHA-256 and a short-lived download URL.
- * signContract
- *  1. Only in contract-sent, once (a second signature is 409).
- *  2. The typed name must match the application (case and spacing ignored) and the hash must be the contract's
- *     (422 otherwise, saying what would pass).
- *  3. The evidence (name, time, IP, user agent, hash) is stored with a signed copy: the PDF plus a signature page.
- *  4. → induction-invited; the invitation (account link, booking link) to the applicant, a note to staff.
+ * signContract: see sign-contract.ts (kept apart so only its Lambda bundles pdf-lib).
  * giveAvailability
  *  1. Only in awaiting-availability; the rules of DESIGN §3 (slots, hours, start date inside the induction window)
  *     and the insurance in force on the start date (422 naming what would pass).
@@ -17,8 +12,6 @@
  *     execution stopped when no token is held.
  *  2. Emails to the applicant and to staff; the email address is freed.
  */
-import { createHash } from 'node:crypto';
-import { appendSignaturePage } from '../contracts/contract-pdf.ts';
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { checkAvailability } from '../domain/availability.ts';
 import { londonToday } from '../domain/dates.ts';
@@ -27,10 +20,8 @@ import { RuleViolation } from '../domain/errors.ts';
 import { insuranceInForceOn } from '../domain/insurance.ts';
 import { isOpen } from '../domain/stages.ts';
 import {
-  inductionInvitation,
   type Links,
   staffActivated,
-  staffContractSigned,
   staffWithdrawn,
   welcome,
   withdrawalConfirmed,
@@ -56,7 +47,7 @@ export interface Caller {
 
 export const CONTRACT_URL_SECONDS = 5 * 60;
 
-const act = async (
+export const act = async (
   ports: Ports,
   caller: Caller,
   decide: (app: Application, now: Date) => { next: Application; events: ApplicationEvent[] },
@@ -87,84 +78,6 @@ export const getContract = async (caller: Caller, ports: Ports) => {
     signed: Boolean(contract.signature),
     ...(contract.signature ? { signedAt: contract.signature.at } : {}),
   };
-};
-
-const normaliseName = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-
-export const signContract = async (
-  caller: Caller,
-  input: { fullName: string; contractSha256: string },
-  request: { ip: string; userAgent: string },
-  ports: Ports,
-  links: Links,
-): Promise<Application> => {
-  const app = await findOwnApplication(ports, caller.applicationId, caller.accessToken);
-  if (app.contract?.signature) throw new Conflict('This contract is already signed');
-  if (app.stage !== 'contract-sent' || !app.contract) {
-    throw new Conflict(`There is no contract to sign now; this application is ${app.stage}`);
-  }
-  const contract = app.contract;
-  const expectedName = `${app.applicant.firstName} ${app.applicant.lastName}`;
-  const violations = [
-    ...(normaliseName(input.fullName) === normaliseName(expectedName)
-      ? []
-      : [
-          {
-            path: 'fullName',
-            message: 'Type your full name exactly as on your application: first name, then last name',
-          },
-        ]),
-    ...(input.contractSha256 === contract.sha256
-      ? []
-      : [
-          {
-            path: 'contractSha256',
-            message: 'This is not the contract we sent you: reload the page to see the current one',
-          },
-        ]),
-  ];
-  if (violations.length > 0) throw new RuleViolation(violations);
-
-  const original = await ports.documents.get(contract.key);
-  if (!original) throw new Error(`contract object missing for ${app.id}`);
-  const at = ports.clock.now().toISOString();
-  const evidence = {
-    fullName: input.fullName.trim(),
-    at,
-    ip: request.ip,
-    userAgent: request.userAgent,
-    contractSha256: contract.sha256,
-  };
-  const signed = await appendSignaturePage(original, { ...evidence, version: contract.version });
-  const signedKey = contract.key.replace(/\.pdf$/, '-signed.pdf');
-  await ports.documents.put(signedKey, signed, 'application/pdf');
-  const signedSha256 = createHash('sha256').update(signed).digest('hex');
-
-  return act(ports, caller, (current, now) => {
-    if (current.contract?.signature) throw new Conflict('This contract is already signed');
-    if (current.stage !== 'contract-sent' || current.contract?.key !== contract.key) {
-      throw new Conflict(`There is no contract to sign now; this application is ${current.stage}`);
-    }
-    const stage = enterStage(current, 'induction-invited', now);
-    const next: Application = withoutUndefined({
-      ...current,
-      ...stage.fields,
-      ...completeStep(current, 'contract', {}),
-      contract: { ...contract, signature: { ...evidence, signedKey, signedSha256 } },
-    });
-    next.outbox = [
-      ...next.outbox,
-      outboxEntry({ kind: 'email', email: inductionInvitation(next, links) }),
-      outboxEntry({ kind: 'email', email: staffContractSigned(next, links) }),
-    ];
-    return {
-      next,
-      events: [
-        event(current.id, now, 'contract-signed', { version: contract.version }, 'applicant'),
-        stage.event,
-      ],
-    };
-  });
 };
 
 export interface AvailabilityInput {

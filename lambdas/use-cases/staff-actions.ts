@@ -16,7 +16,7 @@
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { londonToday } from '../domain/dates.ts';
 import { assessDbs } from '../domain/dbs.ts';

@@ -16,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM } from '../bundling.ts';
 import {
   type BucketAccess,
   FUNCTIONS,
@@ -122,8 +123,9 @@ export class AppFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
+        // The same options the bench measures (lib/bundling.ts), so its figures are of what ships.
+        target: ESBUILD_LAMBDA_OPTIONS.target as string,
+        mainFields: [...(ESBUILD_LAMBDA_OPTIONS.mainFields ?? [])],
         // The SDK is bundled: a tree-shaken bundle loads faster than the runtime's copy (TOOLCHAIN.md) and pins
         // the version the tests ran against.
         externalModules: [],

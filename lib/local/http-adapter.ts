@@ -88,7 +88,12 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
         );
       }
       if (url.pathname.startsWith('/__dev/') && opts.devRoutes) {
-        const result = await opts.devRoutes({ method, path: url.pathname, query: url.searchParams, body: raw.toString('utf8') });
+        const result = await opts.devRoutes({
+          method,
+          path: url.pathname,
+          query: url.searchParams,
+          body: raw.toString('utf8'),
+        });
         if (result)
           return send(
             res,

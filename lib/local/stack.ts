@@ -126,7 +126,9 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       }
       if (method === 'GET' && path === '/__dev/staff-token') {
         // ?groups= (empty) issues a valid token outside the affiliate team, for authorization tests.
-        const groups = query.has('groups') ? (query.get('groups') ?? '').split(',').filter(Boolean) : undefined;
+        const groups = query.has('groups')
+          ? (query.get('groups') ?? '').split(',').filter(Boolean)
+          : undefined;
         return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
       }
       const schedule = /^\/__dev\/schedules\/([\w-]+)$/.exec(path);

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { OPERATIONS } from '../../lambdas/shared/openapi.ts';
 import { ROUTES } from '../../lib/routes.ts';
 import { api, createApplication, staffToken, validApplication } from './support.ts';
