@@ -38,10 +38,6 @@ export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
-/** Makes `require` available inside an ESM bundle: some bundled CommonJS dependencies still call it. */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
 export interface AppFunctionProps {
   name: FunctionName;
   /** The customer-managed key: encrypts the log group and the dead-letter queue. */
