@@ -35,7 +35,6 @@ export interface BuiltApp {
 }
 
 export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
-  const config = options.config ?? CLOUD_CONFIG;
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
     context: {
@@ -45,6 +44,16 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     },
     builtinCloudFormationValidation: options.cfnValidation ?? true,
   });
+  const fromContext = (key: 'mailFrom' | 'staffEmail'): string | undefined => {
+    const value = app.node.tryGetContext(key) as unknown;
+    return typeof value === 'string' && value ? value : undefined;
+  };
+  const base = options.config ?? CLOUD_CONFIG;
+  const config: StageConfig = {
+    ...base,
+    mailFrom: fromContext('mailFrom') ?? base.mailFrom,
+    staffEmail: fromContext('staffEmail') ?? base.staffEmail,
+  };
   // Environment-agnostic (no account or region): synth needs no credentials and makes no lookups.
   const stateful = new StatefulStack(app, 'Stateful', {
     stackName: `${config.name}-Stateful`,

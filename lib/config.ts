@@ -15,10 +15,12 @@ export interface StageConfig {
   inductionBookingUrl: string;
 }
 
+/** The deployed stage. Set your own addresses with CDK context: `npx cdk deploy -c mailFrom=... -c staffEmail=...`
+ *  (read in lib/app.ts); never from the process environment, which the local stack sets for the handlers. */
 export const CLOUD_CONFIG: StageConfig = {
   name: 'AffiliateOnboarding',
-  mailFrom: process.env.MAIL_FROM ?? 'onboarding@example.org',
-  staffEmail: process.env.STAFF_EMAIL ?? 'affiliate-team@example.org',
+  mailFrom: 'onboarding@example.org',
+  staffEmail: 'affiliate-team@example.org',
   therapyAccountUrl: 'https://therapy.example.org/account/new',
   inductionBookingUrl: 'https://therapy.example.org/induction',
 };
