@@ -3,7 +3,8 @@
  * says); the local stack loads the same handler modules in process. Nothing else names a handler file.
  */
 export type TableAccess = 'read' | 'write';
-export type BucketAccess = 'read' | 'write' | 'read-write' | 'read-write-delete';
+/** purge: delete every object and version under a prefix (retention), nothing else. */
+export type BucketAccess = 'read' | 'write' | 'read-write' | 'read-write-delete' | 'purge';
 
 export interface FunctionSpec {
   /** Path of the handler module from the project root; it exports `handler`. */
@@ -91,6 +92,28 @@ const DEFINITIONS = {
     entry: 'lambdas/handlers/staff-record-induction.ts',
     description: 'POST /staff/applications/{id}/induction',
     uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
+  'staff-record-insurance': {
+    entry: 'lambdas/handlers/staff-record-insurance.ts',
+    description: "POST /staff/applications/{id}/insurance: an active therapist's renewed policy",
+    uses: { table: 'write' },
+  },
+  'staff-dbs-report': {
+    entry: 'lambdas/handlers/staff-dbs-report.ts',
+    description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',
+    uses: { table: 'read' },
+  },
+  'dbs-audit': {
+    entry: 'lambdas/handlers/dbs-audit.ts',
+    description: 'Daily 06:00 London: DBS and insurance reminders, compliance flags, the staff digest',
+    uses: { table: 'write', mail: true },
+    timeoutSeconds: 300,
+  },
+  retention: {
+    entry: 'lambdas/handlers/retention.ts',
+    description: 'Daily: deletes closed applications and DBS certificate images when their time is up',
+    uses: { table: 'write', documents: 'purge' },
+    timeoutSeconds: 300,
   },
   'document-received': {
     entry: 'lambdas/handlers/document-received.ts',

@@ -1,17 +1,17 @@
 /**
- * Scheduled Lambdas, once: the CDK stack creates an EventBridge Scheduler schedule per entry and the local
- * scheduler runs the same entries (and POST /__dev/schedules/{name} runs one on demand).
+ * Scheduled Lambdas, once: the CDK stack creates an EventBridge Scheduler schedule per entry (time zone, retries,
+ * dead-letter queue) and the local scheduler runs the same entries (POST /__dev/schedules/{name} runs one now).
  */
 import type { FunctionName } from './functions.ts';
 
 export interface ScheduleSpec {
   name: string;
   handler: FunctionName;
-  /** EventBridge Scheduler expression. */
+  /** EventBridge Scheduler expression, evaluated in `timezone`. */
   expression: string;
   timezone: 'Europe/London';
-  /** For the local scheduler: how often to run it, in minutes. */
-  everyMinutes: number;
+  /** The same timing for the local scheduler: every N minutes, or daily at a London wall-clock time. */
+  local: { everyMinutes: number } | { dailyAt: { hour: number; minute: number } };
 }
 
 export const SCHEDULES: readonly ScheduleSpec[] = [
@@ -20,6 +20,20 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
     handler: 'onboarding-sweep',
     expression: 'rate(15 minutes)',
     timezone: 'Europe/London',
-    everyMinutes: 15,
+    local: { everyMinutes: 15 },
+  },
+  {
+    name: 'dbs-audit',
+    handler: 'dbs-audit',
+    expression: 'cron(0 6 * * ? *)',
+    timezone: 'Europe/London',
+    local: { dailyAt: { hour: 6, minute: 0 } },
+  },
+  {
+    name: 'retention',
+    handler: 'retention',
+    expression: 'cron(30 3 * * ? *)',
+    timezone: 'Europe/London',
+    local: { dailyAt: { hour: 3, minute: 30 } },
   },
 ];

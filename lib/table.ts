@@ -4,6 +4,10 @@
  *  - email uniqueness: pk=EMAIL#<sha256(email)>, sk=UNIQUE; idempotency: pk=IDEMPOTENCY#<sha256(key)>, sk=REQUEST
  *  - by-stage (staff queue): gsi1pk=STAGE#<stage>, gsi1sk=<updatedAt>#<id>
  *  - by-due (sparse: only items with something due carry it): duePk=DUE, dueSk=<iso date-time>#<id>
+ *  - by-compliance (sparse: active therapists with a DBS or insurance action to come): compliancePk=COMPLIANCE,
+ *    complianceSk=<iso date-time>#<id>
+ *  - by-retention (sparse: what must be deleted, and when): retentionPk=RETENTION, retentionSk=<iso>#<id>
+ *  - daily staff digest: pk=DIGEST#<date>, sk=DIGEST
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -12,5 +16,7 @@ export const TABLE_KEYS = {
   indexes: [
     { name: 'by-stage', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'by-due', partitionKey: 'duePk', sortKey: 'dueSk' },
+    { name: 'by-compliance', partitionKey: 'compliancePk', sortKey: 'complianceSk' },
+    { name: 'by-retention', partitionKey: 'retentionPk', sortKey: 'retentionSk' },
   ],
 } as const;

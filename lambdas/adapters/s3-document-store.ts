@@ -3,7 +3,14 @@
  * content type (S3 enforces them), short-lived download URLs, and object inspection for document-received.
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStore } from '../ports/index.ts';
@@ -68,6 +75,25 @@ export const createS3DocumentStore = (
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return undefined;
       throw error;
+    }
+  },
+
+  async deletePrefix(prefix) {
+    let deleted = 0;
+    for (;;) {
+      const page = await client.send(
+        new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }),
+      );
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+        .filter((v) => v.Key)
+        .map((v) => ({ Key: v.Key as string, ...(v.VersionId ? { VersionId: v.VersionId } : {}) }));
+      if (objects.length === 0) return deleted;
+      const result = await client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+      );
+      if (result.Errors?.length)
+        throw new Error(`${result.Errors.length} objects under the prefix could not be deleted`);
+      deleted += objects.length;
     }
   },
 

@@ -66,7 +66,18 @@ export interface Application {
   dbsRenewalDueBy?: string;
   closedAt?: string;
   closedReason?: string;
+  /** Compliance of an active therapist (issue 4): what was sent (action keys of domain/compliance.ts) and the
+   *  flags that hold. */
+  compliance?: { sent: string[]; flags: ComplianceFlag[] };
+  /** The next moment dbs-audit must look at this therapist; carried by the sparse compliance index. */
+  complianceDueAt?: string;
+  /** The next moment retention must act (delete the application, or the DBS certificate image). */
+  retentionDueAt?: string;
+  /** Set once the DBS certificate image is deleted; the number, issue date, level and decision are kept. */
+  dbsImageDeletedAt?: string;
 }
+
+export type ComplianceFlag = 'dbs-overdue' | 'insurance-expired';
 
 export interface ReviewRecord {
   decision: 'approve' | 'request-changes' | 'reject';

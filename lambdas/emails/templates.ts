@@ -306,3 +306,110 @@ export const staffInductionExpired = (app: Application, links: Links): Email =>
     ],
     action: reviewIt(links, app),
   });
+
+const DEADLINE_LABELS = {
+  'dbs-renewal': 'apply for your new enhanced DBS certificate',
+  'dbs-recheck': 'renew your enhanced DBS certificate (our three-yearly re-check)',
+} as const;
+
+export const dbsReminder = (
+  app: Application,
+  deadline: { kind: 'dbs-renewal' | 'dbs-recheck'; dueDate: string },
+  daysBefore: number,
+  links: Links,
+): Email =>
+  render(
+    app.applicant.email,
+    daysBefore === 0
+      ? 'Your DBS certificate is due today'
+      : `Your DBS certificate is due in ${daysBefore} days`,
+    {
+      greeting: dear(app),
+      paragraphs: [
+        `Please ${DEADLINE_LABELS[deadline.kind]} by ${deadline.dueDate}${daysBefore === 0 ? ' (today)' : ''}.`,
+        app.dbs.applyOnMyBehalf
+          ? 'We apply on your behalf: please complete the identity check the DBS sends you, so the certificate is not delayed.'
+          : 'The fee is yours. Send the new certificate to the affiliate team as soon as it arrives.',
+        'Without a valid certificate we must pause new referrals to you.',
+      ],
+      action: openApplication(links, app),
+    },
+  );
+
+export const insuranceReminder = (
+  app: Application,
+  endDate: string,
+  daysBefore: number,
+  links: Links,
+): Email =>
+  render(
+    app.applicant.email,
+    daysBefore === 0
+      ? 'Your indemnity insurance ends today'
+      : `Your indemnity insurance ends in ${daysBefore} days`,
+    {
+      greeting: dear(app),
+      paragraphs: [
+        `Your professional indemnity insurance ends on ${endDate}. Please renew it (cover of at least £1,000,000) and send the new schedule to the affiliate team.`,
+        'Without insurance in force we must pause new referrals to you.',
+      ],
+      action: openApplication(links, app),
+    },
+  );
+
+export const staffComplianceAlert = (
+  app: Application,
+  flag: 'dbs-overdue' | 'insurance-expired',
+  detail: string,
+  links: Links,
+): Email =>
+  render(
+    links.staffEmail,
+    `${flag === 'dbs-overdue' ? 'DBS overdue' : 'Insurance expired'}: application ${app.id}`,
+    {
+      greeting: STAFF_GREETING,
+      paragraphs: [
+        `${fullName(app)} (application ${app.id}): ${detail}`,
+        'Consider pausing new referrals until it is resolved.',
+      ],
+      action: reviewIt(links, app),
+    },
+  );
+
+export interface DigestLine {
+  applicationId: string;
+  name: string;
+  text: string;
+}
+
+export const staffDigest = (
+  date: string,
+  sections: { dueThisWeek: DigestLine[]; overdue: DigestLine[]; raised: DigestLine[]; cleared: DigestLine[] },
+  links: Links,
+): Email => {
+  const block = (title: string, lines: DigestLine[]) =>
+    lines.length === 0
+      ? []
+      : [
+          `${title} (${lines.length}):`,
+          ...lines.map(
+            (l) =>
+              `• ${l.name} (${l.applicationId}): ${l.text} — ${staffLink(links.siteUrl, l.applicationId)}`,
+          ),
+        ];
+  const paragraphs = [
+    ...block('Overdue', sections.overdue),
+    ...block('Due this week', sections.dueThisWeek),
+    ...block('Flags raised', sections.raised),
+    ...block('Flags cleared', sections.cleared),
+  ];
+  return render(
+    links.staffEmail,
+    `Compliance digest for ${date}: ${sections.overdue.length} overdue, ${sections.dueThisWeek.length} due this week`,
+    {
+      greeting: STAFF_GREETING,
+      paragraphs,
+      action: { label: 'Open the DBS compliance report', url: `${links.siteUrl}/staff/reports.html` },
+    },
+  );
+};

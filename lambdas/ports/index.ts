@@ -1,5 +1,5 @@
 /** The ports the use cases need. Adapters implement them; tests pass in-memory versions. */
-import type { Application, ApplicationEvent, OutboxEmail } from '../domain/application.ts';
+import type { Application, ApplicationEvent, ComplianceFlag, OutboxEmail } from '../domain/application.ts';
 import type { DocumentKind, Stage } from '../domain/stages.ts';
 
 export class VersionConflict extends Error {
@@ -33,8 +33,39 @@ export interface ApplicationStore {
   clearOutbox(id: string, entryIds: string[]): Promise<void>;
   /** Applications whose `dueAt` is at or before `asOf`, oldest first, through the sparse due index. */
   due(asOf: string, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
+  /** Active therapists whose next compliance action is due at or before `asOf` (the sparse compliance index). */
+  complianceDue(
+    asOf: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: Application[]; cursor?: string }>;
+  /** Applications with something to delete at or before `asOf` (the sparse retention index). */
+  retentionDue(
+    asOf: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: Application[]; cursor?: string }>;
+  digest(date: string): Promise<Digest | undefined>;
+  addToDigest(date: string, changes: DigestChange[]): Promise<void>;
+  /** Marks the day's digest sent; false when it already was (a rerun sends nothing twice). */
+  markDigestSent(date: string, at: string): Promise<boolean>;
+  /** Deletes the application and its events, leaving only the tombstone event. Safe to repeat. */
+  purge(id: string, tombstone: ApplicationEvent): Promise<number>;
   /** The staff queue: applications in a stage, most recently changed first. */
   byStage(stage: Stage, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
+}
+
+export interface DigestChange {
+  applicationId: string;
+  flag: ComplianceFlag;
+  change: 'raised' | 'cleared';
+  at: string;
+}
+
+export interface Digest {
+  date: string;
+  changes: DigestChange[];
+  sentAt?: string;
 }
 
 export interface PresignedUpload {
@@ -55,6 +86,8 @@ export interface DocumentStore {
   ): Promise<{ head: Uint8Array; sha256: string; sizeBytes: number; contentType: string } | undefined>;
   delete(key: string): Promise<void>;
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** Deletes every object and every version under the prefix; returns how many were deleted. */
+  deletePrefix(prefix: string): Promise<number>;
   get(key: string): Promise<Uint8Array | undefined>;
   downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }

@@ -215,3 +215,19 @@ export const staffListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+
+/** `asOf`: an ISO 8601 date or date-time; default now. */
+export const asOfSchema = z
+  .string()
+  .refine(
+    (value) =>
+      /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
+      !Number.isNaN(Date.parse(value)),
+    'Use an ISO 8601 date or date-time',
+  )
+  .optional();
+
+export const reportQuerySchema = z.strictObject({
+  asOf: asOfSchema,
+  format: z.enum(['json', 'csv']).default('json'),
+});

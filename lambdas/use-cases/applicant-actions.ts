@@ -111,6 +111,7 @@ export const giveAvailability = (caller: Caller, input: AvailabilityInput, ports
       ...completeStep(app, 'availability', { outcome: 'active' }),
       availability: { ...input, givenAt: now.toISOString() },
       dbsRenewalDueBy: renewal,
+      compliance: { sent: [], flags: [] },
     });
     next.outbox = [
       ...next.outbox,

@@ -17,11 +17,12 @@
  */
 
 import type * as z from 'zod';
-import type { Application, ApplicationEvent } from '../domain/application.ts';
+import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
 import { londonToday } from '../domain/dates.ts';
 import { assessDbs } from '../domain/dbs.ts';
 import { RuleViolation, type Violation } from '../domain/errors.ts';
 import { checkAttendedOn, lastStartDate } from '../domain/induction.ts';
+import { checkInsurance } from '../domain/insurance.ts';
 import type { DbsLevel, Stage } from '../domain/stages.ts';
 import {
   applicationRejected,
@@ -30,16 +31,15 @@ import {
   type Links,
   newDbsNeeded,
 } from '../emails/templates.ts';
-import type { Ports } from '../ports/index.ts';
+import type { DigestChange, Ports } from '../ports/index.ts';
 import { Conflict, NotFound } from '../shared/errors.ts';
-import type { reviewSchema } from '../shared/schemas.ts';
+import type { insuranceSchema, reviewSchema } from '../shared/schemas.ts';
 import {
   completeStep,
   deliverOutbox,
   enterStage,
   event,
   mutate,
-  nextDueAt,
   outboxEntry,
   withoutUndefined,
 } from './support.ts';
@@ -60,11 +60,10 @@ const act = async (
   id: string,
   decide: (app: Application, now: Date) => { next: Application; events: ApplicationEvent[] },
 ): Promise<Application> => {
-  const result = await mutate(ports, id, (app, now) => {
-    const change = decide(app, now);
-    return { next: { ...change.next, dueAt: nextDueAt(change.next, now) }, events: change.events };
-  });
+  const result = await mutate(ports, id, decide);
   if (!result) throw new NotFound();
+  const clears = digestClears(result.before, result.after, result.after.updatedAt);
+  if (clears.length > 0) await ports.store.addToDigest(londonToday(new Date(result.after.updatedAt)), clears);
   await deliverOutbox(ports, result.after, result.before);
   return result.after;
 };
@@ -134,34 +133,107 @@ export const recordDbs = (
   ctx: StaffContext,
 ) =>
   act(ports, id, (app, now) => {
+    if (app.stage === 'active') return renewDbs(app, input, now, ctx);
     requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
-    const { assessment, reasons } = assessDbs({ hasCertificate: true, ...input }, londonToday(now));
-    if (assessment !== 'current') {
-      throw new RuleViolation([
-        { path: 'issueDate', message: `The new certificate must be current (${reasons.join('; ')})` },
-      ]);
-    }
     const stage = enterStage(app, 'contract-sent', now);
     const next: Application = withoutUndefined({
       ...app,
       ...stage.fields,
       ...completeStep(app, 'dbs', {}),
-      dbs: {
-        ...app.dbs,
-        hasCertificate: true as const,
-        level: input.level,
-        certificateNumber: input.certificateNumber,
-        issueDate: input.issueDate,
-        onUpdateService: 'onUpdateService' in app.dbs ? app.dbs.onUpdateService : false,
-        assessment,
-        reasons,
-      },
+      dbs: newCertificate(app, input, now),
     });
     return {
       next,
       events: [event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId), stage.event],
     };
   });
+
+const newCertificate = (
+  app: Application,
+  input: { certificateNumber: string; issueDate: string; level: DbsLevel },
+  now: Date,
+) => {
+  const { assessment, reasons } = assessDbs({ hasCertificate: true, ...input }, londonToday(now));
+  if (assessment !== 'current') {
+    throw new RuleViolation([
+      { path: 'issueDate', message: `The new certificate must be current (${reasons.join('; ')})` },
+    ]);
+  }
+  return {
+    ...app.dbs,
+    hasCertificate: true as const,
+    level: input.level,
+    certificateNumber: input.certificateNumber,
+    issueDate: input.issueDate,
+    onUpdateService: 'onUpdateService' in app.dbs ? app.dbs.onUpdateService : false,
+    assessment,
+    reasons,
+  };
+};
+
+/** Clears a compliance flag and reports it in the day's digest. */
+const clearFlag = (app: Application, flag: ComplianceFlag) =>
+  app.compliance
+    ? { ...app.compliance, flags: app.compliance.flags.filter((f) => f !== flag) }
+    : app.compliance;
+
+export const digestClears = (before: Application, after: Application, at: string): DigestChange[] =>
+  (before.compliance?.flags ?? [])
+    .filter((flag) => !after.compliance?.flags.includes(flag))
+    .map((flag) => ({ applicationId: after.id, flag, change: 'cleared' as const, at }));
+
+/** An active therapist's renewed certificate: the renewal deadline is met, the re-check counts from the new issue. */
+const renewDbs = (
+  app: Application,
+  input: { certificateNumber: string; issueDate: string; level: DbsLevel },
+  now: Date,
+  ctx: StaffContext,
+) => {
+  const next: Application = withoutUndefined({
+    ...app,
+    dbs: newCertificate(app, input, now),
+    dbsRenewalDueBy: undefined,
+    compliance: clearFlag(app, 'dbs-overdue'),
+  });
+  return {
+    next,
+    events: [
+      event(
+        app.id,
+        now,
+        'dbs-renewed',
+        { level: input.level, issueDate: input.issueDate },
+        'staff',
+        ctx.staffId,
+      ),
+    ],
+  };
+};
+
+/** An active therapist's renewed insurance, checked like the original; an insurance-expired flag clears. */
+export const recordInsurance = (id: string, input: InsuranceInput, ports: Ports, staffId: string) =>
+  act(ports, id, (app, now) => {
+    requireStage(app, 'active', 'Recording renewed insurance');
+    const violations = checkInsurance(input, londonToday(now));
+    if (violations.length > 0)
+      throw new RuleViolation(violations.map((v) => ({ ...v, path: v.path.replace(/^insurance\./, '') })));
+    const next: Application = { ...app, insurance: input, compliance: clearFlag(app, 'insurance-expired') };
+    return {
+      next,
+      events: [
+        event(
+          app.id,
+          now,
+          'insurance-renewed',
+          { endDate: input.endDate, coverAmountGbp: input.coverAmountGbp },
+          'staff',
+          staffId,
+        ),
+      ],
+    };
+  });
+
+export type InsuranceInput = z.infer<typeof insuranceSchema>;
 
 export const recordInduction = (id: string, input: { attendedOn: string }, ports: Ports, ctx: StaffContext) =>
   act(ports, id, (app, now) => {

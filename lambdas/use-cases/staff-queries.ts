@@ -6,7 +6,7 @@
  *   whole event history. Never the access-token hash, task tokens or the outbox.
  */
 import type { Application } from '../domain/application.ts';
-import type { Stage } from '../domain/stages.ts';
+import type { DocumentKind, Stage } from '../domain/stages.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 
@@ -30,12 +30,26 @@ export const listApplications = async (
   return { items: page.items.map(queueItem), ...(page.cursor ? { cursor: page.cursor } : {}) };
 };
 
+export interface StaffDocument {
+  document: DocumentKind;
+  received: boolean;
+  contentType?: string;
+  sizeBytes?: number;
+  sha256?: string;
+  receivedAt?: string;
+  /** Valid DOWNLOAD_URL_SECONDS. */
+  downloadUrl?: string;
+  /** The image was deleted by retention; the certificate's details stay on the application. */
+  deletedByRetention?: boolean;
+  problem?: string;
+}
+
 export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'documents'>) => {
   const app = await ports.store.get(id);
   if (!app) throw new NotFound();
   const link = (key: string) => ports.documents.downloadUrl(key, DOWNLOAD_URL_SECONDS);
-  const documents = await Promise.all(
-    app.requiredDocuments.map(async (kind) => {
+  const documents: StaffDocument[] = await Promise.all(
+    app.requiredDocuments.map(async (kind): Promise<StaffDocument> => {
       const stored = app.documents[kind];
       return {
         document: kind,
@@ -46,7 +60,8 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
               sizeBytes: stored.sizeBytes,
               sha256: stored.sha256,
               receivedAt: stored.receivedAt,
-              downloadUrl: await link(stored.key),
+              // Empty once retention deleted the image (the certificate's details stay on the application).
+              ...(stored.key ? { downloadUrl: await link(stored.key) } : { deletedByRetention: true }),
             }
           : {}),
         ...(app.documentProblems[kind] ? { problem: app.documentProblems[kind] } : {}),

@@ -6,6 +6,13 @@
 import { TZDate } from '@date-fns/tz';
 import { ulid } from 'ulid';
 import type { Application, ApplicationEvent, OutboxEntry } from '../domain/application.ts';
+import {
+  type ComplianceFacts,
+  dbsDeadline,
+  dbsImageDeletionDate,
+  nextComplianceDate,
+  retentionDate,
+} from '../domain/compliance.ts';
 import { addDaysIso, type IsoDate, londonToday } from '../domain/dates.ts';
 import { lastStartDate } from '../domain/induction.ts';
 import { nextDueDate } from '../domain/reminders.ts';
@@ -60,6 +67,48 @@ export const nextDueAt = (app: Application, now: Date): string | undefined => {
   return candidates.sort()[0];
 };
 
+export const complianceFacts = (app: Application): ComplianceFacts => ({
+  dbs: { issueDate: app.dbs.hasCertificate ? app.dbs.issueDate : undefined },
+  ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
+  insuranceEndDate: app.insurance.endDate,
+});
+
+/**
+ * When dbs-audit must next look at an active therapist: the next compliance action; while a flag holds, the
+ * earliest deadline (in the past), so flagged therapists stay in the index — overdue is due.
+ */
+export const nextComplianceAt = (app: Application): string | undefined => {
+  if (app.stage !== 'active' || !app.compliance) return undefined;
+  const facts = complianceFacts(app);
+  const next = nextComplianceDate(facts, app.compliance.sent);
+  if (next) return londonMidnight(next);
+  if (app.compliance.flags.length === 0) return undefined;
+  const deadlines = [dbsDeadline(facts)?.dueDate, facts.insuranceEndDate].filter((d): d is string =>
+    Boolean(d),
+  );
+  return londonMidnight(deadlines.sort()[0] ?? facts.insuranceEndDate);
+};
+
+/** When retention must next act: deleting a closed application, or the DBS certificate image after review. */
+export const nextRetentionAt = (app: Application): string | undefined => {
+  const dates: string[] = [];
+  if (app.closedAt) dates.push(retentionDate(londonToday(new Date(app.closedAt))));
+  if (app.documents['dbs-certificate'] && !app.dbsImageDeletedAt && app.review) {
+    dates.push(dbsImageDeletionDate(londonToday(new Date(app.review.decidedAt))));
+  }
+  const first = dates.sort()[0];
+  return first ? londonMidnight(first) : undefined;
+};
+
+/** Derives every index key from the item, so no use case can leave one stale. */
+export const withIndexKeys = (app: Application, now: Date): Application =>
+  withoutUndefined({
+    ...app,
+    dueAt: nextDueAt(app, now),
+    complianceDueAt: nextComplianceAt(app),
+    retentionDueAt: nextRetentionAt(app),
+  });
+
 export interface Change {
   next: Application;
   events: ApplicationEvent[];
@@ -80,7 +129,10 @@ export const mutate = async (
     const now = ports.clock.now();
     const change = decide(before, now);
     if (!change) return { before, after: before, changed: false };
-    const next: Application = { ...change.next, version: before.version + 1, updatedAt: now.toISOString() };
+    const next: Application = withIndexKeys(
+      { ...change.next, version: before.version + 1, updatedAt: now.toISOString() },
+      now,
+    );
     try {
       await ports.store.update(next, before, change.events);
       return { before, after: next, changed: true };

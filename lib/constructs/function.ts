@@ -68,6 +68,8 @@ const BUCKET_ACTIONS: Record<BucketAccess, string[]> = {
   write: ['s3:PutObject'],
   'read-write': ['s3:GetObject', 's3:PutObject'],
   'read-write-delete': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  // Retention deletes every version of what it removes (DESIGN §7: nothing kept past its time).
+  purge: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
 };
 
 export class AppFunction extends NodejsFunction {
@@ -156,7 +158,12 @@ export class AppFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({ actions: BUCKET_ACTIONS[access], resources: [bucket.arnForObjects('*')] }),
     );
-    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'purge' ? ['s3:ListBucket', 's3:ListBucketVersions'] : ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+      }),
+    );
     this.grantKeyVia('s3', access !== 'read');
     this.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
   }

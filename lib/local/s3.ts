@@ -5,6 +5,7 @@
  *    (secret key `S3RVER`), then expiration, every condition (eq / starts-with / content-length-range, the
  *    bucket) and "every form field must be covered by a condition", with S3's XML error codes and statuses;
  *  - CORS for the configured origins (preflight and response headers), as a bucket CORS rule would;
+ *  - ListObjectVersions (which s3rver lacks) is answered as for a never-versioned bucket (VersionId "null");
  *  - everything else (SDK calls, presigned GETs) is forwarded untouched.
  * Each ObjectCreated event s3rver emits is delivered to `onObjectCreated` as an S3Event, one at a time, with up to
  * 3 attempts (as Lambda's asynchronous invocation: the call plus 2 retries).
@@ -417,8 +418,46 @@ export async function startS3({
     );
   };
 
+  /**
+   * ListObjectVersions, which s3rver lacks, answered as S3 answers it for a bucket that never had versioning
+   * enabled: each current object is its only version, with VersionId "null". Retention deletes with it.
+   */
+  const listVersions = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const query = new URLSearchParams({ prefix: url.searchParams.get('prefix') ?? '' });
+    if (url.searchParams.get('key-marker')) query.set('marker', url.searchParams.get('key-marker') ?? '');
+    query.set('max-keys', url.searchParams.get('max-keys') ?? '1000');
+    const listing = await fetch(`http://${LOOPBACK}:${internal.port}/${bucket}?${query}`);
+    const xml = await listing.text();
+    if (!listing.ok) {
+      res.writeHead(listing.status, { 'content-type': 'application/xml', ...corsHeaders(req) });
+      return res.end(xml);
+    }
+    const field = (block: string, name: string) =>
+      new RegExp(`<${name}>([^<]*)</${name}>`).exec(block)?.[1] ?? '';
+    const contents = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => m[1] ?? '');
+    const truncated = field(xml, 'IsTruncated') === 'true';
+    const lastKey = contents.length ? field(contents.at(-1) ?? '', 'Key') : '';
+    const versions = contents
+      .map(
+        (c) =>
+          `<Version><Key>${field(c, 'Key')}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${field(c, 'LastModified')}</LastModified><ETag>${field(c, 'ETag')}</ETag><Size>${field(c, 'Size')}</Size><StorageClass>STANDARD</StorageClass></Version>`,
+      )
+      .join('');
+    const body = `<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${query.get('prefix')}</Prefix><KeyMarker>${url.searchParams.get('key-marker') ?? ''}</KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${query.get('max-keys')}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${lastKey}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ''}${versions}</ListVersionsResult>`;
+    res.writeHead(200, { 'content-type': 'application/xml', ...corsHeaders(req) });
+    res.end(body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'OPTIONS') return preflight(req, res);
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
+    if (
+      req.method === 'GET' &&
+      url.pathname.replace(/\/$/, '') === `/${bucket}` &&
+      url.searchParams.has('versions')
+    ) {
+      return listVersions(req, res, url);
+    }
     if (!isFormUpload(req)) return forward(req, res);
     const body = await readBody(req, MAX_POST_BYTES);
     let form: FormData;

@@ -45,16 +45,19 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * The pages talk to the API and upload to S3 on other local ports; anything else (inline script, a foreign
- * origin) is refused, so a page that would break under the cloud's CSP breaks here first.
+ * The pages talk to the API and upload to S3 on other local ports, and the staff pages preview documents from S3
+ * (images, PDFs in a frame); anything else (inline script, a foreign origin) is refused, so a page that would
+ * break under the cloud's CSP breaks here first.
  */
+const LOCAL_ORIGINS = 'http://127.0.0.1:* http://localhost:*';
 const contentSecurityPolicy = (apiUrl: string): string =>
   [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${new URL(apiUrl).origin} http://127.0.0.1:* http://localhost:*`,
+    `img-src 'self' data: ${LOCAL_ORIGINS}`,
+    `frame-src ${LOCAL_ORIGINS}`,
+    `connect-src 'self' ${new URL(apiUrl).origin} ${LOCAL_ORIGINS}`,
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

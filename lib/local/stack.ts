@@ -7,6 +7,8 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TZDate } from '@date-fns/tz';
+import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
@@ -47,6 +49,47 @@ export interface LocalStack {
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Milliseconds until the next London wall-clock hour:minute. */
+export const msUntilLondon = (hour: number, minute: number, now = new Date()): number => {
+  const [y, m, d] = londonToday(now).split('-').map(Number) as [number, number, number];
+  for (let offset = 0; offset <= 2; offset++) {
+    const at = new TZDate(y, m - 1, d + offset, hour, minute, 'Europe/London').getTime();
+    if (at > now.getTime()) return at - now.getTime();
+  }
+  throw new Error('unreachable: a London time within two days');
+};
+
+/** The same schedules as EventBridge Scheduler, on timers; each run gets `asOf` = its scheduled moment. */
+const startScheduler = (log: (line: string) => void): (() => Promise<void>) => {
+  const timers: NodeJS.Timeout[] = [];
+  const run = (spec: (typeof SCHEDULES)[number]) =>
+    invokeLambda(spec.handler, { asOf: new Date().toISOString() }).catch((error: Error) =>
+      log(`[scheduler] ${spec.name} failed: ${error.message}`),
+    );
+  for (const spec of SCHEDULES) {
+    const { local } = spec;
+    if ('everyMinutes' in local) {
+      timers.push(setInterval(() => void run(spec), local.everyMinutes * 60_000).unref());
+    } else {
+      const arm = () => {
+        timers.push(
+          setTimeout(
+            () => {
+              void run(spec);
+              arm();
+            },
+            msUntilLondon(local.dailyAt.hour, local.dailyAt.minute),
+          ).unref(),
+        );
+      };
+      arm();
+    }
+  }
+  return async () => {
+    for (const timer of timers) clearTimeout(timer);
+  };
+};
 
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const log = opts.log ?? (() => undefined);
@@ -160,17 +203,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(site.stop);
 
-    if (opts.scheduler) {
-      for (const spec of SCHEDULES) {
-        const timer = setInterval(() => {
-          invokeLambda(spec.handler, {}).catch((error: Error) =>
-            log(`[scheduler] ${spec.name} failed: ${error.message}`),
-          );
-        }, spec.everyMinutes * 60_000);
-        timer.unref();
-        stops.push(async () => clearInterval(timer));
-      }
-    }
+    if (opts.scheduler) stops.push(startScheduler(log));
 
     return {
       apiUrl: api.url,

@@ -3,6 +3,7 @@
 import type { Application, ApplicationEvent } from '../../../lambdas/domain/application.ts';
 import {
   type ApplicationStore,
+  type Digest,
   DuplicateEmail,
   type Email,
   type IdempotencyRecord,
@@ -15,6 +16,7 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
   const events: ApplicationEvent[] = [];
   const emails = new Map<string, string>();
   const idempotency = new Map<string, IdempotencyRecord>();
+  const digests = new Map<string, Digest>();
   const sent: Email[] = [];
   const callbacks: { token: string; kind: 'success' | 'failure'; payload: unknown }[] = [];
   const started: string[] = [];
@@ -57,6 +59,33 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
           .map((a) => structuredClone(a)),
       };
     },
+    async complianceDue(asOf) {
+      return { items: [...apps.values()].filter((a) => a.complianceDueAt && a.complianceDueAt <= asOf).map((a) => structuredClone(a)) };
+    },
+    async retentionDue(asOf) {
+      return { items: [...apps.values()].filter((a) => a.retentionDueAt && a.retentionDueAt <= asOf).map((a) => structuredClone(a)) };
+    },
+    async digest(date) {
+      return digests.get(date);
+    },
+    async addToDigest(date, changes) {
+      const d = digests.get(date) ?? { date, changes: [] };
+      d.changes.push(...changes);
+      digests.set(date, d);
+    },
+    async markDigestSent(date, at) {
+      const d = digests.get(date) ?? { date, changes: [] };
+      if (d.sentAt) return false;
+      digests.set(date, { ...d, sentAt: at });
+      return true;
+    },
+    async purge(id, tombstone) {
+      const before = events.length;
+      for (let i = events.length - 1; i >= 0; i--) if (events[i]?.applicationId === id) events.splice(i, 1);
+      apps.delete(id);
+      events.push(tombstone);
+      return before - events.length + 2;
+    },
     async due(asOf) {
       return {
         items: [...apps.values()].filter((a) => a.dueAt && a.dueAt <= asOf).map((a) => structuredClone(a)),
@@ -94,6 +123,11 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       },
       async get(key) {
         return objects.get(key)?.bytes;
+      },
+      async deletePrefix(prefix) {
+        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix));
+        for (const k of keys) objects.delete(k);
+        return keys.length;
       },
       async downloadUrl(key) {
         return `http://s3.test/${key}`;

@@ -1,0 +1,24 @@
+import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { createSesMailer } from '../adapters/ses-mailer.ts';
+import { systemClock, unavailable } from '../adapters/unavailable.ts';
+import { env, mailLinks } from '../shared/env.ts';
+import { logger } from '../shared/logger.ts';
+import { type AuditResult, dbsAudit } from '../use-cases/dbs-audit.ts';
+
+const ports = {
+  store: createDynamoApplicationStore(env.tableName),
+  documents: unavailable<never>('the documents bucket'),
+  mailer: createSesMailer(env.mailFrom),
+  workflow: unavailable<never>('Step Functions'),
+  clock: systemClock,
+};
+const links = mailLinks();
+
+/** EventBridge Scheduler passes `asOf` (the scheduled time); without it, now. */
+export const handler = async (event: { asOf?: string } = {}): Promise<AuditResult> => {
+  const asOf = event.asOf ? new Date(event.asOf) : new Date();
+  if (Number.isNaN(asOf.getTime())) throw new Error('asOf must be an ISO 8601 date or date-time');
+  const result = await dbsAudit({ asOf }, ports, links);
+  logger.info('dbs-audit done', { ...result });
+  return result;
+};

@@ -1,0 +1,199 @@
+/**
+ * The daily compliance audit (dbs-audit; also POST /__dev/schedules/dbs-audit with `asOf`).
+ *  1. Read only the therapists with something due at `asOf` through the sparse compliance index (flagged ones stay
+ *     in it): the cost grows with what is due, never with the table.
+ *  2. For each, the actions of domain/compliance.ts due that day: DBS reminders (60, 30, 14, 7, 0 days before the
+ *     earliest DBS deadline), insurance reminders (30, 14, 7, 0 days before the end date), and once past, the
+ *     dbs-overdue / insurance-expired flag with a staff alert. Each is recorded by key, so a rerun sends nothing
+ *     twice, and each is an event in the therapist's history.
+ *  3. The staff digest: once a day, when there is something to act on (overdue, due this week, flags raised or
+ *     cleared since yesterday's digest).
+ */
+import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
+import { complianceActionsDue, type DueAction, dbsDeadline } from '../domain/compliance.ts';
+import { addDaysIso, daysBetween, londonToday } from '../domain/dates.ts';
+import {
+  type DigestLine,
+  dbsReminder,
+  insuranceReminder,
+  type Links,
+  staffComplianceAlert,
+  staffDigest,
+} from '../emails/templates.ts';
+import type { DigestChange, Ports } from '../ports/index.ts';
+import { complianceFacts, deliverOutbox, event, londonMidnight, mutate, outboxEntry } from './support.ts';
+
+export interface AuditResult {
+  asOf: string;
+  examined: number;
+  /** Items read from the table (index pages and item reads): the cost of the run. */
+  itemsRead: number;
+  reminders: number;
+  flagsRaised: number;
+  digestSent: boolean;
+}
+
+const PAGE = 100;
+
+const name = (app: Application) => `${app.applicant.firstName} ${app.applicant.lastName}`;
+
+const carryOut = (
+  app: Application,
+  action: DueAction,
+  links: Links,
+): { email?: ReturnType<typeof dbsReminder>; flag?: ComplianceFlag } => {
+  const { deadline } = action;
+  if (action.action === 'dbs-overdue') {
+    return {
+      flag: 'dbs-overdue',
+      email: staffComplianceAlert(
+        app,
+        'dbs-overdue',
+        `the DBS deadline (${deadline.kind}) was ${deadline.dueDate} and no new certificate is recorded.`,
+        links,
+      ),
+    };
+  }
+  if (action.action === 'insurance-expired') {
+    return {
+      flag: 'insurance-expired',
+      email: staffComplianceAlert(
+        app,
+        'insurance-expired',
+        `the indemnity insurance ended on ${deadline.dueDate} and no renewal is recorded.`,
+        links,
+      ),
+    };
+  }
+  if (action.action.startsWith('dbs-reminder-') && deadline.kind !== 'insurance-end') {
+    return {
+      email: dbsReminder(
+        app,
+        { kind: deadline.kind, dueDate: deadline.dueDate },
+        action.daysBefore ?? 0,
+        links,
+      ),
+    };
+  }
+  return { email: insuranceReminder(app, deadline.dueDate, action.daysBefore ?? 0, links) };
+};
+
+export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links): Promise<AuditResult> => {
+  const today = londonToday(input.asOf);
+  const result: AuditResult = {
+    asOf: input.asOf.toISOString(),
+    examined: 0,
+    itemsRead: 0,
+    reminders: 0,
+    flagsRaised: 0,
+    digestSent: false,
+  };
+  const raised: DigestChange[] = [];
+  const dueThisWeek: DigestLine[] = [];
+  const overdue: DigestLine[] = [];
+
+  // Everything with an action due within the week: today's actions are carried out, the rest goes in the digest.
+  const horizon = londonMidnight(addDaysIso(today, 7));
+  let cursor: string | undefined;
+  do {
+    const page = await ports.store.complianceDue(horizon, PAGE, cursor);
+    cursor = page.cursor;
+    result.itemsRead += page.items.length;
+    for (const listed of page.items) {
+      if (listed.stage !== 'active') continue;
+      result.examined++;
+      const facts = complianceFacts(listed);
+      const deadline = dbsDeadline(facts);
+      const line = (text: string): DigestLine => ({ applicationId: listed.id, name: name(listed), text });
+      if (listed.compliance?.flags.length) {
+        overdue.push(line(listed.compliance.flags.join(', ')));
+      } else {
+        if (deadline && daysBetween(today, deadline.dueDate) <= 7) {
+          dueThisWeek.push(line(`DBS (${deadline.kind}) due ${deadline.dueDate}`));
+        }
+        if (daysBetween(today, facts.insuranceEndDate) <= 7) {
+          dueThisWeek.push(line(`insurance ends ${facts.insuranceEndDate}`));
+        }
+      }
+      if (!listed.complianceDueAt || listed.complianceDueAt > input.asOf.toISOString()) continue;
+
+      const outcome = await mutate(ports, listed.id, (app, now) => {
+        if (app.stage !== 'active' || !app.compliance) return undefined;
+        const due = complianceActionsDue(complianceFacts(app), today, app.compliance.sent);
+        if (due.actions.length === 0 && due.skippedKeys.length === 0) return undefined;
+        const events: ApplicationEvent[] = [];
+        const flags = new Set(app.compliance.flags);
+        const outbox = [...app.outbox];
+        for (const action of due.actions) {
+          const { email, flag } = carryOut(app, action, links);
+          if (email) outbox.push(outboxEntry({ kind: 'email', email }));
+          if (flag && !flags.has(flag)) {
+            flags.add(flag);
+            result.flagsRaised++;
+            raised.push({ applicationId: app.id, flag, change: 'raised', at: now.toISOString() });
+            events.push(
+              event(app.id, now, 'compliance-flag-raised', { flag, deadline: action.deadline.dueDate }),
+            );
+          } else {
+            result.reminders++;
+            events.push(
+              event(app.id, now, 'compliance-reminder-sent', {
+                action: action.action,
+                deadline: action.deadline.kind,
+                dueDate: action.deadline.dueDate,
+              }),
+            );
+          }
+        }
+        return {
+          next: {
+            ...app,
+            outbox,
+            compliance: {
+              sent: [...app.compliance.sent, ...due.actions.map((a) => a.key), ...due.skippedKeys],
+              flags: [...flags],
+            },
+          },
+          events,
+        };
+      });
+      result.itemsRead++;
+      if (outcome?.changed) await deliverOutbox(ports, outcome.after, outcome.before);
+    }
+  } while (cursor);
+
+  await ports.store.addToDigest(today, raised);
+  result.digestSent = await sendDigest(today, input.asOf, { dueThisWeek, overdue }, ports, links);
+  return result;
+};
+
+/** One digest a day, only when there is something to act on; flags cleared by staff since yesterday included. */
+const sendDigest = async (
+  today: string,
+  asOf: Date,
+  lists: { dueThisWeek: DigestLine[]; overdue: DigestLine[] },
+  ports: Ports,
+  links: Links,
+): Promise<boolean> => {
+  const yesterday = await ports.store.digest(addDaysIso(today, -1));
+  // Flags cleared after yesterday's digest went out have not been reported yet.
+  const lateClears = (yesterday?.changes ?? []).filter(
+    (c) => c.change === 'cleared' && (!yesterday?.sentAt || c.at > yesterday.sentAt),
+  );
+  const changes = [...lateClears, ...((await ports.store.digest(today))?.changes ?? [])];
+  const describe = async (change: DigestChange): Promise<DigestLine> => {
+    const app = await ports.store.get(change.applicationId);
+    return {
+      applicationId: change.applicationId,
+      name: app ? name(app) : 'deleted application',
+      text: change.flag,
+    };
+  };
+  const raised = await Promise.all(changes.filter((c) => c.change === 'raised').map(describe));
+  const cleared = await Promise.all(changes.filter((c) => c.change === 'cleared').map(describe));
+  if (lists.overdue.length + lists.dueThisWeek.length + raised.length + cleared.length === 0) return false;
+  if ((await ports.store.digest(today))?.sentAt) return false;
+  await ports.mailer.send(staffDigest(today, { ...lists, raised, cleared }, links));
+  await ports.store.markDigestSent(today, asOf.toISOString());
+  return true;
+};
