@@ -1,5 +1,5 @@
 /**
- * Builds the static site: the TypeScript entry points of web/src (one per page) bundled for the browser, and the
+ * Builds the static site: the TypeScript entry points of web/src and web/src/staff (one per page) bundled for the browser, and the
  * files of web/public copied, with `<!-- include:NAME -->` in pages replaced by web/partials/NAME.html so the
  * header and the emergency notice are written once. The CDK stack deploys the output; the local stack serves it.
  * Run as a script to build into web/dist (or the directory given as the first argument).
@@ -17,6 +17,8 @@ const partialsDir = join(webDir, 'partials');
 const INCLUDE = /<!-- include:([a-z-]+) -->/g;
 
 const isEntryPoint = (name: string): boolean => name.endsWith('.ts') && !name.endsWith('.d.ts');
+/** Folders of web/src whose files are pages' entry points too, built to the same folder of the site. */
+const PAGE_FOLDERS = ['', 'staff'];
 
 /**
  * zod re-exports every locale as `z.locales`, and esbuild cannot drop members of a re-exported namespace: that is
@@ -46,7 +48,9 @@ const options = (outDir: string, entryPoints: string[]): BuildOptions => ({
   target: ['es2022'],
   minify: true,
   sourcemap: 'linked',
-  entryNames: '[name]',
+  // web/src/staff/queue.ts → staff/queue.js, next to the staff pages that load it.
+  outbase: srcDir,
+  entryNames: '[dir]/[name]',
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
@@ -75,7 +79,13 @@ export const buildSiteSync = (outDir: string): void => {
 export const buildSite = async (outDir: string): Promise<void> => {
   const out = resolve(outDir);
   await rm(out, { recursive: true, force: true });
-  const entries = (await readdir(srcDir)).filter(isEntryPoint).map((name) => join(srcDir, name));
+  const entries = (
+    await Promise.all(
+      PAGE_FOLDERS.map(async (folder) =>
+        (await readdir(join(srcDir, folder))).filter(isEntryPoint).map((name) => join(srcDir, folder, name)),
+      ),
+    )
+  ).flat();
   await build(options(out, entries));
   await cp(publicDir, out, { recursive: true });
   const partials = new Map(
@@ -86,7 +96,7 @@ export const buildSite = async (outDir: string): Promise<void> => {
       ),
     ),
   );
-  const pages = (await readdir(out)).filter((name) => name.endsWith('.html'));
+  const pages = (await readdir(out, { recursive: true })).filter((name) => name.endsWith('.html'));
   await Promise.all(
     pages.map(async (page) => {
       const file = join(out, page);

@@ -65,7 +65,12 @@ export const pngImage = (): Buffer =>
 
 /** A page as a British applicant sees it: English, times in London; uploads answered by `chooseFile`. */
 export const newPage = async (browser: Browser): Promise<Page> => {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London' });
+  // Reduced motion turns off smooth scrolling: a click must land where the element is, not where it is passing.
+  const context = await browser.newContext({
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   // Listening turns on file-chooser interception; doing it now, not when Space is pressed, means the chooser a

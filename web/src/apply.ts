@@ -3,7 +3,7 @@
  * sent; whatever the server still refuses (400, 409, 422) is shown the same way, next to the field its path names.
  * After the application is created each document goes straight to S3, then the confirmation shows the status link.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { isIsoDate, londonToday } from '../../lambdas/domain/dates.ts';
 import { assessDbs, type DbsResult, validateDbsChoice } from '../../lambdas/domain/dbs.ts';
 import { RuleViolation } from '../../lambdas/domain/errors.ts';

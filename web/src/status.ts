@@ -2,7 +2,7 @@
  * The applicant's status page. The link in the email carries the application id and access token in the URL
  * fragment (never sent to any server, never in a Referer); the page reads them and asks the API for the view.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatLongDate } from '../../lambdas/domain/dates.ts';
 import { type DocumentKind, isOpen } from '../../lambdas/domain/stages.ts';
 import {
@@ -11,6 +11,14 @@ import {
   MAX_UPLOAD_BYTES,
 } from '../../lambdas/shared/schemas.ts';
 import { ApiError, callApi } from './lib/api.ts';
+import {
+  availabilityPanel,
+  type Credentials,
+  contractPanel,
+  type OnView,
+  welcomePanel,
+  withdrawSection,
+} from './lib/applicant-actions.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
 import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
@@ -43,16 +51,40 @@ const dateTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
-interface Credentials {
-  id: string;
-  token: string;
-}
+/**
+ * Only the first email's link carries the token; later emails link with the id alone. The token is remembered
+ * per application in this browser from the first visit, so those links open the application too.
+ */
+const TOKEN_KEY_PREFIX = 'application-token:';
 
-const credentials = (): Credentials | undefined => {
+const remember = (id: string, token: string): void => {
+  try {
+    localStorage.setItem(`${TOKEN_KEY_PREFIX}${id}`, token);
+  } catch {
+    // Storage can be full or switched off: the link with the token still works, only later links will not.
+  }
+};
+
+const remembered = (id: string): string | undefined => {
+  try {
+    return localStorage.getItem(`${TOKEN_KEY_PREFIX}${id}`) ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The application's id and token, from the link or remembered; `missing` says which is absent. */
+const credentials = (): Credentials | { missing: 'id' | 'token' } => {
   const params = new URLSearchParams(window.location.hash.slice(1));
   const id = params.get('id');
   const token = params.get('token');
-  return id && token ? { id, token } : undefined;
+  if (!id) return { missing: 'id' };
+  if (token) {
+    remember(id, token);
+    return { id, token };
+  }
+  const known = remembered(id);
+  return known ? { id, token: known } : { missing: 'token' };
 };
 
 const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
@@ -206,7 +238,28 @@ const documentsSection = (creds: Credentials, view: ApplicationView): HTMLElemen
   );
 };
 
-const render = (creds: Credentials, view: ApplicationView): void => {
+/** After the applicant acted: the new view, what happened said next to the heading and announced. */
+const onView: OnView = (view, notes) => {
+  const creds = credentials();
+  if ('missing' in creds) return;
+  render(creds, view, notes);
+  announcer.textContent = notes.message;
+  byId('stage-heading').focus();
+};
+
+/** The panel for what the applicant does in this stage, if anything. */
+const actionPanel = (
+  creds: Credentials,
+  view: ApplicationView,
+  notes?: Parameters<OnView>[1],
+): HTMLElement | undefined => {
+  if (view.stage === 'contract-sent') return contractPanel(creds, onView);
+  if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
+  if (view.stage === 'active') return welcomePanel(view, notes?.startDate);
+  return undefined;
+};
+
+const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<OnView>[1]): void => {
   const stage = STAGE_TEXT[view.stage];
   document.title = `${stage.heading} – ${SERVICE}`;
   const refresh = h(
@@ -220,9 +273,11 @@ const render = (creds: Credentials, view: ApplicationView): void => {
       'section',
       { id: 'status', 'data-stage': view.stage, 'aria-labelledby': 'stage-heading' },
       h('span', { class: 'caption' }, `Application ${view.applicationId}`),
-      h('h1', { id: 'stage-heading' }, stage.heading),
+      h('h1', { id: 'stage-heading', tabindex: '-1' }, stage.heading),
       h('p', { class: 'stage-name' }, 'Stage: ', h('code', {}, view.stage)),
+      notes && h('div', { class: 'notice notice--success', id: 'action-result' }, h('p', {}, notes.message)),
       h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
+      actionPanel(creds, view, notes),
       view.blocking.length > 0 &&
         h(
           'div',
@@ -267,6 +322,7 @@ const render = (creds: Credentials, view: ApplicationView): void => {
         ),
       ),
       h('p', {}, refresh, ' ', h('span', { class: 'hint' }, 'Last updated ', time(view.updatedAt))),
+      isOpen(view.stage) && withdrawSection(creds, onView),
     ),
   );
   root.removeAttribute('aria-busy');
@@ -274,10 +330,12 @@ const render = (creds: Credentials, view: ApplicationView): void => {
 
 const load = async (announce = false): Promise<void> => {
   const creds = credentials();
-  if (!creds) {
+  if ('missing' in creds) {
     showMessage(
       'We cannot open this application',
-      'The link is incomplete. Open the link in the email we sent you, or copy the whole link into your browser.',
+      creds.missing === 'token'
+        ? 'This browser has not opened your application before. Open the link from your first email (the one we sent when you applied) once, and this link will work here from then on.'
+        : 'The link is incomplete. Open the link in the email we sent you, or copy the whole link into your browser.',
     );
     return;
   }

@@ -1,5 +1,5 @@
 /** Talks to the HTTP API (DESIGN §5). The API base URL comes from /config.json, written next to the pages. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { problemSchema } from '../../../lambdas/shared/schemas.ts';
 
 export type Problem = z.infer<typeof problemSchema>;
@@ -7,6 +7,8 @@ export type Problem = z.infer<typeof problemSchema>;
 export interface SiteConfig {
   apiUrl: string;
   stage: string;
+  /** The staff pages' Cognito hosted UI; absent locally, where the dev token stands in for it. */
+  cognito?: { domain: string; clientId: string; userPoolId: string };
 }
 
 let config: Promise<SiteConfig> | undefined;
@@ -37,7 +39,7 @@ export class NetworkError extends Error {
 }
 
 interface Request {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT';
   body?: unknown;
   token?: string;
   idempotencyKey?: string;

@@ -1,5 +1,11 @@
 /** What the service's names mean to an applicant. Records keyed by the domain's names, so none can be missed. */
-import type { DbsAssessment, DbsLevel, Stage } from '../../../lambdas/domain/stages.ts';
+import type {
+  DbsAssessment,
+  DbsCheckMethod,
+  DbsLevel,
+  InsuranceBasis,
+  Stage,
+} from '../../../lambdas/domain/stages.ts';
 import type { PROFESSIONAL_BODIES } from '../../../lambdas/shared/schemas.ts';
 
 export const PROFESSIONAL_BODY_NAMES: Record<(typeof PROFESSIONAL_BODIES)[number], string> = {
@@ -39,7 +45,7 @@ export const STAGE_TEXT: Record<Stage, { heading: string; next: string }> = {
   },
   'contract-sent': {
     heading: 'Your contract is ready to sign',
-    next: 'We have emailed you a link to read and sign your freelance affiliate agreement.',
+    next: 'Read your freelance affiliate agreement below, then sign it on this page.',
   },
   'induction-invited': {
     heading: 'Book your induction',
@@ -47,7 +53,7 @@ export const STAGE_TEXT: Record<Stage, { heading: string; next: string }> = {
   },
   'awaiting-availability': {
     heading: 'Tell us when you can see patients',
-    next: 'Give your weekly availability and how many patients you can see each week, starting within 14 days of your induction.',
+    next: 'Tell us below how many patients you can see each week, when you can start (within 14 days of your induction) and your weekly hours.',
   },
   active: {
     heading: 'Welcome to the network',
@@ -65,4 +71,36 @@ export const STAGE_TEXT: Record<Stage, { heading: string; next: string }> = {
     heading: 'Your application has lapsed',
     next: 'We did not receive your documents within 30 days. You are welcome to apply again.',
   },
+};
+
+/** The stages as the affiliate team names them: the queue's tabs and the staff page's headings. */
+export const STAGE_NAMES: Record<Stage, string> = {
+  'awaiting-documents': 'Awaiting documents',
+  'in-review': 'In review',
+  'awaiting-dbs': 'Awaiting DBS',
+  'contract-sent': 'Contract sent',
+  'induction-invited': 'Induction invited',
+  'awaiting-availability': 'Awaiting availability',
+  active: 'Active',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  lapsed: 'Lapsed',
+};
+
+/** Staff read the assessment plainly, not as the applicant is told it. */
+export const DBS_ASSESSMENT_STAFF_NAMES: Record<DbsAssessment, string> = {
+  current: 'Current',
+  'renewal-after-start': 'Accepted; renewal due after start',
+  'new-certificate-required': 'New certificate required',
+};
+
+export const DBS_CHECK_METHOD_NAMES: Record<DbsCheckMethod, string> = {
+  'in-person': 'Original seen in person',
+  'update-service': 'DBS Update Service check',
+  'digital-id': 'Digital identity service',
+};
+
+export const INSURANCE_BASIS_NAMES: Record<InsuranceBasis, string> = {
+  'any-one-claim': 'Any one claim',
+  aggregate: 'Aggregate',
 };

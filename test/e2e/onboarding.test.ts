@@ -1,0 +1,217 @@
+/**
+ * The applicant after approval, in a real browser against the local stack: signing the contract on the status
+ * page (a wrong name refused first), then, after staff record the induction, giving availability on the week grid
+ * with the keyboard and the mouse, and seeing the welcome. Later emails link without the token: the page
+ * remembers it from the first visit.
+ */
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDaysIso, formatLongDate, londonToday } from '../../lambdas/domain/dates.ts';
+import {
+  ALL_CHECKS,
+  api,
+  createApplication,
+  staffToken,
+  uploadAll,
+  waitForStage as waitForApiStage,
+} from '../integration/support.ts';
+import { launchBrowser } from './browser.ts';
+import { axeViolations, newPage, tabTo, waitForStage } from './support.ts';
+
+const siteUrl = inject('siteUrl');
+const apiUrl = inject('apiUrl');
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const text = async (page: Page, selector: string): Promise<string> =>
+  ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+const staffPost = async (path: string, body: unknown) => {
+  const response = await api('POST', path, { token: await staffToken(), body });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+};
+
+/** An application approved by staff through the API: the contract is on its way. */
+const approved = async () => {
+  const app = await createApplication();
+  await uploadAll(app);
+  await waitForApiStage(app, 'in-review');
+  await staffPost(`/staff/applications/${app.applicationId}/review`, {
+    decision: 'approve',
+    checks: ALL_CHECKS,
+    note: '',
+  });
+  await waitForApiStage(app, 'contract-sent');
+  return app;
+};
+
+/** The centre of a grid cell, for the mouse. */
+const centreOf = async (page: Page, name: string): Promise<{ x: number; y: number }> => {
+  const box = await page.getByRole('gridcell', { name, exact: true }).boundingBox();
+  if (!box) throw new Error(`no cell ${name}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+describe('an applicant after approval', () => {
+  it('signs the contract, then gives availability on the week grid, and is welcomed', async () => {
+    const app = await approved();
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/status.html#id=${app.applicationId}&token=${app.accessToken}`);
+    expect(await waitForStage(page, 'contract-sent')).toBe('contract-sent');
+
+    await page.locator('#contract-link').waitFor({ timeout: 20_000 });
+    const contract = await api<{ version: string; sha256: string }>(
+      'GET',
+      `/applications/${app.applicationId}/contract`,
+      { token: app.accessToken },
+    );
+    expect(await text(page, '#contract-hash')).toBe(contract.body.sha256);
+    expect(await text(page, '#contract-version')).toBe(contract.body.version);
+    expect(await page.locator('#contract-link').getAttribute('target')).toBe('_blank');
+    expect(await axeViolations(page), 'contract panel').toEqual([]);
+
+    await page.getByLabel('Your full name').fill('Alex Morgans');
+    await page.getByLabel('I have read and agree to the freelance affiliate agreement').check();
+    const refused = page.waitForResponse((response) => response.url().endsWith('/contract/signature'));
+    await page.getByRole('button', { name: 'Sign the contract' }).click();
+    const refusal = await refused;
+    expect(refusal.status()).toBe(422);
+    expect(refusal.request().postDataJSON()).toEqual({
+      fullName: 'Alex Morgans',
+      agree: true,
+      contractSha256: contract.body.sha256,
+    });
+    await page.locator('#fullName-error').waitFor();
+    expect(await text(page, '#fullName-error')).toBe(
+      'Error: Type your full name exactly as on your application: first name, then last name',
+    );
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    expect(await axeViolations(page), 'signature refused').toEqual([]);
+
+    await page.getByLabel('Your full name').fill(' alex  MORGAN ');
+    await page.getByRole('button', { name: 'Sign the contract' }).click();
+    await page.locator('[data-stage="induction-invited"]').waitFor();
+    expect(await text(page, '#action-result')).toBe(
+      `You signed version ${contract.body.version} of the contract.`,
+    );
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('stage-heading');
+    expect(await page.locator('#signature-form').count()).toBe(0);
+    expect(await axeViolations(page), 'induction invited').toEqual([]);
+
+    const today = londonToday(new Date());
+    await staffPost(`/staff/applications/${app.applicationId}/induction`, { attendedOn: today });
+    await waitForApiStage(app, 'awaiting-availability');
+
+    // The availability email links without the token: this browser remembers it from the first link.
+    await page.goto(`${siteUrl}/status.html#id=${app.applicationId}`);
+    await page.reload();
+    expect(await waitForStage(page, 'awaiting-availability')).toBe('awaiting-availability');
+    expect(await axeViolations(page), 'availability questionnaire').toEqual([]);
+
+    const requests: Request[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/availability')) requests.push(request);
+    });
+    await page.getByLabel('How many patients can you see each week?').fill('4');
+    const startDate = addDaysIso(today, 3);
+    await page.getByLabel('When can you start?').fill(startDate);
+
+    // Keyboard: into the grid by Tab, where Monday 09:00 has the focus; Space chooses, arrows move.
+    await page.getByLabel('When can you start?').focus();
+    await tabTo(page, 'Monday 09:00 to 10:00');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Space');
+    expect(
+      await page.getByRole('gridcell', { name: 'Tuesday 10:00 to 11:00' }).getAttribute('aria-selected'),
+    ).toBe('false');
+    expect(await text(page, '#hours-summary')).toBe(
+      '2 hours a week — enough for 2 patients. You said 4 patients: choose 2 hours more.',
+    );
+
+    // Too few hours is caught in the browser, by the domain's own rule, before anything is sent.
+    await page.getByRole('button', { name: 'Send my availability' }).click();
+    await page.locator('#weeklySlots-error').waitFor();
+    expect(await text(page, '#weeklySlots-error')).toContain('4 patients a week need at least 4 hours');
+    expect(requests).toEqual([]);
+
+    // Mouse: a drag down Wednesday from 14:00 to 16:00 chooses the three hours it crosses.
+    await page.getByRole('gridcell', { name: 'Wednesday 16:00 to 17:00' }).scrollIntoViewIfNeeded();
+    const from = await centreOf(page, 'Wednesday 14:00 to 15:00');
+    const to = await centreOf(page, 'Wednesday 16:00 to 17:00');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+    expect(await text(page, '#hours-summary')).toBe('5 hours a week — enough for 5 patients.');
+    expect(
+      await page
+        .locator('td[aria-selected="true"]')
+        .evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label'))),
+    ).toEqual([
+      'Monday 09:00 to 10:00',
+      'Monday 10:00 to 11:00',
+      'Wednesday 14:00 to 15:00',
+      'Wednesday 15:00 to 16:00',
+      'Wednesday 16:00 to 17:00',
+    ]);
+
+    await page.getByRole('button', { name: 'Send my availability' }).click();
+    await page.locator('[data-stage="active"]').waitFor();
+    expect(requests.map((request) => request.postDataJSON())).toEqual([
+      {
+        patientsPerWeek: 4,
+        startDate,
+        weeklySlots: [
+          { day: 'mon', start: '09:00', end: '11:00' },
+          { day: 'wed', start: '14:00', end: '17:00' },
+        ],
+      },
+    ]);
+    expect(await text(page, '#welcome-title')).toBe('Welcome to the network, Alex');
+    expect(await text(page, '#welcome-start')).toBe(
+      `You start seeing patients on ${formatLongDate(startDate)}.`,
+    );
+    expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
+    expect(await axeViolations(page), 'welcome').toEqual([]);
+    await page.context().close();
+  });
+
+  it('asks for the first email’s link in a browser that never had the token', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV`);
+    await page.locator('h1', { hasText: 'We cannot open this application' }).waitFor();
+    expect(await text(page, '#status-root p')).toContain('Open the link from your first email');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('withdraws after a confirmation', async () => {
+    const app = await createApplication();
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/status.html#id=${app.applicationId}&token=${app.accessToken}`);
+    await page.locator('[data-stage="awaiting-documents"]').waitFor();
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(apiUrl) && request.method() === 'POST') sent.push(request.url());
+    });
+    await page.getByRole('button', { name: 'Withdraw my application' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('withdraw-question');
+    expect(sent).toEqual([]);
+    expect(await axeViolations(page), 'withdrawal confirmation').toEqual([]);
+    await page.getByRole('button', { name: 'Yes, withdraw' }).click();
+    await page.locator('[data-stage="withdrawn"]').waitFor();
+    expect(sent).toEqual([`${apiUrl}/applications/${app.applicationId}/withdrawal`]);
+    expect(await text(page, '#action-result')).toBe('You withdrew your application.');
+    await page.context().close();
+  });
+});

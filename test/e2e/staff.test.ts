@@ -1,0 +1,195 @@
+/**
+ * The affiliate team's pages in a real browser against the local stack: local sign-in, the queue, one application
+ * with its documents previewed, a review refused for a missing check (422) and then approved; who may not see it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  api,
+  createApplication,
+  postUpload,
+  type Upload,
+  uploadAll,
+  waitForStage,
+} from '../integration/support.ts';
+import { launchBrowser } from './browser.ts';
+import { axeViolations, newPage, pdfDocument, pngImage } from './support.ts';
+
+const siteUrl = inject('siteUrl');
+const apiUrl = inject('apiUrl');
+const s3Url = inject('endpoints').s3;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const text = async (page: Page, selector: string): Promise<string> =>
+  ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+/** An application in review with a PDF DBS certificate and a PNG insurance schedule, as applicants send them. */
+const inReviewWithPdfAndImage = async () => {
+  const app = await createApplication();
+  const dbs = app.uploads.find((upload) => upload.document === 'dbs-certificate');
+  if (!dbs) throw new Error('no DBS certificate upload');
+  expect((await postUpload(dbs, pdfDocument())).status).toBe(204);
+  const png = await api<Upload>('POST', `/applications/${app.applicationId}/uploads`, {
+    token: app.accessToken,
+    body: { document: 'indemnity-insurance', contentType: 'image/png' },
+  });
+  expect(png.status).toBe(201);
+  expect((await postUpload(png.body, pngImage())).status).toBe(204);
+  await waitForStage(app, 'in-review');
+  return app;
+};
+
+const signInLocally = async (page: Page): Promise<void> => {
+  await page.getByRole('button', { name: 'Sign in (local development)' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+};
+
+describe('a staff review', () => {
+  it('opens an application from the queue, previews its documents, refuses a missing check and approves', async () => {
+    const app = await inReviewWithPdfAndImage();
+    const page = await newPage(browser);
+    const documentResponses: { url: string; status: number; type: string }[] = [];
+    page.on('response', (response) => {
+      if (response.url().startsWith(s3Url)) {
+        documentResponses.push({
+          url: response.url(),
+          status: response.status(),
+          type: response.headers()['content-type'] ?? '',
+        });
+      }
+    });
+
+    await page.goto(`${siteUrl}/staff/`);
+    await page.locator('h1', { hasText: 'Sign in to see applications' }).waitFor();
+    expect(await axeViolations(page), 'sign-in').toEqual([]);
+    await signInLocally(page);
+    expect(await text(page, '.tabs__tab[aria-current="page"]')).toBe('In review');
+    const row = page.locator(`tr[data-application-id="${app.applicationId}"]`);
+    await row.waitFor();
+    expect(await row.getByRole('link').textContent()).toBe('Alex Morgan');
+    expect(await axeViolations(page), 'queue').toEqual([]);
+
+    await row.getByRole('link', { name: 'Alex Morgan' }).click();
+    await page.waitForURL(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
+    await page.locator('[data-stage="in-review"]').waitFor();
+    expect(await text(page, 'h1')).toBe('Alex Morgan');
+
+    const pdf = page.locator('[data-document="dbs-certificate"] iframe.preview__frame');
+    expect(await pdf.getAttribute('title')).toBe('DBS certificate (PDF)');
+    const image = page.locator('[data-document="indemnity-insurance"] img.preview__image');
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    await pdf.scrollIntoViewIfNeeded();
+    await expect
+      .poll(
+        () =>
+          documentResponses
+            .filter((r) => r.status === 200)
+            .map((r) => r.type)
+            .sort(),
+        { timeout: 10_000 },
+      )
+      .toEqual(['application/pdf', 'image/png']);
+    expect(documentResponses.find((r) => r.type === 'application/pdf')?.url).toBe(
+      await pdf.getAttribute('src'),
+    );
+    expect(await text(page, '[data-assessment]')).toBe('Current');
+    expect(await text(page, '.staff-section:has(#dbs-title) .facts')).toContain('001234567890');
+
+    await page.getByLabel('I have seen the original DBS certificate').check();
+    await page.getByLabel('How the DBS certificate was checked').selectOption('update-service');
+    await page.getByLabel('The professional register is checked').check();
+    const refused = page.waitForResponse((response) => response.url().endsWith('/review'));
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const refusal = await refused;
+    expect(refusal.status()).toBe(422);
+    expect(refusal.request().method()).toBe('POST');
+    await page.locator('#checks-insuranceVerified-error').waitFor();
+    expect(await text(page, '#checks-insuranceVerified-error')).toBe(
+      'Error: Record this check as done before approving',
+    );
+    expect(await page.locator('#review-form .error-summary li').allTextContents()).toEqual([
+      'Record this check as done before approving',
+    ]);
+    expect(await page.getByLabel('The insurance is verified').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('[data-stage]').getAttribute('data-stage')).toBe('in-review');
+    expect(await axeViolations(page), 'review with a field error').toEqual([]);
+
+    await page.getByLabel('The insurance is verified').check();
+    const approved = page.waitForRequest((request) => request.url().endsWith('/review'));
+    await page.getByRole('button', { name: 'Approve' }).click();
+    expect((await approved).postDataJSON()).toEqual({
+      decision: 'approve',
+      checks: {
+        dbsOriginalSeen: true,
+        dbsCheckMethod: 'update-service',
+        insuranceVerified: true,
+        registerChecked: true,
+      },
+      note: '',
+    });
+    await page.locator('[data-stage="contract-sent"]').waitFor();
+    expect(await text(page, '#action-result')).toBe('Approved: the application is now contract sent.');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('action-result');
+    expect(await page.locator('#review-form').count()).toBe(0);
+    expect(await text(page, '#stage')).toBe('Contract sent');
+    expect(await page.locator('.history tr[data-type="review-decided"]').count()).toBe(1);
+    expect(await axeViolations(page), 'after approval').toEqual([]);
+    await page.context().close();
+  });
+
+  it('asks for a confirmation before rejecting, and shows only the actions of the stage', async () => {
+    const app = await createApplication();
+    await uploadAll(app);
+    await waitForStage(app, 'in-review');
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
+    await signInLocally(page);
+    await page.locator('[data-stage="in-review"]').waitFor();
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(apiUrl) && request.method() === 'POST') requests.push(request.url());
+    });
+    expect(await page.locator('#dbs-form, #induction-form').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Reject' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reject-confirm-text');
+    expect(requests).toEqual([]);
+    expect(await axeViolations(page), 'reject confirmation').toEqual([]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('button', { name: 'Yes, reject it' }).isVisible()).toBe(false);
+
+    await page.getByLabel('How the DBS certificate was checked').selectOption('in-person');
+    await page.getByLabel('Note to the applicant').fill('Your membership could not be confirmed.');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Yes, reject it' }).click();
+    await page.locator('[data-stage="rejected"]').waitFor();
+    expect(requests).toEqual([`${apiUrl}/staff/applications/${app.applicationId}/review`]);
+    expect(await text(page, '#no-action')).toBe('There is nothing for the team to do in this stage.');
+    await page.context().close();
+  });
+
+  it('tells someone outside the affiliate team why they see nothing, and signs them out', async () => {
+    const outsider = await api<{ token: string }>('GET', '/__dev/staff-token?groups=');
+    const page = await newPage(browser);
+    await page.goto(`${siteUrl}/staff/`);
+    await page.evaluate((token) => sessionStorage.setItem('staff-id-token', token), outsider.body.token);
+    await page.reload();
+    await page.locator('h1', { hasText: 'You need to be in the affiliate team' }).waitFor();
+    expect(await axeViolations(page), 'not in the team').toEqual([]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('h1', { hasText: 'Sign in to see applications' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('staff-id-token'))).toBeNull();
+    await page.context().close();
+  });
+});

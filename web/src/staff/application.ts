@@ -1,0 +1,630 @@
+/**
+ * One application as the affiliate team sees it, where staff emails link to (`application.html#id=<id>`): the
+ * answers, the documents previewed inline, the DBS assessment, the insurance, the action the current stage
+ * allows (review, record a new DBS certificate, record an induction: each a POST, never a GET), the contract
+ * evidence and the whole event history.
+ */
+import { formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
+import type { DbsLevel, Stage } from '../../../lambdas/domain/stages.ts';
+import { inductionSchema, newDbsCertificateSchema, reviewSchema } from '../../../lambdas/shared/schemas.ts';
+import type { staffView } from '../../../lambdas/use-cases/staff-queries.ts';
+import { byId, h } from '../lib/dom.ts';
+import { clearErrors, type FieldError, showErrors } from '../lib/field-errors.ts';
+import {
+  checkboxField,
+  errorSummary,
+  field,
+  issuesToErrors,
+  selectOf,
+  sendForm,
+  whileBusy,
+} from '../lib/forms.ts';
+import {
+  DBS_ASSESSMENT_STAFF_NAMES,
+  DBS_CHECK_METHOD_NAMES,
+  DBS_LEVEL_NAMES,
+  INSURANCE_BASIS_NAMES,
+  PROFESSIONAL_BODY_NAMES,
+  STAGE_NAMES,
+} from '../lib/labels.ts';
+import { accountBar, staffApi } from '../lib/staff-auth.ts';
+import { dateTime, staffPage } from '../lib/staff-page.ts';
+import { DOCUMENT_NAMES } from '../lib/upload.ts';
+
+type StaffView = Awaited<ReturnType<typeof staffView>>;
+type Decision = 'approve' | 'request-changes' | 'reject';
+
+const root = byId('staff-root');
+// Outside the re-rendered content: a live region must already be on the page when its text changes.
+const announcer = h('p', { class: 'visually-hidden', role: 'status' });
+root.after(announcer);
+
+const applicationId = (): string | undefined =>
+  new URLSearchParams(window.location.hash.slice(1)).get('id') ?? undefined;
+
+const path = (id: string, action = ''): string =>
+  `/staff/applications/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+
+type Fact = [term: string, value: Node | string | undefined | false];
+
+const facts = (entries: Fact[]): HTMLDListElement =>
+  h(
+    'dl',
+    { class: 'facts' },
+    ...entries
+      .filter(([, value]) => value !== undefined && value !== false && value !== '')
+      .flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value as Node | string)]),
+  );
+
+const section = (id: string, title: string, ...children: (Node | false | undefined)[]): HTMLElement =>
+  h('section', { class: 'staff-section', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+
+const yesNo = (value: boolean | undefined): string | undefined =>
+  value === undefined ? undefined : value ? 'Yes' : 'No';
+
+const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(2)} MB`;
+const pounds = new Intl.NumberFormat('en-GB', {
+  style: 'currency',
+  currency: 'GBP',
+  maximumFractionDigits: 0,
+});
+const date = (iso: string | undefined): string | undefined => (iso ? formatLongDate(iso) : undefined);
+
+const summarySection = (view: StaffView): HTMLElement =>
+  section(
+    'summary-title',
+    'Applicant',
+    facts([
+      ['Name', `${view.applicant.firstName} ${view.applicant.lastName}`],
+      ['Email', h('a', { href: `mailto:${view.applicant.email}` }, view.applicant.email)],
+      ['Phone', view.applicant.phone],
+      ['Date of birth', date(view.applicant.dateOfBirth)],
+      ['Postcode', view.applicant.postcode],
+      ['Professional body', PROFESSIONAL_BODY_NAMES[view.professional.body]],
+      ['Membership number', view.professional.membershipNumber],
+      ['Accredited', yesNo(view.professional.accredited)],
+      ['Applied', dateTime(view.createdAt)],
+      ['In this stage since', dateTime(view.stageEnteredAt)],
+    ]),
+  );
+
+/** A PDF in a frame, an image as itself: staff check the document without leaving the page. */
+const preview = (name: string, document: StaffView['documents'][number]): HTMLElement | undefined => {
+  const url = document.downloadUrl;
+  if (!url) return undefined;
+  const media =
+    document.contentType === 'application/pdf'
+      ? h('iframe', { class: 'preview__frame', src: url, title: `${name} (PDF)`, loading: 'lazy' })
+      : h('img', { class: 'preview__image', src: url, alt: `${name} as uploaded` });
+  return h(
+    'figure',
+    { class: 'preview', 'data-preview': document.contentType ?? '' },
+    media,
+    h(
+      'figcaption',
+      {},
+      h('a', { href: url, target: '_blank', rel: 'noopener' }, `Open the ${name.toLowerCase()} in a new tab`),
+    ),
+  );
+};
+
+const documentsSection = (view: StaffView): HTMLElement =>
+  section(
+    'documents-title',
+    'Documents',
+    h(
+      'p',
+      { class: 'hint' },
+      'The previews and links stop working 5 minutes after the page was loaded (at ',
+      dateTime(view.downloadUrlsExpireAt),
+      '): reload the page for fresh ones.',
+    ),
+    h(
+      'ul',
+      { class: 'documents' },
+      ...view.documents.map((document) => {
+        const name = DOCUMENT_NAMES[document.document];
+        return h(
+          'li',
+          { class: 'documents__item', 'data-document': document.document },
+          h('h3', { class: 'documents__name' }, name),
+          facts([
+            ['Received', document.receivedAt ? dateTime(document.receivedAt) : 'Not yet'],
+            ['Type', document.contentType],
+            ['Size', document.sizeBytes === undefined ? undefined : megabytes(document.sizeBytes)],
+            ['SHA-256', document.sha256 && h('code', { class: 'hash' }, document.sha256)],
+            ['Last upload refused', document.problem],
+          ]),
+          preview(name, document),
+        );
+      }),
+    ),
+  );
+
+const dbsSection = (view: StaffView): HTMLElement => {
+  const dbs = view.dbs;
+  return section(
+    'dbs-title',
+    'DBS certificate',
+    h(
+      'p',
+      { class: 'assessment', 'data-assessment': dbs.assessment },
+      h('strong', {}, DBS_ASSESSMENT_STAFF_NAMES[dbs.assessment]),
+    ),
+    h('ul', {}, ...dbs.reasons.map((reason) => h('li', {}, reason))),
+    dbs.hasCertificate
+      ? facts([
+          ['Level', DBS_LEVEL_NAMES[dbs.level]],
+          ['Certificate number', dbs.certificateNumber],
+          ['Date of issue', date(dbs.issueDate)],
+          ['On the Update Service', yesNo(dbs.onUpdateService)],
+          ['Provider to apply on their behalf', yesNo(dbs.applyOnMyBehalf)],
+          ['Accepts the fee', yesNo(dbs.acceptsFee)],
+          ['How the original was checked', dbs.checkMethod && DBS_CHECK_METHOD_NAMES[dbs.checkMethod]],
+          ['Renewal due by', date(view.dbsRenewalDueBy)],
+        ])
+      : facts([
+          ['Certificate', 'None'],
+          ['Provider to apply on their behalf', yesNo(dbs.applyOnMyBehalf)],
+          ['Accepts the fee', yesNo(dbs.acceptsFee)],
+        ]),
+  );
+};
+
+const insuranceSection = (view: StaffView): HTMLElement =>
+  section(
+    'insurance-title',
+    'Indemnity insurance',
+    facts([
+      ['Insurer', view.insurance.insurer],
+      ['Policy number', view.insurance.policyNumber],
+      ['Cover', pounds.format(view.insurance.coverAmountGbp)],
+      ['Basis', INSURANCE_BASIS_NAMES[view.insurance.basis]],
+      [
+        'In force',
+        `${formatLongDate(view.insurance.startDate)} to ${formatLongDate(view.insurance.endDate)}`,
+      ],
+    ]),
+  );
+
+const DECISION_DONE: Record<Decision, string> = {
+  approve: 'Approved',
+  'request-changes': 'Changes requested',
+  reject: 'Rejected',
+};
+
+/** Runs a form's action; if the page cannot be shown afterwards (signed out meanwhile), load it afresh. */
+const act = (button: HTMLButtonElement, work: () => Promise<void>): void => {
+  whileBusy(button, work).catch(() => void load());
+};
+
+/** After an action: the fresh page, with what happened said and announced. */
+const afterAction = async (id: string, message: string): Promise<void> => {
+  await render(id, message);
+  announcer.textContent = message;
+  byId('action-result').focus();
+};
+
+const reviewForm = (view: StaffView): HTMLElement => {
+  const summary = errorSummary();
+  const method = selectOf(DBS_CHECK_METHOD_NAMES, 'Choose how');
+  const note = h('textarea', { rows: '4' });
+  const form = h(
+    'form',
+    { id: 'review-form', novalidate: true },
+    summary,
+    h(
+      'fieldset',
+      { class: 'field', 'data-field': 'checks' },
+      h('legend', {}, 'Checks'),
+      checkboxField('checks.dbsOriginalSeen', 'I have seen the original DBS certificate'),
+      field('checks.dbsCheckMethod', 'How the DBS certificate was checked', method),
+      checkboxField(
+        'checks.insuranceVerified',
+        'The insurance is verified',
+        'Insurer, policy number, cover of at least £1,000,000, in force on the dates given.',
+      ),
+      checkboxField(
+        'checks.registerChecked',
+        'The professional register is checked',
+        'The applicant is on the register of their professional body with this membership number.',
+      ),
+    ),
+    field(
+      'note',
+      'Note to the applicant',
+      note,
+      'Emailed to the applicant when you request changes or reject. Say what to change, or why.',
+    ),
+  );
+  const checked = (name: string): boolean =>
+    (form.elements.namedItem(`checks.${name}`) as HTMLInputElement).checked;
+  const send = async (decision: Decision): Promise<void> => {
+    const body = {
+      decision,
+      checks: {
+        dbsOriginalSeen: checked('dbsOriginalSeen'),
+        dbsCheckMethod: method.value,
+        insuranceVerified: checked('insuranceVerified'),
+        registerChecked: checked('registerChecked'),
+      },
+      note: note.value,
+    };
+    const parsed = reviewSchema.safeParse(body);
+    const errors: FieldError[] = parsed.success ? [] : issuesToErrors(parsed.error.issues);
+    if (!parsed.success && errors.some((e) => e.path === 'checks.dbsCheckMethod')) {
+      errors.splice(
+        errors.findIndex((e) => e.path === 'checks.dbsCheckMethod'),
+        1,
+        { path: 'checks.dbsCheckMethod', message: 'Choose how the DBS certificate was checked' },
+      );
+    }
+    if (decision === 'request-changes' && note.value.trim() === '') {
+      errors.push({ path: 'note', message: 'Say what the applicant needs to change' });
+    }
+    if (!parsed.success || errors.length > 0) {
+      showErrors(form, summary, errors);
+      return;
+    }
+    clearErrors(form, summary);
+    const done = await sendForm(form, summary, () =>
+      staffApi<{ stage: Stage }>(path(view.applicationId, 'review'), { method: 'POST', body: parsed.data }),
+    );
+    if (done) {
+      await afterAction(
+        view.applicationId,
+        `${DECISION_DONE[decision]}: the application is now ${STAGE_NAMES[done.stage].toLowerCase()}.`,
+      );
+    }
+  };
+
+  const approve = h('button', { type: 'button', class: 'button' }, 'Approve');
+  const changes = h('button', { type: 'button', class: 'button button--secondary' }, 'Request changes');
+  const reject = h('button', { type: 'button', class: 'button button--warning' }, 'Reject');
+  const confirmText = h(
+    'p',
+    { tabindex: '-1', id: 'reject-confirm-text' },
+    'Reject this application? The applicant is emailed your note and the application is closed. This cannot be undone.',
+  );
+  const confirmReject = h('button', { type: 'button', class: 'button button--warning' }, 'Yes, reject it');
+  const cancelReject = h('button', { type: 'button', class: 'button button--secondary' }, 'Cancel');
+  const confirm = h(
+    'div',
+    { class: 'confirm', hidden: true, role: 'group', 'aria-labelledby': 'reject-confirm-text' },
+    confirmText,
+    h('div', { class: 'button-group' }, confirmReject, cancelReject),
+  );
+  approve.addEventListener('click', () => act(approve, () => send('approve')));
+  changes.addEventListener('click', () => act(changes, () => send('request-changes')));
+  reject.addEventListener('click', () => {
+    confirm.hidden = false;
+    confirmText.focus();
+  });
+  cancelReject.addEventListener('click', () => {
+    confirm.hidden = true;
+    reject.focus();
+  });
+  confirmReject.addEventListener('click', () => act(confirmReject, () => send('reject')));
+  form.append(h('div', { class: 'button-group' }, approve, changes, reject), confirm);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  return section('action-title', 'Review', form);
+};
+
+const dbsForm = (view: StaffView): HTMLElement => {
+  const summary = errorSummary();
+  const number = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'width-20' });
+  const issued = h('input', { type: 'date', max: londonToday(new Date()) });
+  const level = selectOf(DBS_LEVEL_NAMES, 'Choose the level');
+  const button = h('button', { type: 'submit', class: 'button' }, 'Record the new certificate');
+  const form = h(
+    'form',
+    { id: 'dbs-form', novalidate: true },
+    summary,
+    field('certificateNumber', 'Certificate number', number, '12 digits.'),
+    field('issueDate', 'Date of issue', issued),
+    field('level', 'Level of check', level),
+    button,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(button, async () => {
+      const parsed = newDbsCertificateSchema.safeParse({
+        certificateNumber: number.value.replace(/\s+/g, ''),
+        issueDate: issued.value,
+        level: (level.value || undefined) as DbsLevel | undefined,
+      });
+      if (!parsed.success) {
+        showErrors(form, summary, issuesToErrors(parsed.error.issues));
+        return;
+      }
+      clearErrors(form, summary);
+      const done = await sendForm(form, summary, () =>
+        staffApi<{ stage: Stage }>(path(view.applicationId, 'dbs'), { method: 'POST', body: parsed.data }),
+      );
+      if (done) {
+        await afterAction(
+          view.applicationId,
+          `Certificate recorded: the application is now ${STAGE_NAMES[done.stage].toLowerCase()}.`,
+        );
+      }
+    });
+  });
+  return section(
+    'action-title',
+    'Record the new DBS certificate',
+    h('p', {}, 'When the new enhanced certificate arrives, record it here: the contract is then sent.'),
+    form,
+  );
+};
+
+const inductionForm = (view: StaffView): HTMLElement => {
+  const summary = errorSummary();
+  const today = londonToday(new Date());
+  const attended = h('input', { type: 'date', max: today, value: today });
+  const button = h('button', { type: 'submit', class: 'button' }, 'Record the induction');
+  const form = h(
+    'form',
+    { id: 'induction-form', novalidate: true },
+    summary,
+    field(
+      'attendedOn',
+      'Date the induction was attended',
+      attended,
+      'The applicant then has 14 days to start; they are asked for their availability now.',
+    ),
+    button,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(button, async () => {
+      const parsed = inductionSchema.safeParse({ attendedOn: attended.value });
+      if (!parsed.success) {
+        showErrors(form, summary, issuesToErrors(parsed.error.issues));
+        return;
+      }
+      clearErrors(form, summary);
+      const done = await sendForm(form, summary, () =>
+        staffApi<{ stage: Stage }>(path(view.applicationId, 'induction'), {
+          method: 'POST',
+          body: parsed.data,
+        }),
+      );
+      if (done) {
+        await afterAction(
+          view.applicationId,
+          `Induction recorded: the application is now ${STAGE_NAMES[done.stage].toLowerCase()}.`,
+        );
+      }
+    });
+  });
+  return section('action-title', 'Record the induction', form);
+};
+
+const ACTIONS: Partial<Record<Stage, (view: StaffView) => HTMLElement>> = {
+  'in-review': reviewForm,
+  'awaiting-dbs': dbsForm,
+  'induction-invited': inductionForm,
+};
+
+const reviewSection = (view: StaffView): HTMLElement | undefined => {
+  const review = view.review;
+  if (!review) return undefined;
+  return section(
+    'review-title',
+    'Last review',
+    facts([
+      ['Decision', DECISION_DONE[review.decision]],
+      ['Decided', dateTime(review.decidedAt)],
+      ['Original DBS certificate seen', yesNo(review.checks.dbsOriginalSeen)],
+      ['DBS checked by', DBS_CHECK_METHOD_NAMES[review.checks.dbsCheckMethod]],
+      ['Insurance verified', yesNo(review.checks.insuranceVerified)],
+      ['Register checked', yesNo(review.checks.registerChecked)],
+      ['Note', review.note || 'None'],
+    ]),
+  );
+};
+
+const contractSection = (view: StaffView): HTMLElement | undefined => {
+  const contract = view.contract;
+  if (!contract) return undefined;
+  const signature = contract.signature;
+  return section(
+    'contract-title',
+    'Contract',
+    facts([
+      ['Version', contract.version],
+      ['Generated', dateTime(contract.generatedAt)],
+      ['SHA-256 as sent', h('code', { class: 'hash' }, contract.sha256)],
+      ['Contract as sent', h('a', { href: contract.downloadUrl, target: '_blank', rel: 'noopener' }, 'PDF')],
+    ]),
+    signature
+      ? h(
+          'div',
+          { class: 'evidence', 'data-signed': 'true' },
+          h('h3', {}, 'Signature evidence'),
+          facts([
+            ['Name typed', signature.fullName],
+            ['Signed', dateTime(signature.at)],
+            ['IP address', signature.ip],
+            ['Browser', signature.userAgent],
+            ['SHA-256 the applicant was shown', h('code', { class: 'hash' }, signature.contractSha256)],
+            ['SHA-256 of the signed copy', h('code', { class: 'hash' }, signature.signedSha256)],
+            [
+              'Signed copy',
+              h(
+                'a',
+                { href: signature.downloadUrl, target: '_blank', rel: 'noopener' },
+                'PDF with signature page',
+              ),
+            ],
+          ]),
+        )
+      : h('p', {}, 'Not signed yet.'),
+  );
+};
+
+const DAY_NAMES: Record<string, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
+
+const onboardingSection = (view: StaffView): HTMLElement | undefined => {
+  if (!view.induction && !view.availability) return undefined;
+  const availability = view.availability;
+  return section(
+    'onboarding-title',
+    'Induction and availability',
+    facts([
+      ['Induction attended', date(view.induction?.attendedOn)],
+      ['Patients a week', availability && String(availability.patientsPerWeek)],
+      ['Starts', date(availability?.startDate)],
+    ]),
+    availability &&
+      h(
+        'ul',
+        { class: 'slots' },
+        ...availability.weeklySlots.map((slot) =>
+          h('li', {}, `${DAY_NAMES[slot.day] ?? slot.day} ${slot.start} to ${slot.end}`),
+        ),
+      ),
+  );
+};
+
+const detailsText = (details: Record<string, string | number | boolean> | undefined): string =>
+  details
+    ? Object.entries(details)
+        .map(([key, value]) => `${key}: ${value}`)
+        .join(', ')
+    : '';
+
+const historySection = (view: StaffView): HTMLElement =>
+  section(
+    'history-title',
+    'History',
+    h(
+      'table',
+      { class: 'table history', 'aria-labelledby': 'history-title' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'When'),
+          h('th', { scope: 'col' }, 'What'),
+          h('th', { scope: 'col' }, 'By'),
+          h('th', { scope: 'col' }, 'Details'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...[...view.events]
+          .reverse()
+          .map((event) =>
+            h(
+              'tr',
+              { 'data-type': event.type },
+              h('td', {}, dateTime(event.at)),
+              h('td', {}, event.type),
+              h('td', {}, event.actorId ? `${event.actor} (${event.actorId})` : event.actor),
+              h('td', {}, detailsText(event.details)),
+            ),
+          ),
+      ),
+    ),
+  );
+
+const render = async (id: string, message?: string): Promise<void> => {
+  const view = await staffApi<StaffView>(path(id));
+  const name = `${view.applicant.firstName} ${view.applicant.lastName}`;
+  document.title = `${name} – ${STAGE_NAMES[view.stage]} – Affiliate team`;
+  const action = ACTIONS[view.stage];
+  root.replaceChildren(
+    accountBar(),
+    h('a', { class: 'back-link', href: `index.html#stage=${view.stage}` }, 'All applications'),
+    h(
+      'div',
+      { id: 'application', 'data-stage': view.stage },
+      h('span', { class: 'caption' }, `Application ${view.applicationId}`),
+      h('h1', {}, name),
+      h(
+        'p',
+        { class: 'stage-name' },
+        'Stage: ',
+        h('strong', { class: 'tag', id: 'stage' }, STAGE_NAMES[view.stage]),
+        view.waitingOn && ` (waiting on the ${view.waitingOn} step)`,
+      ),
+      message &&
+        h(
+          'div',
+          { class: 'notice notice--success', id: 'action-result', tabindex: '-1' },
+          h('p', {}, message),
+        ),
+      summarySection(view),
+      documentsSection(view),
+      dbsSection(view),
+      insuranceSection(view),
+      action
+        ? action(view)
+        : h('p', { class: 'notice', id: 'no-action' }, 'There is nothing for the team to do in this stage.'),
+      reviewSection(view),
+      contractSection(view),
+      onboardingSection(view),
+      historySection(view),
+    ),
+  );
+  root.removeAttribute('aria-busy');
+};
+
+const load = staffPage(root, async () => {
+  const id = applicationId();
+  if (!id) {
+    document.title = 'No application chosen – Affiliate team';
+    root.replaceChildren(
+      h('h1', {}, 'No application chosen'),
+      h('p', {}, 'The link has no application id. Choose an application from the queue.'),
+      h('a', { href: 'index.html' }, 'Go to the queue'),
+    );
+    root.removeAttribute('aria-busy');
+    return;
+  }
+  await render(id);
+});
+
+/**
+ * Chrome's PDF viewer takes the focus when a PDF in a frame finishes loading, which would carry a keyboard or
+ * screen-reader user into the preview unasked (and swallows the next click on the page). Give the focus back,
+ * unless the member of staff went into the preview themselves: pointer over it, or Tab just pressed.
+ */
+const keepFocusOutOfPreviews = (): void => {
+  let lastFocus: HTMLElement | undefined;
+  let pointerOver: EventTarget | null = null;
+  let tabbedAt = 0;
+  document.addEventListener('focusin', (event) => {
+    if (event.target instanceof HTMLElement && !(event.target instanceof HTMLIFrameElement)) {
+      lastFocus = event.target;
+    }
+  });
+  document.addEventListener('pointerover', (event) => {
+    pointerOver = event.target;
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Tab') tabbedAt = Date.now();
+  });
+  window.addEventListener('blur', () => {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLIFrameElement) || !active.classList.contains('preview__frame')) return;
+    if (pointerOver === active || Date.now() - tabbedAt < 1_000) return;
+    (lastFocus?.isConnected ? lastFocus : byId('main')).focus({ preventScroll: true });
+  });
+};
+
+keepFocusOutOfPreviews();
+window.addEventListener('hashchange', () => void load());
+void load();

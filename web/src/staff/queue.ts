@@ -1,0 +1,150 @@
+/**
+ * The affiliate team's queue: one stage at a time (in review first), most recently changed first, a page at a time.
+ * The stage is in the URL fragment (`#stage=awaiting-dbs`) so a tab can be bookmarked and Back works.
+ */
+import type { Stage } from '../../../lambdas/domain/stages.ts';
+import { byId, h } from '../lib/dom.ts';
+import { DBS_ASSESSMENT_STAFF_NAMES, STAGE_NAMES } from '../lib/labels.ts';
+import { accountBar, staffApi } from '../lib/staff-auth.ts';
+import { dateTime, staffPage } from '../lib/staff-page.ts';
+
+interface QueueItem {
+  applicationId: string;
+  stage: Stage;
+  name: string;
+  dbsAssessment: keyof typeof DBS_ASSESSMENT_STAFF_NAMES;
+  createdAt: string;
+  updatedAt: string;
+  stageEnteredAt: string;
+}
+
+interface QueuePage {
+  items: QueueItem[];
+  cursor?: string;
+}
+
+/** The stages in the order the team works them: what waits on staff first. */
+const TABS: readonly Stage[] = [
+  'in-review',
+  'awaiting-dbs',
+  'induction-invited',
+  'awaiting-documents',
+  'contract-sent',
+  'awaiting-availability',
+  'active',
+  'rejected',
+  'withdrawn',
+  'lapsed',
+];
+const PAGE_SIZE = 25;
+
+const root = byId('staff-root');
+
+const currentStage = (): Stage => {
+  const stage = new URLSearchParams(window.location.hash.slice(1)).get('stage');
+  return TABS.find((tab) => tab === stage) ?? 'in-review';
+};
+
+const row = (item: QueueItem): HTMLTableRowElement =>
+  h(
+    'tr',
+    { 'data-application-id': item.applicationId },
+    h(
+      'th',
+      { scope: 'row' },
+      h('a', { href: `application.html#id=${encodeURIComponent(item.applicationId)}` }, item.name),
+      h('span', { class: 'hint queue__id' }, item.applicationId),
+    ),
+    h('td', {}, DBS_ASSESSMENT_STAFF_NAMES[item.dbsAssessment]),
+    h('td', {}, dateTime(item.stageEnteredAt)),
+    h('td', {}, dateTime(item.updatedAt)),
+  );
+
+const render = async (stage: Stage): Promise<void> => {
+  document.title = `${STAGE_NAMES[stage]} – Applications – Affiliate team`;
+  const tabs = h(
+    'nav',
+    { 'aria-label': 'Stages', class: 'tabs' },
+    h(
+      'ul',
+      { class: 'tabs__list' },
+      ...TABS.map((tab) =>
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            {
+              class: 'tabs__tab',
+              href: `#stage=${tab}`,
+              'aria-current': tab === stage ? 'page' : undefined,
+            },
+            STAGE_NAMES[tab],
+          ),
+        ),
+      ),
+    ),
+  );
+  const body = h('tbody', {});
+  const table = h(
+    'table',
+    { class: 'table queue', 'aria-labelledby': 'queue-title' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Applicant'),
+        h('th', { scope: 'col' }, 'DBS'),
+        h('th', { scope: 'col' }, 'In this stage since'),
+        h('th', { scope: 'col' }, 'Last change'),
+      ),
+    ),
+    body,
+  );
+  const empty = h('p', { class: 'queue__empty', hidden: true }, 'No applications are in this stage.');
+  const more = h('button', { type: 'button', class: 'button button--secondary', hidden: true }, 'Load more');
+  const count = h('p', { class: 'hint', role: 'status' });
+
+  const loadPage = async (cursor?: string): Promise<void> => {
+    const query = new URLSearchParams({ stage, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    const page = await staffApi<QueuePage>(`/staff/applications?${query}`);
+    if (stage !== currentStage()) return;
+    const firstNew = page.items[0];
+    body.append(...page.items.map(row));
+    empty.hidden = body.childElementCount > 0;
+    table.hidden = body.childElementCount === 0;
+    count.textContent = `${body.childElementCount} shown`;
+    more.hidden = !page.cursor;
+    more.onclick = () => {
+      more.setAttribute('aria-disabled', 'true');
+      loadPage(page.cursor)
+        .then(() => {
+          // Focus the first newly loaded applicant: the button may disappear, and the list is what they wanted.
+          if (firstNew)
+            body.querySelector<HTMLAnchorElement>(`tr:nth-last-child(${page.items.length}) a`)?.focus();
+        })
+        .catch(() => void load())
+        .finally(() => more.removeAttribute('aria-disabled'));
+    };
+  };
+
+  await loadPage();
+  root.replaceChildren(
+    accountBar(),
+    h('h1', {}, 'Applications'),
+    tabs,
+    h('h2', { id: 'queue-title' }, STAGE_NAMES[stage]),
+    empty,
+    table,
+    count,
+    more,
+  );
+  root.removeAttribute('aria-busy');
+};
+
+const load = staffPage(root, () => render(currentStage()));
+
+window.addEventListener('hashchange', () => void load());
+void load();
