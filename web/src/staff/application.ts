@@ -92,10 +92,19 @@ const summarySection = (view: StaffView): HTMLElement =>
 const preview = (name: string, document: StaffView['documents'][number]): HTMLElement | undefined => {
   const url = document.downloadUrl;
   if (!url) return undefined;
-  const media =
-    document.contentType === 'application/pdf'
-      ? h('iframe', { class: 'preview__frame', src: url, title: `${name} (PDF)`, loading: 'lazy' })
-      : h('img', { class: 'preview__image', src: url, alt: `${name} as uploaded` });
+  let media: HTMLElement;
+  if (document.contentType === 'application/pdf') {
+    // Chrome's PDF viewer takes the focus when it finishes loading, carrying keyboard and screen-reader users
+    // into the preview unasked and swallowing the next click on the page. Inert until the pointer comes over it
+    // (to scroll or zoom); keyboard users open the document in a new tab instead.
+    const frame = h('iframe', { class: 'preview__frame', src: url, title: `${name} (PDF)`, inert: true });
+    frame.addEventListener('pointerenter', () => {
+      frame.inert = false;
+    });
+    media = frame;
+  } else {
+    media = h('img', { class: 'preview__image', src: url, alt: `${name} as uploaded` });
+  }
   return h(
     'figure',
     { class: 'preview', 'data-preview': document.contentType ?? '' },
@@ -597,34 +606,5 @@ const load = staffPage(root, async () => {
   await render(id);
 });
 
-/**
- * Chrome's PDF viewer takes the focus when a PDF in a frame finishes loading, which would carry a keyboard or
- * screen-reader user into the preview unasked (and swallows the next click on the page). Give the focus back,
- * unless the member of staff went into the preview themselves: pointer over it, or Tab just pressed.
- */
-const keepFocusOutOfPreviews = (): void => {
-  let lastFocus: HTMLElement | undefined;
-  let pointerOver: EventTarget | null = null;
-  let tabbedAt = 0;
-  document.addEventListener('focusin', (event) => {
-    if (event.target instanceof HTMLElement && !(event.target instanceof HTMLIFrameElement)) {
-      lastFocus = event.target;
-    }
-  });
-  document.addEventListener('pointerover', (event) => {
-    pointerOver = event.target;
-  });
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Tab') tabbedAt = Date.now();
-  });
-  window.addEventListener('blur', () => {
-    const active = document.activeElement;
-    if (!(active instanceof HTMLIFrameElement) || !active.classList.contains('preview__frame')) return;
-    if (pointerOver === active || Date.now() - tabbedAt < 1_000) return;
-    (lastFocus?.isConnected ? lastFocus : byId('main')).focus({ preventScroll: true });
-  });
-};
-
-keepFocusOutOfPreviews();
 window.addEventListener('hashchange', () => void load());
 void load();
