@@ -46,6 +46,13 @@ export const ROUTES: readonly Route[] = [
     handler: 'staff-record-induction',
     auth: 'staff',
   },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/insurance',
+    handler: 'staff-record-insurance',
+    auth: 'staff',
+  },
+  { method: 'GET', path: '/staff/reports/dbs', handler: 'staff-dbs-report', auth: 'staff' },
 ];
 
 /** Turns `/applications/{id}` into a matcher returning the path parameters, or undefined. */

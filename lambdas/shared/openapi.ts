@@ -83,6 +83,15 @@ export const OPERATIONS: Record<string, Operation> = {
     request: s.inductionSchema,
     status: 200,
   },
+  'POST /staff/applications/{id}/insurance': {
+    summary: "Record an active therapist's renewed indemnity insurance",
+    request: s.insuranceSchema,
+    status: 200,
+  },
+  'GET /staff/reports/dbs': {
+    summary: 'DBS and insurance compliance as of a date (?asOf=, ?format=json|csv)',
+    status: 200,
+  },
 };
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });

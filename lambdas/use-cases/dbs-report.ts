@@ -83,7 +83,9 @@ export const dbsReport = async (input: { asOf: Date }, ports: Pick<Ports, 'store
 };
 
 const cell = (value: string | number | undefined): string => {
-  const text = value === undefined ? '' : String(value);
+  if (typeof value === 'number') return String(value);
+  const text = value ?? '';
+  // A text cell starting like a formula would run in a spreadsheet (CSV injection): make it plain text.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };

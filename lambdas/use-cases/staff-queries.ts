@@ -103,6 +103,10 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
     ...(app.induction ? { induction: app.induction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),
     ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
+    ...(app.compliance
+      ? { compliance: { flags: app.compliance.flags, remindersSent: app.compliance.sent } }
+      : {}),
+    ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
     ...(app.closedAt ? { closedAt: app.closedAt, closedReason: app.closedReason } : {}),
     downloadUrlsExpireAt: new Date(Date.now() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
     events: await ports.store.events(app.id),

@@ -2,9 +2,9 @@
  * Every journey of DESIGN §2 through the local HTTP API, as applicants and staff would take it: stages, emails,
  * history and the state machine's path (its execution history, from the Step Functions API).
  */
-import { createHash } from 'node:crypto';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, inject, it } from 'vitest';
+import { availability, signContract, staff, subjects, toInReview } from './journey.ts';
 import {
   ALL_CHECKS,
   api,
@@ -14,7 +14,6 @@ import {
   eventually,
   isoDaysFromToday,
   STAFF_EMAIL,
-  staffToken,
   uploadAll,
   validApplication,
   view,
@@ -45,53 +44,6 @@ const statesEntered = async (id: string): Promise<string[]> => {
 
 const executionStatus = async (id: string) =>
   (await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }))).status;
-
-const staff = async (method: string, path: string, body?: unknown) =>
-  api<Record<string, unknown>>(method, path, {
-    token: await staffToken(),
-    ...(body === undefined ? {} : { body }),
-  });
-
-const subjects = async (address: string) => (await emailsTo(address)).map((m) => m.subject);
-
-const toInReview = async (body = validApplication()): Promise<Created & { email: string }> => {
-  const app = await createApplication(body);
-  await uploadAll(app);
-  await waitForStage(app, 'in-review');
-  return app;
-};
-
-const signContract = async (app: Created & { email: string }) => {
-  const contract = await eventually(async () => {
-    const res = await api<{ version: string; sha256: string; downloadUrl: string }>(
-      'GET',
-      `/applications/${app.applicationId}/contract`,
-      {
-        token: app.accessToken,
-      },
-    );
-    expect(res.status).toBe(200);
-    return res.body;
-  });
-  const pdf = Buffer.from(await (await fetch(contract.downloadUrl)).arrayBuffer());
-  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-  expect(createHash('sha256').update(pdf).digest('hex')).toBe(contract.sha256);
-  const signed = await api('POST', `/applications/${app.applicationId}/contract/signature`, {
-    token: app.accessToken,
-    body: { fullName: '  alex   MORGAN ', agree: true, contractSha256: contract.sha256 },
-  });
-  expect(signed.status).toBe(201);
-  return contract;
-};
-
-const availability = (startDate = isoDaysFromToday(3)) => ({
-  patientsPerWeek: 4,
-  startDate,
-  weeklySlots: [
-    { day: 'mon', start: '09:00', end: '11:00' },
-    { day: 'sat', start: '22:00', end: '24:00' },
-  ],
-});
 
 describe('journeys', () => {
   it('goes straight through to active: review, contract, induction, availability', async () => {

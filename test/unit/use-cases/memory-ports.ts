@@ -60,10 +60,18 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       };
     },
     async complianceDue(asOf) {
-      return { items: [...apps.values()].filter((a) => a.complianceDueAt && a.complianceDueAt <= asOf).map((a) => structuredClone(a)) };
+      return {
+        items: [...apps.values()]
+          .filter((a) => a.complianceDueAt && a.complianceDueAt <= asOf)
+          .map((a) => structuredClone(a)),
+      };
     },
     async retentionDue(asOf) {
-      return { items: [...apps.values()].filter((a) => a.retentionDueAt && a.retentionDueAt <= asOf).map((a) => structuredClone(a)) };
+      return {
+        items: [...apps.values()]
+          .filter((a) => a.retentionDueAt && a.retentionDueAt <= asOf)
+          .map((a) => structuredClone(a)),
+      };
     },
     async digest(date) {
       return digests.get(date);
