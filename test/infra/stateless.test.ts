@@ -141,9 +141,16 @@ describe('least-privilege grants', () => {
       const statements = withAction(name, 's3:');
       const granted = statements.flatMap(actions);
       const access = FUNCTIONS[name].uses.documents as string | undefined;
-      expect(granted.includes('s3:PutObject')).toBe(Boolean(access && access !== 'read'));
-      expect(granted.includes('s3:GetObject')).toBe(Boolean(access && access !== 'write'));
-      expect(granted.includes('s3:DeleteObject')).toBe(access === 'read-write-delete');
+      expect(granted.includes('s3:PutObject')).toBe(
+        Boolean(access && access !== 'read' && access !== 'purge'),
+      );
+      expect(granted.includes('s3:GetObject')).toBe(
+        Boolean(access && access !== 'write' && access !== 'purge'),
+      );
+      expect(granted.includes('s3:DeleteObject')).toBe(access === 'read-write-delete' || access === 'purge');
+      // Only retention may remove old versions, and list them to find them.
+      expect(granted.includes('s3:DeleteObjectVersion')).toBe(access === 'purge');
+      expect(granted.includes('s3:ListBucketVersions')).toBe(access === 'purge');
       for (const st of statements) expect(importOf(st.Resource)).toMatch(/^StorageDocuments/);
     },
   );
