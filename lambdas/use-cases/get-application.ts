@@ -5,7 +5,9 @@
  *     nothing staff-only (checks, notes, document keys).
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
+import { dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, londonToday } from '../domain/dates.ts';
+import { lastStartDate } from '../domain/induction.ts';
 import { REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { Stage } from '../domain/stages.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
@@ -13,6 +15,7 @@ import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { ApplicationView } from '../shared/schemas.ts';
 import { tokenMatches } from '../shared/tokens.ts';
+import { complianceFacts } from './support.ts';
 
 export const findOwnApplication = async (
   ports: Pick<Ports, 'store'>,
@@ -93,38 +96,85 @@ const blocking = (app: Application): string[] => {
 };
 
 const deadlines = (app: Application): ApplicationView['deadlines'] => {
-  if (app.stage !== 'awaiting-documents') return [];
-  return [
-    {
-      id: 'documents',
-      label: 'Upload your documents by',
-      date: addDaysIso(londonToday(new Date(app.stageEnteredAt)), REMINDER_CADENCE.lapseDays),
-    },
-  ];
+  if (app.stage === 'awaiting-documents') {
+    return [
+      {
+        id: 'documents',
+        label: 'Upload your documents by',
+        date: addDaysIso(londonToday(new Date(app.stageEnteredAt)), REMINDER_CADENCE.lapseDays),
+      },
+    ];
+  }
+  if (app.stage === 'awaiting-availability' && app.induction) {
+    return [{ id: 'start', label: 'Start no later than', date: lastStartDate(app.induction.attendedOn) }];
+  }
+  if (app.stage === 'active') {
+    const deadline = dbsDeadline(complianceFacts(app));
+    return [
+      ...(deadline
+        ? [
+            {
+              id: 'dbs',
+              label:
+                deadline.kind === 'dbs-renewal'
+                  ? 'Apply for your new enhanced DBS certificate by'
+                  : 'Renew your enhanced DBS certificate by',
+              date: deadline.dueDate,
+            },
+          ]
+        : []),
+      { id: 'insurance', label: 'Your indemnity insurance ends on', date: app.insurance.endDate },
+    ];
+  }
+  return [];
+};
+
+const STAGE_NAMES: Record<string, string> = {
+  'awaiting-documents': 'waiting for your documents',
+  'in-review': 'being reviewed',
+  'awaiting-dbs': 'waiting for a new DBS certificate',
+  'contract-sent': 'contract sent to you',
+  'induction-invited': 'invited to the induction',
+  'awaiting-availability': 'waiting for your availability',
+  active: 'active: ready to see patients',
+  rejected: 'closed: not accepted',
+  withdrawn: 'withdrawn',
+  lapsed: 'closed: no documents after 30 days',
 };
 
 const EVENT_SUMMARIES: Record<string, string> = {
   'application-submitted': 'Application sent',
-  'workflow-started': 'Application opened for processing',
   'document-received': 'Document received',
   'document-refused': 'A document could not be accepted',
   'documents-complete': 'All documents received',
-  'stage-changed': 'Application moved on',
+  'review-decided': 'Documents reviewed',
+  'dbs-recorded': 'New DBS certificate recorded',
+  'contract-generated': 'Contract ready to sign',
+  'contract-signed': 'Contract signed',
+  'induction-recorded': 'Induction attended',
+  'induction-expired': 'Induction window closed: please rebook',
+  'availability-given': 'Availability given',
+  'reminder-sent': 'Reminder sent',
+  'compliance-reminder-sent': 'Compliance reminder sent',
+  'dbs-renewed': 'Renewed DBS certificate recorded',
+  'insurance-renewed': 'Renewed insurance recorded',
+  withdrawn: 'Application withdrawn',
+  lapsed: 'Application closed',
 };
 
 const timeline = (events: ApplicationEvent[]): ApplicationView['timeline'] =>
-  events
-    .filter((e) => e.type in EVENT_SUMMARIES)
-    .map((e) => {
-      const kind = typeof e.details?.document === 'string' ? e.details.document : undefined;
-      const label =
-        kind && kind in DOCUMENT_LABELS ? DOCUMENT_LABELS[kind as keyof typeof DOCUMENT_LABELS] : undefined;
-      return {
-        at: e.at,
-        type: e.type,
-        summary: label ? `${EVENT_SUMMARIES[e.type]}: ${label}` : (EVENT_SUMMARIES[e.type] ?? e.type),
-      };
-    });
+  events.flatMap((e) => {
+    const to = e.details?.to;
+    if (e.type === 'stage-changed' && typeof to === 'string') {
+      return [{ at: e.at, type: e.type, summary: `Application ${STAGE_NAMES[to] ?? to}` }];
+    }
+    const summary = EVENT_SUMMARIES[e.type];
+    if (!summary) return [];
+    const kind = typeof e.details?.document === 'string' ? e.details.document : undefined;
+    const label =
+      kind && kind in DOCUMENT_LABELS ? DOCUMENT_LABELS[kind as keyof typeof DOCUMENT_LABELS] : undefined;
+    return [{ at: e.at, type: e.type, summary: label ? `${summary}: ${label}` : summary }];
+  });
 
 export const applicantView = (app: Application, events: ApplicationEvent[]): ApplicationView => ({
   applicationId: app.id,

@@ -37,6 +37,14 @@ const VALID_BODIES: Record<string, unknown> = {
     level: 'enhanced',
   },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
+  'POST /staff/applications/{id}/insurance': {
+    insurer: 'Balens',
+    policyNumber: 'PI-1',
+    coverAmountGbp: 1_000_000,
+    basis: 'aggregate',
+    startDate: '2026-01-01',
+    endDate: '2030-01-01',
+  },
 };
 
 const key = (route: (typeof ROUTES)[number]) => `${route.method} ${route.path}`;
@@ -57,7 +65,6 @@ describe('applicant routes', () => {
     async (_name, route) => {
       const mine = await createApplication();
       const theirs = await createApplication();
-      // What the applicant can see, once the workflow has started (it changes the item by itself).
       const visible = async () => {
         const res = await api<{ stage: string; timeline: unknown[]; documents: unknown[] }>(
           'GET',
@@ -68,10 +75,13 @@ describe('applicant routes', () => {
         );
         return { stage: res.body.stage, timeline: res.body.timeline, documents: res.body.documents };
       };
+      // Once the workflow waits on the documents, nothing but the caller changes the application.
       const before = await eventually(async () => {
-        const v = await visible();
-        expect(JSON.stringify(v.timeline)).toContain('workflow-started');
-        return v;
+        const detail = await api<{ waitingOn?: string }>('GET', `/staff/applications/${mine.applicationId}`, {
+          token: await staffToken(),
+        });
+        expect(detail.body.waitingOn).toBe('documents');
+        return visible();
       });
 
       const anonymous = await api(route.method, pathFor(route, mine.applicationId), { body: bodyFor(route) });

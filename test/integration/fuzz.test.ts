@@ -41,6 +41,14 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     level: 'enhanced',
   },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
+  'POST /staff/applications/{id}/insurance': {
+    insurer: 'Balens',
+    policyNumber: 'PI-1',
+    coverAmountGbp: 1_000_000,
+    basis: 'aggregate',
+    startDate: '2026-01-01',
+    endDate: '2030-01-01',
+  },
 };
 
 /** A valid body with one thing wrong, at any depth. */
