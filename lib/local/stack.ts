@@ -150,7 +150,11 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     stops.push(sfn.stop);
     process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
-    const issuer = await createLocalIssuer('http://127.0.0.1/local-issuer');
+    const issuer = await createLocalIssuer(
+      'http://127.0.0.1/local-issuer',
+      'local-staff-client',
+      join(opts.dataDir, 'staff-issuer-key.json'),
+    );
     const devRoutes: DevRoute = async ({ method, path, query, body }) => {
       if (method === 'GET' && path === '/__dev/emails') {
         const emails = await ses.emails();
