@@ -92,29 +92,29 @@ const summarySection = (view: StaffView): HTMLElement =>
 const preview = (name: string, document: StaffView['documents'][number]): HTMLElement | undefined => {
   const url = document.downloadUrl;
   if (!url) return undefined;
-  let media: HTMLElement;
-  if (document.contentType === 'application/pdf') {
-    // Chrome's PDF viewer takes the focus when it finishes loading, carrying keyboard and screen-reader users
-    // into the preview unasked and swallowing the next click on the page. Inert until the pointer comes over it
-    // (to scroll or zoom); keyboard users open the document in a new tab instead.
-    const frame = h('iframe', { class: 'preview__frame', src: url, title: `${name} (PDF)`, inert: true });
-    frame.addEventListener('pointerenter', () => {
-      frame.inert = false;
-    });
-    media = frame;
-  } else {
-    media = h('img', { class: 'preview__image', src: url, alt: `${name} as uploaded` });
-  }
-  return h(
+  const isPdf = document.contentType === 'application/pdf';
+  // Chrome's PDF viewer takes the focus when it finishes loading, carrying keyboard and screen-reader users into
+  // the preview unasked and swallowing the next click on the page. So the frame is inert (shown, not focusable)
+  // until someone clicks on it to scroll or zoom; keyboard users open the document in a new tab instead.
+  const media = isPdf
+    ? h('iframe', { class: 'preview__frame', src: url, title: `${name} (PDF)`, inert: true })
+    : h('img', { class: 'preview__image', src: url, alt: `${name} as uploaded` });
+  const figure = h(
     'figure',
     { class: 'preview', 'data-preview': document.contentType ?? '' },
     media,
     h(
       'figcaption',
       {},
+      isPdf && h('span', { class: 'hint' }, 'Click the preview to scroll or zoom in it. '),
       h('a', { href: url, target: '_blank', rel: 'noopener' }, `Open the ${name.toLowerCase()} in a new tab`),
     ),
   );
+  // An inert frame is not hit: a click on it lands on the figure.
+  figure.addEventListener('pointerdown', (event) => {
+    if (event.target === figure) media.inert = false;
+  });
+  return figure;
 };
 
 const documentsSection = (view: StaffView): HTMLElement =>
