@@ -83,7 +83,7 @@ export class WeekGrid {
     );
     const body = h('tbody', {});
     for (let hour = 0; hour < HOURS; hour += 1) {
-      const row = h('tr', {}, h('th', { scope: 'row' }, hh(hour)));
+      const row = h('tr', {}, h('th', { scope: 'row', class: 'week-grid__hour' }, hh(hour)));
       WEEK_DAYS.forEach((day, d) => {
         const cell = h('td', {
           role: 'gridcell',
