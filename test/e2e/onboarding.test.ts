@@ -118,6 +118,7 @@ describe('an applicant after approval', () => {
     page.on('request', (request) => {
       if (request.url().endsWith('/availability')) requests.push(request);
     });
+    expect(await page.getByLabel('When can you start?').getAttribute('max')).toBe(addDaysIso(today, 14));
     await page.getByLabel('How many patients can you see each week?').fill('4');
     const startDate = addDaysIso(today, 3);
     await page.getByLabel('When can you start?').fill(startDate);
@@ -180,6 +181,9 @@ describe('an applicant after approval', () => {
     expect(await text(page, '#welcome-title')).toBe('Welcome to the network, Alex');
     expect(await text(page, '#welcome-start')).toBe(
       `You start seeing patients on ${formatLongDate(startDate)}.`,
+    );
+    expect(await text(page, '#welcome [data-deadline="insurance"]')).toMatch(
+      /^Your indemnity insurance ends on: /,
     );
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);

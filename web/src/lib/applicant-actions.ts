@@ -218,9 +218,9 @@ export const contractPanel = (creds: Credentials, onView: OnView): HTMLElement =
   return panel;
 };
 
-/** The last start date the view gives: the induction window's end, when the API states it as a deadline. */
+/** The last start date: the induction window's end, which the view gives as the `start` deadline. */
 const lastStartFrom = (view: ApplicationView): string | undefined =>
-  [...view.deadlines].sort((a, b) => compareIso(a.date, b.date))[0]?.date;
+  view.deadlines.find((deadline) => deadline.id === 'start')?.date;
 
 const hoursText = (hours: number): string => `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
 const patientsText = (n: number): string => `${n} ${n === 1 ? 'patient' : 'patients'}`;
