@@ -111,6 +111,9 @@ const deadlines = (app: Application): ApplicationView['deadlines'] => {
   if (app.stage === 'active') {
     const deadline = dbsDeadline(complianceFacts(app));
     return [
+      ...(app.availability
+        ? [{ id: 'start-date', label: 'You start seeing patients on', date: app.availability.startDate }]
+        : []),
       ...(deadline
         ? [
             {

@@ -75,7 +75,8 @@ export class StaffAuth extends Construct {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
         callbackUrls: [`${props.siteUrl}/staff/callback.html`],
-        logoutUrls: [`${props.siteUrl}/staff/`],
+        // CloudFront serves index.html only at the root, so the sign-out page is named in full.
+        logoutUrls: [`${props.siteUrl}/staff/index.html`],
       },
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),

@@ -63,8 +63,9 @@ export class Storage extends Construct {
       serverAccessLogsPrefix: 'documents/',
       cors: [
         {
-          // Browsers upload with a presigned POST straight to the bucket; nothing else crosses origins.
-          allowedMethods: [HttpMethods.POST],
+          // Browsers upload with a presigned POST straight to the bucket, and the status page fetches the contract
+          // through its presigned GET to hash exactly the bytes the applicant signs.
+          allowedMethods: [HttpMethods.POST, HttpMethods.GET],
           allowedOrigins: [props.siteOrigin],
           allowedHeaders: ['*'],
           maxAge: 3000,

@@ -115,12 +115,12 @@ describe('documents bucket', () => {
     });
   });
 
-  it('accepts browser uploads (POST) from the site origin only', () => {
+  it('accepts browser uploads (POST) and contract downloads (GET) from the site origin only', () => {
     const site = logicalIdOf(s.statefulTemplate, 'AWS::CloudFront::Distribution', () => true);
     expect(documents()?.CorsConfiguration).toEqual({
       CorsRules: [
         {
-          AllowedMethods: ['POST'],
+          AllowedMethods: ['POST', 'GET'],
           AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [site, 'DomainName'] }]] }],
           AllowedHeaders: ['*'],
           MaxAge: 3000,
@@ -165,14 +165,21 @@ describe('site hosting', () => {
     s.statefulTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
-        DefaultCacheBehavior: Match.objectLike({
-          ViewerProtocolPolicy: 'redirect-to-https',
-          // The managed SecurityHeadersPolicy (HSTS, nosniff, frame options, referrer policy).
-          ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
-        }),
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
         Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
       }),
     });
+    const policy = Object.values(
+      s.statefulTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    )[0]?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(policy.ContentSecurityPolicy.ContentSecurityPolicy).toContain("script-src 'self'");
+    expect(policy.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    expect(policy.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 63072000,
+      IncludeSubdomains: true,
+    });
+    expect(policy.FrameOptions.FrameOption).toBe('DENY');
+    expect(policy.ContentTypeOptions.Override).toBe(true);
   });
 });
 

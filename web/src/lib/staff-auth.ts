@@ -105,7 +105,7 @@ export const signOut = async (): Promise<void> => {
   }
   const query = new URLSearchParams({
     client_id: config.cognito?.clientId ?? '',
-    logout_uri: `${window.location.origin}/staff/`,
+    logout_uri: `${window.location.origin}/staff/index.html`,
   });
   window.location.assign(`${cognitoBase(config)}/logout?${query}`);
 };
