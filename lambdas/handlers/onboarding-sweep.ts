@@ -1,18 +1,9 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
-import { createSesMailer } from '../adapters/ses-mailer.ts';
-import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
-import { env, mailLinks } from '../shared/env.ts';
+import { stageChangePorts } from '../adapters/wiring.ts';
+import { mailLinks } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
 import { onboardingSweep, type SweepResult } from '../use-cases/onboarding-sweep.ts';
 
-const ports = {
-  store: createDynamoApplicationStore(env.tableName),
-  documents: unavailable<never>('the documents bucket'),
-  mailer: createSesMailer(env.mailFrom),
-  workflow: createSfnWorkflow(env.stateMachineArn),
-  clock: systemClock,
-};
+const ports = stageChangePorts();
 
 const links = mailLinks();
 

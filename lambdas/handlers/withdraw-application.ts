@@ -1,20 +1,11 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
-import { createSesMailer } from '../adapters/ses-mailer.ts';
-import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
-import { env, mailLinks } from '../shared/env.ts';
+import { stageChangePorts } from '../adapters/wiring.ts';
+import { mailLinks } from '../shared/env.ts';
 import { bearerToken, httpHandler, json, parseWith, pathParam } from '../shared/http.ts';
 import { withdrawalSchema } from '../shared/schemas.ts';
 import { withdraw } from '../use-cases/applicant-actions.ts';
 import { applicantView } from '../use-cases/get-application.ts';
 
-const ports = {
-  store: createDynamoApplicationStore(env.tableName),
-  documents: unavailable<never>('the documents bucket'),
-  mailer: createSesMailer(env.mailFrom),
-  workflow: createSfnWorkflow(env.stateMachineArn),
-  clock: systemClock,
-};
+const ports = stageChangePorts();
 const links = mailLinks();
 
 export const handler = httpHandler(

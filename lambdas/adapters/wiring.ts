@@ -1,0 +1,19 @@
+/**
+ * The port sets handlers are built from, at cold start. Each set names only the adapters it needs, so a bundle
+ * carries only the AWS SDK clients its Lambda uses (a port it does not have fails loudly if touched).
+ */
+import type { Ports } from '../ports/index.ts';
+import { env } from '../shared/env.ts';
+import { createDynamoApplicationStore } from './dynamo-application-store.ts';
+import { createSesMailer } from './ses-mailer.ts';
+import { createSfnWorkflow } from './sfn-workflow.ts';
+import { systemClock, unavailable } from './unavailable.ts';
+
+/** Table, mail and workflow: what a change of stage needs (it emails and spends a task token). */
+export const stageChangePorts = (): Ports => ({
+  store: createDynamoApplicationStore(env.tableName),
+  documents: unavailable('the documents bucket'),
+  mailer: createSesMailer(env.mailFrom),
+  workflow: createSfnWorkflow(env.stateMachineArn),
+  clock: systemClock,
+});
