@@ -9,7 +9,7 @@ import { dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, londonToday } from '../domain/dates.ts';
 import { lastStartDate } from '../domain/induction.ts';
 import { REMINDER_CADENCE } from '../domain/reminders.ts';
-import type { Stage } from '../domain/stages.ts';
+import { STAGES, type Stage } from '../domain/stages.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -29,15 +29,8 @@ export const findOwnApplication = async (
   return app;
 };
 
-const JOURNEY: readonly Stage[] = [
-  'awaiting-documents',
-  'in-review',
-  'awaiting-dbs',
-  'contract-sent',
-  'induction-invited',
-  'awaiting-availability',
-  'active',
-];
+/** The stages of the journey in order, up to active (the closed stages follow them in STAGES). */
+const JOURNEY: readonly Stage[] = STAGES.slice(0, STAGES.indexOf('active') + 1);
 
 type Item = ApplicationView['checklist'][number];
 
