@@ -1,6 +1,7 @@
 /** Helpers for tests that drive the local stack over HTTP, as a browser or a client would. */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { addDaysIso, londonToday } from '../../lambdas/domain/dates.ts';
 
 export const apiUrl = () => inject('apiUrl');
 
@@ -27,12 +28,8 @@ export const api = async <T = Record<string, unknown>>(
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
 };
 
-/** Today's date in Europe/London shifted by days/months/years, as YYYY-MM-DD. */
-export const isoDaysFromToday = (days: number): string => {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
+/** Today's date in Europe/London (as the server sees it) shifted by days, as YYYY-MM-DD. */
+export const isoDaysFromToday = (days: number): string => addDaysIso(londonToday(new Date()), days);
 
 export const uniqueEmail = () => `therapist.${randomUUID().slice(0, 8)}@example.org`;
 
