@@ -1,4 +1,7 @@
 /** What the service's names mean to an applicant. Records keyed by the domain's names, so none can be missed. */
+
+import type { ComplianceFlag } from '../../../lambdas/domain/application.ts';
+import type { DbsDeadlineKind } from '../../../lambdas/domain/compliance.ts';
 import type {
   DbsAssessment,
   DbsCheckMethod,
@@ -103,4 +106,28 @@ export const DBS_CHECK_METHOD_NAMES: Record<DbsCheckMethod, string> = {
 export const INSURANCE_BASIS_NAMES: Record<InsuranceBasis, string> = {
   'any-one-claim': 'Any one claim',
   aggregate: 'Aggregate',
+};
+
+/** The compliance flags dbs-audit raises, as badges on the report and the application page. */
+export const COMPLIANCE_FLAG_NAMES: Record<ComplianceFlag, string> = {
+  'dbs-overdue': 'DBS overdue',
+  'insurance-expired': 'Insurance expired',
+};
+
+export const DBS_DEADLINE_NAMES: Record<DbsDeadlineKind, string> = {
+  'dbs-renewal': 'New certificate due',
+  'dbs-recheck': '3-yearly re-check',
+};
+
+export const REPORT_STATUS_NAMES: Record<'overdue' | 'due' | 'upcoming', string> = {
+  overdue: 'Overdue',
+  due: 'Due within 30 days',
+  upcoming: 'Due within 60 days',
+};
+
+/** Days to a deadline as a sentence part: "in 12 days", "today", "3 days ago". */
+export const daysLeftText = (days: number): string => {
+  const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+  if (days === 0) return 'today';
+  return days > 0 ? `in ${plural(days)}` : `${plural(-days)} ago`;
 };

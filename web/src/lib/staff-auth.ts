@@ -4,7 +4,7 @@
  * authorizer checks, is kept in sessionStorage so it dies with the tab. Locally (`stage: local`) the local
  * stack's dev token stands in for Cognito.
  */
-import { ApiError, callApi, loadConfig, type SiteConfig } from './api.ts';
+import { ApiError, callApi, loadConfig, NetworkError, type SiteConfig } from './api.ts';
 import { h } from './dom.ts';
 
 const TOKEN_KEY = 'staff-id-token';
@@ -172,8 +172,47 @@ export const staffApi = async <T>(
   }
 };
 
-/** The bar above a staff page: who is signed in, and Sign out. */
-export const accountBar = (): HTMLElement => {
+/**
+ * A staff API answer that is a file (the report's CSV), as a Blob: a link cannot carry the bearer token, so the
+ * page fetches it and offers the Blob for download. Same sign-in handling as staffApi.
+ */
+export const staffFile = async (path: string): Promise<Blob> => {
+  const token = storedToken();
+  if (!token) throw new StaffAccessError('signed-out');
+  const { apiUrl } = await loadConfig();
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}${path}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new NetworkError('We could not reach the service', { cause: error });
+  }
+  if (response.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    throw new StaffAccessError('signed-out');
+  }
+  if (response.status === 403) throw new StaffAccessError('not-in-team');
+  if (!response.ok) {
+    throw new ApiError(response.status, {
+      type: 'about:blank',
+      title: response.statusText || 'The request failed',
+      status: response.status,
+    });
+  }
+  return response.blob();
+};
+
+const STAFF_PAGES = [
+  { page: 'queue', href: 'index.html', name: 'Applications' },
+  { page: 'reports', href: 'reports.html', name: 'Compliance report' },
+] as const;
+
+export type StaffPageName = (typeof STAFF_PAGES)[number]['page'];
+
+/** The bar above a staff page: the staff pages (`current` marked), who is signed in, and Sign out. */
+export const accountBar = (current?: StaffPageName): HTMLElement => {
   const token = storedToken();
   const who = token ? claimsOf(token).email : undefined;
   const button = h('button', { type: 'button', class: 'button button--secondary' }, 'Sign out');
@@ -181,6 +220,17 @@ export const accountBar = (): HTMLElement => {
   return h(
     'div',
     { class: 'staff-bar' },
+    h(
+      'nav',
+      { class: 'staff-bar__nav', 'aria-label': 'Staff pages' },
+      h(
+        'ul',
+        {},
+        ...STAFF_PAGES.map(({ page, href, name }) =>
+          h('li', {}, h('a', { href, 'aria-current': page === current ? 'page' : undefined }, name)),
+        ),
+      ),
+    ),
     h('p', { class: 'staff-bar__who' }, who ? `Signed in as ${who}` : 'Signed in'),
     button,
   );

@@ -4,10 +4,17 @@
  * allows (review, record a new DBS certificate, record an induction: each a POST, never a GET), the contract
  * evidence and the whole event history.
  */
-import { formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
+import { dbsDeadline } from '../../../lambdas/domain/compliance.ts';
+import { daysBetween, formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
 import type { DbsLevel, Stage } from '../../../lambdas/domain/stages.ts';
-import { inductionSchema, newDbsCertificateSchema, reviewSchema } from '../../../lambdas/shared/schemas.ts';
+import {
+  inductionSchema,
+  insuranceSchema,
+  newDbsCertificateSchema,
+  reviewSchema,
+} from '../../../lambdas/shared/schemas.ts';
 import type { staffView } from '../../../lambdas/use-cases/staff-queries.ts';
+import { dueOn, flagBadges } from '../lib/compliance-view.ts';
 import { byId, h } from '../lib/dom.ts';
 import { clearErrors, type FieldError, showErrors } from '../lib/field-errors.ts';
 import {
@@ -22,6 +29,7 @@ import {
 import {
   DBS_ASSESSMENT_STAFF_NAMES,
   DBS_CHECK_METHOD_NAMES,
+  DBS_DEADLINE_NAMES,
   DBS_LEVEL_NAMES,
   INSURANCE_BASIS_NAMES,
   PROFESSIONAL_BODY_NAMES,
@@ -144,6 +152,15 @@ const documentsSection = (view: StaffView): HTMLElement =>
             ['SHA-256', document.sha256 && h('code', { class: 'hash' }, document.sha256)],
             ['Last upload refused', document.problem],
           ]),
+          document.deletedByRetention &&
+            h(
+              'p',
+              { class: 'notice', 'data-retention': 'deleted' },
+              `${name} image deleted under the retention policy`,
+              view.dbsImageDeletedAt ? ' on ' : '',
+              view.dbsImageDeletedAt ? dateTime(view.dbsImageDeletedAt) : '',
+              '. The certificate number, date of issue, level and the review decision are kept.',
+            ),
           preview(name, document),
         );
       }),
@@ -409,10 +426,184 @@ const inductionForm = (view: StaffView): HTMLElement => {
   return section('action-title', 'Record the induction', form);
 };
 
+/** A text input's pounds as a number when it is one ("£1,500,000" too); anything else goes to the schema as typed. */
+const poundsOf = (typed: string): number | string | undefined => {
+  const compact = typed.replace(/[£,\s]/g, '');
+  if (compact === '') return undefined;
+  return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : typed;
+};
+
+const renewDbsForm = (view: StaffView): HTMLElement => {
+  const summary = errorSummary();
+  const number = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'width-20' });
+  const issued = h('input', { type: 'date', max: londonToday(new Date()) });
+  const level = selectOf(DBS_LEVEL_NAMES, 'Choose the level');
+  const button = h('button', { type: 'submit', class: 'button' }, 'Record the renewed certificate');
+  const form = h(
+    'form',
+    { id: 'renew-dbs-form', novalidate: true, 'aria-labelledby': 'renew-dbs-title' },
+    summary,
+    field('certificateNumber', 'Certificate number', number, '12 digits.'),
+    field(
+      'issueDate',
+      'Date of issue',
+      issued,
+      'The new certificate must be current: issued in the last 12 months.',
+    ),
+    field('level', 'Level of check', level),
+    button,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(button, async () => {
+      const parsed = newDbsCertificateSchema.safeParse({
+        certificateNumber: number.value.replace(/\s+/g, ''),
+        issueDate: issued.value,
+        level: (level.value || undefined) as DbsLevel | undefined,
+      });
+      if (!parsed.success) {
+        showErrors(form, summary, issuesToErrors(parsed.error.issues));
+        return;
+      }
+      clearErrors(form, summary);
+      const done = await sendForm(form, summary, () =>
+        staffApi<{ stage: Stage }>(path(view.applicationId, 'dbs'), { method: 'POST', body: parsed.data }),
+      );
+      if (done) await afterAction(view.applicationId, 'Renewed DBS certificate recorded.');
+    });
+  });
+  return h(
+    'div',
+    { class: 'renewal' },
+    h('h3', { id: 'renew-dbs-title' }, 'Record a renewed DBS certificate'),
+    h('p', {}, 'This meets the DBS deadline and clears a DBS overdue flag.'),
+    form,
+  );
+};
+
+const INSURANCE_MISSING: Record<string, string> = {
+  insurer: 'Enter the name of the insurer',
+  policyNumber: 'Enter the policy number',
+  coverAmountGbp: 'Enter the amount of cover in whole pounds',
+  basis: 'Choose the basis of cover',
+  startDate: 'Enter the date the policy starts',
+  endDate: 'Enter the date the policy ends',
+};
+
+const renewInsuranceForm = (view: StaffView): HTMLElement => {
+  const summary = errorSummary();
+  const insurer = h('input', { type: 'text', autocomplete: 'off' });
+  const policyNumber = h('input', {
+    type: 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    class: 'width-20',
+  });
+  const cover = h('input', { type: 'text', inputmode: 'numeric', spellcheck: 'false', class: 'width-10' });
+  const basis = selectOf(INSURANCE_BASIS_NAMES, 'Choose the basis');
+  const start = h('input', { type: 'date' });
+  const end = h('input', { type: 'date' });
+  const button = h('button', { type: 'submit', class: 'button' }, 'Record the renewed insurance');
+  const form = h(
+    'form',
+    { id: 'renew-insurance-form', novalidate: true, 'aria-labelledby': 'renew-insurance-title' },
+    summary,
+    field('insurer', 'Insurer', insurer),
+    field('policyNumber', 'Policy number', policyNumber),
+    field('coverAmountGbp', 'Amount of cover', cover, 'In whole pounds: at least £1,000,000.'),
+    field('basis', 'Basis of cover', basis),
+    field('startDate', 'Policy start date', start),
+    field('endDate', 'Policy end date', end, 'After today.'),
+    button,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(button, async () => {
+      const body = {
+        insurer: insurer.value.trim(),
+        policyNumber: policyNumber.value.trim(),
+        coverAmountGbp: poundsOf(cover.value),
+        basis: basis.value || undefined,
+        startDate: start.value,
+        endDate: end.value,
+      };
+      const missing: FieldError[] = Object.entries(body)
+        .filter(([, value]) => value === undefined || value === '')
+        .map(([key]) => ({ path: key, message: INSURANCE_MISSING[key] ?? 'Enter this' }));
+      const parsed = insuranceSchema.safeParse(body);
+      if (!parsed.success) {
+        const invalid = issuesToErrors(parsed.error.issues).filter(
+          (error) => !missing.some((m) => m.path === error.path),
+        );
+        showErrors(form, summary, [...missing, ...invalid]);
+        return;
+      }
+      clearErrors(form, summary);
+      const done = await sendForm(form, summary, () =>
+        staffApi<{ stage: Stage }>(path(view.applicationId, 'insurance'), {
+          method: 'POST',
+          body: parsed.data,
+        }),
+      );
+      if (done) await afterAction(view.applicationId, 'Renewed insurance recorded.');
+    });
+  });
+  return h(
+    'div',
+    { class: 'renewal' },
+    h('h3', { id: 'renew-insurance-title' }, 'Record renewed insurance'),
+    h('p', {}, 'The new policy is checked like the original one, and clears an insurance expired flag.'),
+    form,
+  );
+};
+
+/** An active therapist: the flags dbs-audit raised, the deadlines it chases, and the renewals that meet them. */
+const complianceSection = (view: StaffView): HTMLElement => {
+  const today = londonToday(new Date());
+  const deadline = dbsDeadline({
+    dbs: { issueDate: view.dbs.hasCertificate ? view.dbs.issueDate : undefined },
+    ...(view.dbsRenewalDueBy ? { dbsRenewalDueBy: view.dbsRenewalDueBy } : {}),
+    insuranceEndDate: view.insurance.endDate,
+  });
+  const sent = view.compliance?.remindersSent.length ?? 0;
+  return h(
+    'section',
+    { class: 'staff-section compliance', id: 'compliance', 'aria-labelledby': 'action-title' },
+    h('h2', { id: 'action-title' }, 'Compliance'),
+    facts([
+      ['Flags', h('span', { id: 'compliance-flags' }, flagBadges(view.compliance?.flags ?? []))],
+      [
+        'DBS deadline',
+        deadline
+          ? h(
+              'span',
+              { id: 'compliance-dbs', class: 'due' },
+              h('span', {}, DBS_DEADLINE_NAMES[deadline.kind]),
+              ...dueOn(deadline.dueDate, daysBetween(today, deadline.dueDate)),
+            )
+          : 'None: no certificate held',
+      ],
+      ['New DBS certificate due by', date(view.dbsRenewalDueBy)],
+      [
+        'Insurance ends',
+        h(
+          'span',
+          { id: 'compliance-insurance', class: 'due' },
+          ...dueOn(view.insurance.endDate, daysBetween(today, view.insurance.endDate)),
+        ),
+      ],
+      ['Reminders sent', `${sent} (to the therapist, before each deadline)`],
+    ]),
+    renewDbsForm(view),
+    renewInsuranceForm(view),
+  );
+};
+
 const ACTIONS: Partial<Record<Stage, (view: StaffView) => HTMLElement>> = {
   'in-review': reviewForm,
   'awaiting-dbs': dbsForm,
   'induction-invited': inductionForm,
+  active: complianceSection,
 };
 
 const reviewSection = (view: StaffView): HTMLElement | undefined => {

@@ -132,7 +132,7 @@ const render = async (stage: Stage): Promise<void> => {
 
   await loadPage();
   root.replaceChildren(
-    accountBar(),
+    accountBar('queue'),
     h('h1', {}, 'Applications'),
     tabs,
     h('h2', { id: 'queue-title' }, STAGE_NAMES[stage]),
