@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: what each Lambda costs at cold start, against a bundle of only the AWS SDK clients it uses (the
- * ratio is our own code's overhead), and the latency of `POST /applications` against the local stack.
+ * ratio is our own code's overhead), the latency of `POST /applications` against the local stack, and the daily
+ * compliance audit at 1,000, 10,000 and 100,000 therapists (bench/scale.ts).
  *
- *   npm run bench [-- --only bundles|latency] [--runs 7] [--requests 200]
+ *   npm run bench [-- --only bundles|latency|scale] [--runs 7] [--requests 200] [--sizes 1000,10000,100000]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
+import { benchScale, DEFAULT_SIZES } from './scale.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -21,14 +23,20 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     runs: { type: 'string', default: '7' },
     requests: { type: 'string', default: '200' },
+    sizes: { type: 'string' },
   },
 });
-if (args.only !== undefined && args.only !== 'bundles' && args.only !== 'latency') {
-  throw new Error(`--only takes "bundles" or "latency", not "${args.only}"`);
+const SECTIONS = ['bundles', 'latency', 'scale'] as const;
+if (args.only !== undefined && !(SECTIONS as readonly string[]).includes(args.only)) {
+  throw new Error(`--only takes ${SECTIONS.map((s) => `"${s}"`).join(', ')}, not "${args.only}"`);
 }
+const runs = (section: (typeof SECTIONS)[number]) => args.only === undefined || args.only === section;
 const RUNS = Number(args.runs);
 const REQUESTS = Number(args.requests);
 if (!(RUNS >= 1) || !(REQUESTS >= 200)) throw new Error('--runs must be >= 1 and --requests >= 200');
+const SIZES = args.sizes?.split(',').map(Number) ?? [...DEFAULT_SIZES];
+// 50 of each size are due, so a size needs room for therapists who are not.
+if (!SIZES.every((n) => Number.isInteger(n) && n > 50)) throw new Error('--sizes takes integers above 50');
 
 // --- figures -------------------------------------------------------------------------------------------------------
 
@@ -392,8 +400,8 @@ console.log(
     `Node ${process.version} ${process.platform}/${process.arch}`,
 );
 
-if (args.only !== 'latency') await benchBundles();
-if (args.only !== 'bundles') {
+if (runs('bundles')) await benchBundles();
+if (runs('latency')) {
   const samples = await benchLatency();
   const failures = samples.filter((s) => s.status !== 201);
   if (failures.length > 0) {
@@ -406,6 +414,11 @@ if (args.only !== 'bundles') {
     console.error(`first failure body: ${failures[0]?.body.slice(0, 500)}`);
     process.exitCode = 1;
   }
+}
+if (runs('scale')) {
+  const failures = await benchScale(SIZES, table);
+  for (const failure of failures) console.error(`\nFAIL: ${failure}`);
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 // The figures are out; a handle the stack left open must not turn the bench into a hang. The timer is unref'd, so it
