@@ -339,7 +339,7 @@ const reviewForm = (view: StaffView): HTMLElement => {
 const dbsForm = (view: StaffView): HTMLElement => {
   const summary = errorSummary();
   const number = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'width-20' });
-  const issued = h('input', { type: 'date', max: londonToday(new Date()) });
+  const issued = h('input', { type: 'date', max: londonToday(new Date()), class: 'width-10' });
   const level = selectOf(DBS_LEVEL_NAMES, 'Choose the level');
   const button = h('button', { type: 'submit', class: 'button' }, 'Record the new certificate');
   const form = h(
@@ -386,7 +386,7 @@ const dbsForm = (view: StaffView): HTMLElement => {
 const inductionForm = (view: StaffView): HTMLElement => {
   const summary = errorSummary();
   const today = londonToday(new Date());
-  const attended = h('input', { type: 'date', max: today, value: today });
+  const attended = h('input', { type: 'date', max: today, value: today, class: 'width-10' });
   const button = h('button', { type: 'submit', class: 'button' }, 'Record the induction');
   const form = h(
     'form',
@@ -436,7 +436,7 @@ const poundsOf = (typed: string): number | string | undefined => {
 const renewDbsForm = (view: StaffView): HTMLElement => {
   const summary = errorSummary();
   const number = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'width-20' });
-  const issued = h('input', { type: 'date', max: londonToday(new Date()) });
+  const issued = h('input', { type: 'date', max: londonToday(new Date()), class: 'width-10' });
   const level = selectOf(DBS_LEVEL_NAMES, 'Choose the level');
   const button = h('button', { type: 'submit', class: 'button' }, 'Record the renewed certificate');
   const form = h(
@@ -501,8 +501,8 @@ const renewInsuranceForm = (view: StaffView): HTMLElement => {
   });
   const cover = h('input', { type: 'text', inputmode: 'numeric', spellcheck: 'false', class: 'width-10' });
   const basis = selectOf(INSURANCE_BASIS_NAMES, 'Choose the basis');
-  const start = h('input', { type: 'date' });
-  const end = h('input', { type: 'date' });
+  const start = h('input', { type: 'date', class: 'width-10' });
+  const end = h('input', { type: 'date', class: 'width-10' });
   const button = h('button', { type: 'submit', class: 'button' }, 'Record the renewed insurance');
   const form = h(
     'form',

@@ -70,7 +70,7 @@ const counts = (report: Report): HTMLElement =>
 
 const asOfForm = (asOf: string): HTMLElement => {
   const summary = errorSummary();
-  const input = h('input', { type: 'date', value: asOf });
+  const input = h('input', { type: 'date', value: asOf, class: 'width-10' });
   const form = h(
     'form',
     { id: 'as-of-form', novalidate: true },
