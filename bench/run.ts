@@ -5,6 +5,7 @@
  *
  *   npm run bench [-- --only bundles|latency|scale] [--runs 7] [--requests 200] [--sizes 1000,10000,100000]
  */
+
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
+import { validApplication } from '../test/integration/fixtures.ts';
 import { benchScale, DEFAULT_SIZES } from './scale.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -267,40 +269,8 @@ const benchBundles = async (): Promise<void> => {
 
 // --- latency ---------------------------------------------------------------------------------------------------------
 
-const isoDaysFromToday = (days: number): string => {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
-
-/** The shape of test/integration/support.ts validApplication(); the email is unique per request. */
-const applicationBody = () => ({
-  applicant: {
-    firstName: 'Alex',
-    lastName: 'Morgan',
-    email: `bench.${randomUUID()}@example.org`,
-    phone: '+44 7700 900123',
-    dateOfBirth: '1985-04-12',
-    postcode: 'SW1A 1AA',
-  },
-  professional: { body: 'BABCP', membershipNumber: 'BABCP-123456', accredited: true },
-  dbs: {
-    hasCertificate: true,
-    level: 'enhanced-barred-lists',
-    certificateNumber: '001234567890',
-    issueDate: isoDaysFromToday(-60),
-    onUpdateService: true,
-  },
-  insurance: {
-    insurer: 'Balens',
-    policyNumber: 'PI-998877',
-    coverAmountGbp: 1_500_000,
-    basis: 'any-one-claim',
-    startDate: isoDaysFromToday(-100),
-    endDate: isoDaysFromToday(265),
-  },
-  consents: { privacyNotice: true, criminalRecordProcessing: true },
-});
+/** A valid body (the tests' own fixture); the email is unique per request. */
+const applicationBody = () => validApplication({ email: `bench.${randomUUID()}@example.org` });
 
 interface Sample {
   ms: number;

@@ -35,7 +35,6 @@ import {
   enterStage,
   event,
   mutate,
-  nextDueAt,
   outboxEntry,
   withoutUndefined,
 } from './support.ts';
@@ -53,10 +52,7 @@ export const act = async (
   decide: (app: Application, now: Date) => { next: Application; events: ApplicationEvent[] },
 ): Promise<Application> => {
   await findOwnApplication(ports, caller.applicationId, caller.accessToken);
-  const result = await mutate(ports, caller.applicationId, (app, now) => {
-    const change = decide(app, now);
-    return { next: { ...change.next, dueAt: nextDueAt(change.next, now) }, events: change.events };
-  });
+  const result = await mutate(ports, caller.applicationId, decide);
   if (!result) throw new Conflict('The application changed; try again');
   await deliverOutbox(ports, result.after, result.before);
   return result.after;

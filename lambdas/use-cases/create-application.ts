@@ -24,7 +24,7 @@ import { logger } from '../shared/logger.ts';
 import type { CreateApplicationInput } from '../shared/schemas.ts';
 import { hashToken, newAccessToken, sealToken, sha256Hex, unsealToken } from '../shared/tokens.ts';
 import { offerUpload, type UploadOffer } from './create-upload.ts';
-import { deliverOutbox, event, mutate, nextDueAt, outboxEntry } from './support.ts';
+import { deliverOutbox, event, mutate, outboxEntry, withIndexKeys } from './support.ts';
 
 export interface CreateApplicationResult {
   applicationId: string;
@@ -79,9 +79,9 @@ const replay = async (
   return respond(ports, app, unsealToken(record.sealedToken, ctx.idempotencyKey));
 };
 
-/** Starts the execution and records it; a failure leaves `workflowPendingSince` for the sweep. */
-export const startWorkflow = async (ports: Ports, app: Application): Promise<void> => {
-  if (app.executionArn) return;
+/** Starts the execution and records it; a failure leaves `workflowPendingSince` for the sweep. True if started. */
+export const startWorkflow = async (ports: Ports, app: Application): Promise<boolean> => {
+  if (app.executionArn) return false;
   let executionArn: string;
   try {
     executionArn = await ports.workflow.start(app.id);
@@ -90,17 +90,15 @@ export const startWorkflow = async (ports: Ports, app: Application): Promise<voi
       applicationId: app.id,
       error: error as Error,
     });
-    return;
+    return false;
   }
   await mutate(ports, app.id, (current, now) => {
     if (current.executionArn) return undefined;
     const { workflowPendingSince: _pending, ...rest } = current;
     const next: Application = { ...rest, executionArn };
-    return {
-      next: { ...next, dueAt: nextDueAt(next, now) },
-      events: [event(app.id, now, 'workflow-started')],
-    };
+    return { next, events: [event(app.id, now, 'workflow-started')] };
   });
+  return true;
 };
 
 export const createApplication = async (
@@ -143,7 +141,7 @@ export const createApplication = async (
   draft.outbox = [
     outboxEntry({ kind: 'email', email: applicationSubmitted(draft, ctx.siteUrl, accessToken) }),
   ];
-  const app: Application = { ...draft, dueAt: nextDueAt(draft, now) };
+  const app = withIndexKeys(draft, now);
 
   try {
     await ports.store.create(
@@ -174,11 +172,7 @@ export const createApplication = async (
   }
 
   await startWorkflow(ports, app);
-  // Deliver only this request's entries: another invocation may be delivering its own at the same moment.
-  const current = (await ports.store.get(id)) ?? app;
-  await deliverOutbox(ports, {
-    ...current,
-    outbox: current.outbox.filter((e) => app.outbox.some((mine) => mine.id === e.id)),
-  });
+  // Only this request's entries (the submission email): another invocation may be delivering its own.
+  await deliverOutbox(ports, app);
   return respond(ports, app, accessToken);
 };

@@ -23,7 +23,6 @@ import {
   enterStage,
   event,
   mutate,
-  nextDueAt,
   outboxEntry,
   withoutUndefined,
 } from './support.ts';
@@ -88,7 +87,7 @@ export const documentReceived = async (
           ],
         };
         return {
-          next: { ...next, dueAt: nextDueAt(next, now) },
+          next,
           events: [event(app.id, now, 'document-refused', { document, reason: reason.slice(0, 120) })],
         };
       }
@@ -120,7 +119,7 @@ export const documentReceived = async (
         ];
         events.push(event(app.id, now, 'documents-complete'), stage.event);
       }
-      return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
+      return { next, events };
     },
   );
 

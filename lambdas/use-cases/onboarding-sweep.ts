@@ -133,8 +133,7 @@ const days = (action: ReminderAction) => Number(action.split('-').pop());
 
 const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links, result: SweepResult) => {
   if (due.workflowPendingSince && !due.executionArn) {
-    await startWorkflow(ports, due);
-    if ((await ports.store.get(due.id))?.executionArn) result.workflowsStarted++;
+    if (await startWorkflow(ports, due)) result.workflowsStarted++;
   }
   const today = londonToday(asOf);
   const outcome = await mutate(ports, due.id, (app, now) => {
@@ -179,10 +178,9 @@ const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links
         };
       }
     }
-    const next = change?.next ?? app;
-    const dueAt = nextDueAt(next, now);
-    if (!change && dueAt === app.dueAt) return undefined;
-    return { next: withoutUndefined({ ...next, dueAt }), events: change?.events ?? [] };
+    // Nothing to do but maybe a stale due key (mutate derives the keys): write only if it would move.
+    if (!change && nextDueAt(app, now) === app.dueAt) return undefined;
+    return change ?? { next: app, events: [] };
   });
   const current = outcome?.after;
   if (current && current.outbox.length > 0) {

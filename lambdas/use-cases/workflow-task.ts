@@ -16,7 +16,7 @@ import { londonToday } from '../domain/dates.ts';
 import type { WaitStep } from '../domain/stages.ts';
 import { contractReady, type Links } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
-import { deliverOutbox, event, mutate, nextDueAt, outboxEntry, withoutUndefined } from './support.ts';
+import { deliverOutbox, event, mutate, outboxEntry, withoutUndefined } from './support.ts';
 
 export interface WorkflowTaskInput {
   step: WaitStep;
@@ -47,12 +47,10 @@ export const workflowTask = async (
   ports: Ports,
   links: Links,
 ): Promise<'waiting' | 'completed'> => {
-  const current = await ports.store.get(input.applicationId);
-  if (!current) throw new Error(`Application ${input.applicationId} not found for step ${input.step}`);
+  // Only the contract step needs the item before its change: the PDF is made outside the optimistic retry loop.
+  const current = input.step === 'contract' ? await ports.store.get(input.applicationId) : undefined;
   const contract =
-    input.step === 'contract' && !current.contract
-      ? await prepareContract(current, ports, ports.clock.now())
-      : undefined;
+    current && !current.contract ? await prepareContract(current, ports, ports.clock.now()) : undefined;
 
   let outcome = 'waiting' as 'waiting' | 'completed';
   const result = await mutate(ports, input.applicationId, (app, now) => {
@@ -83,7 +81,7 @@ export const workflowTask = async (
       next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: contractReady(next, links) })];
       events.push(event(app.id, now, 'contract-generated', { version: contract.version }));
     }
-    return { next: { ...next, dueAt: nextDueAt(next, now) }, events };
+    return { next, events };
   });
   // Another invocation stored its own contract first: this one's PDF is not referenced, so remove it.
   if (contract && result?.after.contract?.key !== contract.key) await ports.documents.delete(contract.key);

@@ -23,8 +23,7 @@ const load = (name: FunctionName): Promise<Handler> => {
 };
 
 const context = (name: FunctionName): Context => {
-  const deadline =
-    Date.now() + ((FUNCTIONS[name] as { timeoutSeconds?: number }).timeoutSeconds ?? 30) * 1000;
+  const deadline = Date.now() + (FUNCTIONS[name].timeoutSeconds ?? 30) * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,

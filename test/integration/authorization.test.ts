@@ -5,47 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/routes.ts';
+import { VALID_BODIES } from './fixtures.ts';
 import { api, createApplication, eventually, staffToken } from './support.ts';
 
 /** Bodies that pass each route's schema, so the answer is about who asks, never about what was sent. */
-const VALID_BODIES: Record<string, unknown> = {
-  'POST /applications/{id}/uploads': { document: 'indemnity-insurance' },
-  'POST /applications/{id}/contract/signature': {
-    fullName: 'Alex Morgan',
-    agree: true,
-    contractSha256: 'a'.repeat(64),
-  },
-  'PUT /applications/{id}/availability': {
-    patientsPerWeek: 3,
-    startDate: '2030-01-01',
-    weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }],
-  },
-  'POST /applications/{id}/withdrawal': {},
-  'POST /staff/applications/{id}/review': {
-    decision: 'reject',
-    checks: {
-      dbsOriginalSeen: true,
-      dbsCheckMethod: 'in-person',
-      insuranceVerified: true,
-      registerChecked: true,
-    },
-    note: '',
-  },
-  'POST /staff/applications/{id}/dbs': {
-    certificateNumber: '000000000001',
-    issueDate: '2026-01-01',
-    level: 'enhanced',
-  },
-  'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
-  'POST /staff/applications/{id}/insurance': {
-    insurer: 'Balens',
-    policyNumber: 'PI-1',
-    coverAmountGbp: 1_000_000,
-    basis: 'aggregate',
-    startDate: '2026-01-01',
-    endDate: '2030-01-01',
-  },
-};
 
 const key = (route: (typeof ROUTES)[number]) => `${route.method} ${route.path}`;
 const pathFor = (route: (typeof ROUTES)[number], id: string) => route.path.replace('{id}', id);

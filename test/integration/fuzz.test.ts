@@ -7,48 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { OPERATIONS } from '../../lambdas/shared/openapi.ts';
 import { ROUTES } from '../../lib/routes.ts';
+import { VALID_BODIES } from './fixtures.ts';
 import { api, createApplication, staffToken, validApplication } from './support.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 
 const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /applications': validApplication(),
-  'POST /applications/{id}/uploads': { document: 'indemnity-insurance', contentType: 'image/png' },
-  'POST /applications/{id}/contract/signature': {
-    fullName: 'Alex Morgan',
-    agree: true,
-    contractSha256: 'a'.repeat(64),
-  },
-  'PUT /applications/{id}/availability': {
-    patientsPerWeek: 3,
-    startDate: '2030-01-01',
-    weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }],
-  },
-  'POST /applications/{id}/withdrawal': { reason: 'x' },
-  'POST /staff/applications/{id}/review': {
-    decision: 'approve',
-    checks: {
-      dbsOriginalSeen: true,
-      dbsCheckMethod: 'in-person',
-      insuranceVerified: true,
-      registerChecked: true,
-    },
-    note: '',
-  },
-  'POST /staff/applications/{id}/dbs': {
-    certificateNumber: '000000000001',
-    issueDate: '2026-01-01',
-    level: 'enhanced',
-  },
-  'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
-  'POST /staff/applications/{id}/insurance': {
-    insurer: 'Balens',
-    policyNumber: 'PI-1',
-    coverAmountGbp: 1_000_000,
-    basis: 'aggregate',
-    startDate: '2026-01-01',
-    endDate: '2030-01-01',
-  },
+  ...VALID_BODIES,
 };
 
 /** A valid body with one thing wrong, at any depth. */

@@ -1,7 +1,6 @@
 /** Helpers for tests that drive the local stack over HTTP, as a browser or a client would. */
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { addDaysIso, londonToday } from '../../lambdas/domain/dates.ts';
+import { validApplication } from './fixtures.ts';
 
 export const apiUrl = () => inject('apiUrl');
 
@@ -28,38 +27,7 @@ export const api = async <T = Record<string, unknown>>(
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
 };
 
-/** Today's date in Europe/London (as the server sees it) shifted by days, as YYYY-MM-DD. */
-export const isoDaysFromToday = (days: number): string => addDaysIso(londonToday(new Date()), days);
-
-export const uniqueEmail = () => `therapist.${randomUUID().slice(0, 8)}@example.org`;
-
-export const validApplication = (overrides: { email?: string; dbsIssueDaysAgo?: number } = {}) => ({
-  applicant: {
-    firstName: 'Alex',
-    lastName: 'Morgan',
-    email: overrides.email ?? uniqueEmail(),
-    phone: '+44 7700 900123',
-    dateOfBirth: '1985-04-12',
-    postcode: 'SW1A 1AA',
-  },
-  professional: { body: 'BABCP', membershipNumber: 'BABCP-123456', accredited: true },
-  dbs: {
-    hasCertificate: true,
-    level: 'enhanced-barred-lists',
-    certificateNumber: '001234567890',
-    issueDate: isoDaysFromToday(-(overrides.dbsIssueDaysAgo ?? 60)),
-    onUpdateService: true,
-  },
-  insurance: {
-    insurer: 'Balens',
-    policyNumber: 'PI-998877',
-    coverAmountGbp: 1_500_000,
-    basis: 'any-one-claim',
-    startDate: isoDaysFromToday(-100),
-    endDate: isoDaysFromToday(265),
-  },
-  consents: { privacyNotice: true, criminalRecordProcessing: true },
-});
+export { isoDaysFromToday, uniqueEmail, validApplication } from './fixtures.ts';
 
 export interface Upload {
   document: string;
