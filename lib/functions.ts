@@ -63,6 +63,12 @@ const DEFINITIONS = {
     description: 'PUT /applications/{id}/availability: the questionnaire, then active',
     uses: { table: 'write', mail: true, workflow: ['callback'] },
   },
+  'request-dbs-application': {
+    entry: 'lambdas/handlers/request-dbs-application.ts',
+    description:
+      "PUT /applications/{id}/dbs-application: the fee accepted for the provider's DBS application",
+    uses: { table: 'write', mail: true },
+  },
   'withdraw-application': {
     entry: 'lambdas/handlers/withdraw-application.ts',
     description: 'POST /applications/{id}/withdrawal',
@@ -96,6 +102,16 @@ const DEFINITIONS = {
   'staff-record-insurance': {
     entry: 'lambdas/handlers/staff-record-insurance.ts',
     description: "POST /staff/applications/{id}/insurance: an active therapist's renewed policy",
+    uses: { table: 'write' },
+  },
+  'staff-record-dbs-application': {
+    entry: 'lambdas/handlers/staff-record-dbs-application.ts',
+    description: 'POST /staff/applications/{id}/dbs-application: the provider applied for a DBS certificate',
+    uses: { table: 'write' },
+  },
+  'staff-record-dbs-status-check': {
+    entry: 'lambdas/handlers/staff-record-dbs-status-check.ts',
+    description: 'POST /staff/applications/{id}/dbs-status-check: a DBS Update Service status check',
     uses: { table: 'write' },
   },
   'staff-dbs-report': {

@@ -31,6 +31,12 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'PUT', path: '/applications/{id}/availability', handler: 'give-availability', auth: 'applicant' },
   {
+    method: 'PUT',
+    path: '/applications/{id}/dbs-application',
+    handler: 'request-dbs-application',
+    auth: 'applicant',
+  },
+  {
     method: 'POST',
     path: '/applications/{id}/withdrawal',
     handler: 'withdraw-application',
@@ -50,6 +56,18 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/staff/applications/{id}/insurance',
     handler: 'staff-record-insurance',
+    auth: 'staff',
+  },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/dbs-application',
+    handler: 'staff-record-dbs-application',
+    auth: 'staff',
+  },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/dbs-status-check',
+    handler: 'staff-record-dbs-status-check',
     auth: 'staff',
   },
   { method: 'GET', path: '/staff/reports/dbs', handler: 'staff-dbs-report', auth: 'staff' },

@@ -14,7 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import type { Application, ApplicationEvent } from '../domain/application.ts';
+import { type Application, type ApplicationEvent, upgradeApplication } from '../domain/application.ts';
 import { isOpen } from '../domain/stages.ts';
 import {
   type ApplicationStore,
@@ -67,7 +67,7 @@ const digestKey = (date: string) => ({ pk: `DIGEST#${date}`, sk: 'DIGEST' });
 const fromItem = (item: Record<string, unknown>): Application => {
   const copy = { ...item };
   for (const key of KEY_ATTRIBUTES) delete copy[key];
-  return copy as unknown as Application;
+  return upgradeApplication(copy as unknown as Application);
 };
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>

@@ -1,5 +1,6 @@
 /** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
 import type { CreateApplicationInput } from '../shared/schemas.ts';
+import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
 
 export interface StoredDocument {
@@ -62,8 +63,13 @@ export interface Application {
     weeklySlots: { day: string; start: string; end: string }[];
     givenAt: string;
   };
-  /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months. */
+  /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months, until the new one is
+   *  recorded. The deadline is met by the provider's application (`dbsApplication.appliedOn`). */
   dbsRenewalDueBy?: string;
+  /** The provider's DBS application, once the therapist has accepted the fee (DESIGN §3). */
+  dbsApplication?: DbsApplicationRecord;
+  /** The latest DBS Update Service status check recorded by staff. */
+  dbsStatusCheck?: DbsStatusCheck;
   closedAt?: string;
   closedReason?: string;
   /** Compliance of an active therapist (issue 4): what was sent (action keys of domain/compliance.ts) and the
@@ -77,13 +83,21 @@ export interface Application {
   dbsImageDeletedAt?: string;
 }
 
-export type ComplianceFlag = 'dbs-overdue' | 'insurance-expired';
+/** dbs-renewal-overdue: no provider application by the renewal deadline; dbs-overdue: the re-check is overdue. */
+export type ComplianceFlag = 'dbs-overdue' | 'dbs-renewal-overdue' | 'insurance-expired';
+
+export interface DbsStatusCheck {
+  checkedOn: string;
+  result: 'no-new-information' | 'new-information';
+  recordedAt: string;
+  recordedBy: string;
+}
 
 export interface ReviewRecord {
   decision: 'approve' | 'request-changes' | 'reject';
   checks: {
-    dbsOriginalSeen: boolean;
-    dbsCheckMethod: DbsCheckMethod;
+    dbsOriginalSeen?: boolean;
+    dbsCheckMethod?: DbsCheckMethod;
     insuranceVerified: boolean;
     registerChecked: boolean;
   };
@@ -131,3 +145,36 @@ export interface ApplicationEvent {
   actorId?: string;
   details?: Record<string, string | number | boolean>;
 }
+
+/**
+ * Brings an item written by older code to today's shape; the next write stores it and re-derives its index keys.
+ *  - No provider DBS application record: one is derived when the applicant had already asked the provider to apply
+ *    and accepted the fee.
+ *  - A renewal deadline flagged `dbs-overdue` (one flag served every DBS deadline) is `dbs-renewal-overdue`.
+ */
+export const upgradeApplication = (app: Application): Application => {
+  let next = app;
+  if (!next.dbsApplication && next.dbs.acceptsFee === true) {
+    const providerApplies =
+      next.dbs.applyOnMyBehalf === true || next.dbs.assessment === 'renewal-after-start';
+    if (providerApplies)
+      next = {
+        ...next,
+        dbsApplication: newDbsApplication(next.createdAt, next.dbs.applyOnMyBehalf === true),
+      };
+  }
+  const renewal = next.dbsRenewalDueBy;
+  const compliance = next.compliance;
+  if (renewal && compliance?.sent.includes(`dbs-overdue@${renewal}`)) {
+    next = {
+      ...next,
+      compliance: {
+        sent: compliance.sent.map((key) =>
+          key === `dbs-overdue@${renewal}` ? `dbs-renewal-overdue@${renewal}` : key,
+        ),
+        flags: compliance.flags.map((flag) => (flag === 'dbs-overdue' ? 'dbs-renewal-overdue' : flag)),
+      },
+    };
+  }
+  return next;
+};

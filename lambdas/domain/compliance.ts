@@ -5,9 +5,10 @@
 
 import type { ComplianceFlag } from './application.ts';
 import { addDaysIso, addMonthsIso, addYearsIso, compareIso, type IsoDate } from './dates.ts';
+import { certificateAlertDate } from './dbs-application.ts';
+import { DBS_POLICY } from './policy.ts';
 
 export const COMPLIANCE_CONFIG = {
-  dbsRecheckYears: 3,
   dbsReminderDays: [60, 30, 14, 7, 0],
   insuranceReminderDays: [30, 14, 7, 0],
   retentionMonths: 6,
@@ -15,6 +16,8 @@ export const COMPLIANCE_CONFIG = {
 
 export type ComplianceAction =
   | `dbs-reminder-${(typeof COMPLIANCE_CONFIG.dbsReminderDays)[number]}`
+  | 'dbs-renewal-overdue'
+  | 'dbs-certificate-alert'
   | 'dbs-overdue'
   | `insurance-reminder-${(typeof COMPLIANCE_CONFIG.insuranceReminderDays)[number]}`
   | 'insurance-expired';
@@ -24,15 +27,22 @@ export type { ComplianceFlag };
 export interface ComplianceFacts {
   /** `issueDate` is undefined when the therapist holds no certificate. */
   dbs: { issueDate?: IsoDate };
-  /**
-   * Set for a renewal-after-start certificate (start date + 6 months), and by the caller for a new certificate the
-   * provider applies for on the applicant's behalf: both are chased the same way.
-   */
+  /** Set at activation for a renewal-after-start certificate (start date + 6 months) until the new one is recorded. */
   dbsRenewalDueBy?: IsoDate;
+  /** The day the provider applied for the new certificate (the provider's DBS application). */
+  dbsAppliedOn?: IsoDate;
+  /** The day of the latest clean Update Service status check (result no-new-information). */
+  dbsCleanCheckOn?: IsoDate;
+  /** Policy (DESIGN §3): years before a re-check is due; null turns it off; default DBS_POLICY.dbsRecheckYears. */
+  dbsRecheckYears?: number | null;
   insuranceEndDate: IsoDate;
 }
 
-export type DbsDeadlineKind = 'dbs-renewal' | 'dbs-recheck';
+/**
+ * dbs-renewal: the provider must apply by this day; dbs-certificate: staff are alerted this day if the certificate
+ * the provider applied for is not recorded; dbs-recheck: our periodic re-check.
+ */
+export type DbsDeadlineKind = 'dbs-renewal' | 'dbs-certificate' | 'dbs-recheck';
 
 export interface ComplianceDeadline {
   kind: DbsDeadlineKind | 'insurance-end';
@@ -67,27 +77,33 @@ export interface ComplianceActionsDue {
 /** The deadline is part of the key, so a new deadline (after a renewal or a new policy) gets fresh reminders. */
 export const actionKey = (action: ComplianceAction, dueDate: IsoDate): string => `${action}@${dueDate}`;
 
-/** Every DBS deadline that applies: the renewal one when set, and the periodic re-check of the held certificate. */
-export const dbsDeadlines = (facts: ComplianceFacts): DbsDeadline[] => {
-  const deadlines: DbsDeadline[] = [];
-  if (facts.dbsRenewalDueBy !== undefined) {
-    deadlines.push({ kind: 'dbs-renewal', dueDate: facts.dbsRenewalDueBy });
-  }
-  if (facts.dbs.issueDate !== undefined) {
-    deadlines.push({
-      kind: 'dbs-recheck',
-      dueDate: addYearsIso(facts.dbs.issueDate, COMPLIANCE_CONFIG.dbsRecheckYears),
-    });
-  }
-  return deadlines;
+const later = (a: IsoDate, b: IsoDate | undefined): IsoDate =>
+  b !== undefined && compareIso(b, a) > 0 ? b : a;
+
+/**
+ * The re-check (our policy, not the seed's): the latest certificate, or the latest clean status check, older than
+ * `dbsRecheckYears`. Undefined when the policy is off or there is no certificate.
+ */
+export const dbsRecheckDate = (facts: ComplianceFacts): IsoDate | undefined => {
+  const years = facts.dbsRecheckYears === undefined ? DBS_POLICY.dbsRecheckYears : facts.dbsRecheckYears;
+  if (years === null || facts.dbs.issueDate === undefined) return undefined;
+  return addYearsIso(later(facts.dbs.issueDate, facts.dbsCleanCheckOn), years);
 };
 
-/** The deadline the therapist must meet: whichever comes first. */
-export const dbsDeadline = (facts: ComplianceFacts): DbsDeadline | undefined =>
-  dbsDeadlines(facts).reduce<DbsDeadline | undefined>(
-    (earliest, d) => (earliest === undefined || compareIso(d.dueDate, earliest.dueDate) < 0 ? d : earliest),
-    undefined,
-  );
+/**
+ * The one DBS deadline chased now. While a renewal is pending it is the renewal deadline (the re-check never falls
+ * due before it); once the provider has applied, the day staff are alerted if no certificate has come; otherwise
+ * the re-check, which the renewed certificate restarts.
+ */
+export const dbsDeadline = (facts: ComplianceFacts): DbsDeadline | undefined => {
+  if (facts.dbsRenewalDueBy !== undefined) {
+    return facts.dbsAppliedOn === undefined
+      ? { kind: 'dbs-renewal', dueDate: facts.dbsRenewalDueBy }
+      : { kind: 'dbs-certificate', dueDate: certificateAlertDate(facts.dbsAppliedOn) };
+  }
+  const recheck = dbsRecheckDate(facts);
+  return recheck === undefined ? undefined : { kind: 'dbs-recheck', dueDate: recheck };
+};
 
 interface Step {
   action: ComplianceAction;
@@ -114,22 +130,23 @@ const stepsOf = <Days extends number>(
   { action: pastDue, deadline, dueOn: addDaysIso(deadline.dueDate, 1) },
 ];
 
-// Only the current deadlines are chased: a DBS deadline superseded by an earlier one, or an old policy's end date,
-// no longer produces anything.
+const dbsSteps = (deadline: DbsDeadline): Step[] =>
+  deadline.kind === 'dbs-certificate'
+    ? [{ action: 'dbs-certificate-alert', deadline, dueOn: deadline.dueDate }]
+    : stepsOf(
+        deadline,
+        COMPLIANCE_CONFIG.dbsReminderDays,
+        (days) => `dbs-reminder-${days}` as const,
+        deadline.kind === 'dbs-renewal' ? 'dbs-renewal-overdue' : 'dbs-overdue',
+      );
+
+// Only the current deadlines are chased: a DBS deadline superseded (a renewal applied for, a re-check restarted),
+// or an old policy's end date, no longer produces anything.
 const timelines = (facts: ComplianceFacts): Step[][] => {
   const dbs = dbsDeadline(facts);
   const insurance: ComplianceDeadline = { kind: 'insurance-end', dueDate: facts.insuranceEndDate };
   return [
-    ...(dbs
-      ? [
-          stepsOf(
-            dbs,
-            COMPLIANCE_CONFIG.dbsReminderDays,
-            (days) => `dbs-reminder-${days}` as const,
-            'dbs-overdue',
-          ),
-        ]
-      : []),
+    ...(dbs ? [dbsSteps(dbs)] : []),
     stepsOf(
       insurance,
       COMPLIANCE_CONFIG.insuranceReminderDays,
@@ -200,7 +217,8 @@ export const nextComplianceDate = (
 export const flagsFor = (facts: ComplianceFacts, today: IsoDate): ComplianceFlag[] => {
   const flags: ComplianceFlag[] = [];
   const dbs = dbsDeadline(facts);
-  if (dbs && compareIso(today, dbs.dueDate) > 0) flags.push('dbs-overdue');
+  if (dbs && dbs.kind !== 'dbs-certificate' && compareIso(today, dbs.dueDate) > 0)
+    flags.push(dbs.kind === 'dbs-renewal' ? 'dbs-renewal-overdue' : 'dbs-overdue');
   if (compareIso(today, facts.insuranceEndDate) > 0) flags.push('insurance-expired');
   return flags;
 };

@@ -1,16 +1,36 @@
-/** DBS certificate rules (DESIGN §3): which certificates are accepted, and what the applicant must do otherwise. */
-import { addMonthsIso, addYearsIso, compareIso, formatLongDate, type IsoDate } from './dates.ts';
+/**
+ * DBS certificate rules (DESIGN §3): which certificates are accepted, and what the applicant must do otherwise.
+ * Ages are counted forward from the issue date, never back from the day of assessment, so every module agrees on
+ * leap days: issued 2023-02-28, a certificate is current through 2024-02-28 and more than 12 months old on
+ * 2024-02-29.
+ */
+import { addMonthsIso, compareIso, formatLongDate, type IsoDate } from './dates.ts';
 import { RuleViolation, type Violation } from './errors.ts';
+import { DBS_POLICY } from './policy.ts';
 import type { DbsAssessment, DbsLevel } from './stages.ts';
 
-export const DEFAULT_ACCEPTED_DBS_LEVELS: readonly DbsLevel[] = ['enhanced', 'enhanced-barred-lists'];
+export const DEFAULT_ACCEPTED_DBS_LEVELS: readonly DbsLevel[] = DBS_POLICY.acceptedDbsLevels;
 
 /** A certificate counts as current for this long after issue... */
 export const DBS_CURRENT_MONTHS = 12;
 /** ...is accepted, with a renewal after starting, up to this age... */
-export const DBS_ACCEPTED_YEARS = 3;
+export const DBS_ACCEPTED_MONTHS = 36;
 /** ...and that renewal must be applied for within this many months of the start date. */
 export const DBS_RENEWAL_MONTHS_AFTER_START = 6;
+
+/** The last day a certificate is not more than 12 months old. */
+export const dbsCurrentThrough = (issueDate: IsoDate): IsoDate => addMonthsIso(issueDate, DBS_CURRENT_MONTHS);
+/** The last day a certificate is "dated within the last 3 years". */
+export const dbsAcceptedThrough = (issueDate: IsoDate): IsoDate =>
+  addMonthsIso(issueDate, DBS_ACCEPTED_MONTHS);
+
+/** "More than 12 months old on day d" iff d > issueDate + 12 months. */
+export const isMoreThan12MonthsOld = (issueDate: IsoDate, d: IsoDate): boolean =>
+  compareIso(d, dbsCurrentThrough(issueDate)) > 0;
+
+/** "Dated within the last 3 years on day d" iff d <= issueDate + 36 months. */
+export const isDatedWithin3Years = (issueDate: IsoDate, d: IsoDate): boolean =>
+  compareIso(d, dbsAcceptedThrough(issueDate)) <= 0;
 
 export type DbsFacts =
   | { hasCertificate: false }
@@ -39,12 +59,13 @@ const listOfLevels = (levels: readonly DbsLevel[]): string => {
 };
 
 /**
- * Assesses a DBS certificate as of `today`. Throws RuleViolation (path `dbs.issueDate`) for an issue date after
- * today: that is bad input, not an old certificate.
+ * Assesses a DBS certificate as of `onDay` (the day of submission, the start date at activation, the day staff
+ * record a new one). Throws RuleViolation (path `dbs.issueDate`) for an issue date after `onDay`: that is bad
+ * input, not an old certificate.
  */
 export const assessDbs = (
   dbs: DbsFacts,
-  today: IsoDate,
+  onDay: IsoDate,
   acceptedLevels: readonly DbsLevel[] = DEFAULT_ACCEPTED_DBS_LEVELS,
 ): DbsResult => {
   if (!dbs.hasCertificate) {
@@ -54,9 +75,12 @@ export const assessDbs = (
     };
   }
   const { level, issueDate } = dbs;
-  if (compareIso(issueDate, today) > 0) {
+  if (compareIso(issueDate, onDay) > 0) {
     throw new RuleViolation([
-      { path: 'dbs.issueDate', message: `The issue date cannot be in the future: use ${today} or earlier` },
+      {
+        path: 'dbs.issueDate',
+        message: `The issue date cannot be in the future: use ${formatLongDate(onDay)} or earlier`,
+      },
     ]);
   }
   if (!acceptedLevels.includes(level)) {
@@ -68,44 +92,47 @@ export const assessDbs = (
     };
   }
   const issued = `Issued on ${formatLongDate(issueDate)}`;
-  if (compareIso(issueDate, addMonthsIso(today, -DBS_CURRENT_MONTHS)) >= 0) {
+  if (!isMoreThan12MonthsOld(issueDate, onDay)) {
     return {
       assessment: 'current',
-      reasons: [`${issued}, within the last ${DBS_CURRENT_MONTHS} months: accepted`],
+      reasons: [
+        `${issued}, not more than ${DBS_CURRENT_MONTHS} months before ${formatLongDate(onDay)}: accepted`,
+      ],
     };
   }
-  if (compareIso(issueDate, addYearsIso(today, -DBS_ACCEPTED_YEARS)) >= 0) {
+  if (isDatedWithin3Years(issueDate, onDay)) {
     return {
       assessment: 'renewal-after-start',
       reasons: [
-        `${issued}, more than ${DBS_CURRENT_MONTHS} months ago but within ${DBS_ACCEPTED_YEARS} years: accepted; ` +
-          `a new certificate must be applied for within ${DBS_RENEWAL_MONTHS_AFTER_START} months of your start date`,
+        `${issued}, more than ${DBS_CURRENT_MONTHS} months but not more than 3 years before ${formatLongDate(onDay)}: accepted; ` +
+          `we apply for a new certificate, at a cost to you of £${DBS_POLICY.dbsFeeGbp}, within ${DBS_RENEWAL_MONTHS_AFTER_START} months of your start date`,
       ],
     };
   }
   return {
     assessment: 'new-certificate-required',
-    reasons: [`${issued}, more than ${DBS_ACCEPTED_YEARS} years ago: a new certificate is required`],
+    reasons: [`${issued}, more than 3 years before ${formatLongDate(onDay)}: a new certificate is required`],
   };
 };
 
 /**
- * The applicant's answer to "shall we apply for a new certificate for you?" is asked exactly when one is needed,
- * and applying on their behalf needs their agreement to pay the fee.
+ * The applicant's answer to "shall we apply for a new certificate for you?": required when a new certificate is
+ * needed, allowed for a renewal (the provider then applies straight away, before the start), refused for a current
+ * certificate. Applying on their behalf needs their agreement to pay the fee.
  */
 export const validateDbsChoice = (choice: DbsChoice, assessment: DbsAssessment): Violation[] => {
-  if (assessment !== 'new-certificate-required') {
+  if (assessment === 'current') {
     return choice.applyOnMyBehalf === undefined
       ? []
       : [
           {
             path: 'dbs.applyOnMyBehalf',
             message:
-              'This question only applies when a new certificate is required: your certificate is accepted',
+              'This question only applies when your certificate is more than 12 months old or a new one is required: your certificate is current',
           },
         ];
   }
-  if (choice.applyOnMyBehalf === undefined) {
+  if (assessment === 'new-certificate-required' && choice.applyOnMyBehalf === undefined) {
     return [
       {
         path: 'dbs.applyOnMyBehalf',
@@ -118,7 +145,7 @@ export const validateDbsChoice = (choice: DbsChoice, assessment: DbsAssessment):
     return [
       {
         path: 'dbs.acceptsFee',
-        message: 'To have us apply for your DBS certificate you must accept that the fee is yours to pay',
+        message: `To have us apply for your DBS certificate you must accept the fee of £${DBS_POLICY.dbsFeeGbp}, which is yours to pay`,
       },
     ];
   }

@@ -4,6 +4,8 @@
  * Seed values are quoted from the provider's page; values marked "policy" are ours and configurable.
  */
 
+import type { DbsLevel } from './stages.ts';
+
 /** Words shown to people (DESIGN §3 "Words shown to people"). */
 export const WORDS = {
   /** How long the affiliate team takes to review an application: one value everywhere. */
@@ -17,6 +19,8 @@ export const WORDS = {
 
 /** The provider's DBS application for a therapist, at the therapist's cost (seed: "at a cost to you"). */
 export const DBS_POLICY = {
+  /** Certificate levels accepted (config); any other level needs a new certificate. */
+  acceptedDbsLevels: ['enhanced', 'enhanced-barred-lists'] as readonly DbsLevel[],
   /** Fee charged to the therapist for the provider's DBS application, shown before consent (config). */
   dbsFeeGbp: 54,
   /** Policy: years after which an active therapist's certificate is due a re-check; null turns it off. */

@@ -2,7 +2,9 @@
  * Every email the system sends, as typed functions returning text and HTML. Links point at the static site.
  * Staff emails carry the application id and the applicant's name, never a DBS certificate number.
  */
-import type { Application } from '../domain/application.ts';
+import type { Application, ComplianceFlag } from '../domain/application.ts';
+import { formatLongDate } from '../domain/dates.ts';
+import { DBS_POLICY } from '../domain/policy.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import type { Email } from '../ports/index.ts';
 
@@ -126,9 +128,9 @@ export const newDbsNeeded = (app: Application, links: Links): Email =>
     greeting: dear(app),
     paragraphs: [
       'Thank you: we have checked your documents and approved your application so far.',
-      app.dbs.applyOnMyBehalf
-        ? 'As you asked, we will apply for a new enhanced DBS certificate on your behalf; the fee is yours, as agreed. The DBS will contact you to verify your identity.'
-        : 'Before we can send your contract, we need a new enhanced DBS certificate. Please apply for one and tell us when it arrives; the fee is yours.',
+      app.dbsApplication
+        ? `As you asked, we will apply for a new enhanced DBS certificate on your behalf, at a cost to you of £${app.dbsApplication.feeGbp}, as agreed. The DBS will contact you to verify your identity.`
+        : `Before we can send your contract, we need a new enhanced DBS certificate. Get one yourself and send it to us, or ask us to apply for you on your application page (at a cost to you of £${DBS_POLICY.dbsFeeGbp}).`,
       'We will send your contract as soon as we have recorded the new certificate.',
     ],
     action: openApplication(links, app),
@@ -206,7 +208,9 @@ export const welcome = (app: Application, links: Links): Email =>
       `Welcome! From ${app.availability?.startDate ?? 'your start date'} you are ready to see patients, up to ${app.availability?.patientsPerWeek ?? 0} a week.`,
       ...(app.dbsRenewalDueBy
         ? [
-            `Your DBS certificate is accepted for now: please apply for a new enhanced certificate, at your cost, by ${app.dbsRenewalDueBy}.`,
+            app.dbsApplication?.appliedOn
+              ? `Your DBS certificate is accepted for now: we applied for your new enhanced certificate on ${formatLongDate(app.dbsApplication.appliedOn)}, at a cost to you of £${app.dbsApplication.feeGbp}. Please complete the identity check the DBS sends you.`
+              : `Your DBS certificate is accepted for now: we will apply for a new enhanced certificate for you, at a cost to you of £${app.dbsApplication?.feeGbp ?? DBS_POLICY.dbsFeeGbp}, by ${formatLongDate(app.dbsRenewalDueBy)}. The DBS will contact you to verify your identity.`,
           ]
         : []),
       'If your availability changes, tell the affiliate team as early as you can.',
@@ -219,7 +223,11 @@ export const staffActivated = (app: Application, links: Links): Email =>
     greeting: STAFF_GREETING,
     paragraphs: [
       `${fullName(app)} (application ${app.id}) is active from ${app.availability?.startDate}, ${app.availability?.patientsPerWeek} patients a week.`,
-      ...(app.dbsRenewalDueBy ? [`DBS renewal due by ${app.dbsRenewalDueBy}.`] : []),
+      ...(app.dbsRenewalDueBy && !app.dbsApplication?.appliedOn
+        ? [
+            `We must apply for their new DBS certificate by ${formatLongDate(app.dbsRenewalDueBy)} (fee accepted).`,
+          ]
+        : []),
     ],
     action: reviewIt(links, app),
   });
@@ -247,7 +255,7 @@ const STAGE_ASKS: Partial<Record<Application['stage'], string>> = {
   'contract-sent': 'sign your affiliate contract',
   'induction-invited': 'book and attend your online induction',
   'awaiting-availability': 'tell us your availability and start date',
-  'awaiting-dbs': 'get your new enhanced DBS certificate',
+  'awaiting-dbs': 'get your new enhanced DBS certificate and send it to us',
 };
 
 export const reminder = (app: Application, days: number, links: Links): Email =>
@@ -307,11 +315,10 @@ export const staffInductionExpired = (app: Application, links: Links): Email =>
     action: reviewIt(links, app),
   });
 
-const DEADLINE_LABELS = {
-  'dbs-renewal': 'apply for your new enhanced DBS certificate',
-  'dbs-recheck': 'renew your enhanced DBS certificate (our three-yearly re-check)',
-} as const;
-
+/**
+ * The therapist's DBS reminder: for a renewal, sent only while the fee is not accepted (the provider applies, so
+ * the one thing asked of the therapist is their consent); for the re-check, what they can do.
+ */
 export const dbsReminder = (
   app: Application,
   deadline: { kind: 'dbs-renewal' | 'dbs-recheck'; dueDate: string },
@@ -325,16 +332,75 @@ export const dbsReminder = (
       : `Your DBS certificate is due in ${daysBefore} days`,
     {
       greeting: dear(app),
-      paragraphs: [
-        `Please ${DEADLINE_LABELS[deadline.kind]} by ${deadline.dueDate}${daysBefore === 0 ? ' (today)' : ''}.`,
-        app.dbs.applyOnMyBehalf
-          ? 'We apply on your behalf: please complete the identity check the DBS sends you, so the certificate is not delayed.'
-          : 'The fee is yours. Send the new certificate to the affiliate team as soon as it arrives.',
-        'Without a valid certificate we must pause new referrals to you.',
-      ],
+      paragraphs:
+        deadline.kind === 'dbs-renewal'
+          ? [
+              `We must apply for a new enhanced DBS certificate for you by ${formatLongDate(deadline.dueDate)}${daysBefore === 0 ? ' (today)' : ''}, at a cost to you of £${DBS_POLICY.dbsFeeGbp}.`,
+              'Please agree to the fee on your application page, so that we can apply. The DBS will then contact you to verify your identity.',
+            ]
+          : [
+              `Your enhanced DBS certificate is due its re-check by ${formatLongDate(deadline.dueDate)}${daysBefore === 0 ? ' (today)' : ''} (our policy: every ${DBS_POLICY.dbsRecheckYears} years).`,
+              app.dbs.hasCertificate && app.dbs.onUpdateService
+                ? 'You are on the DBS Update Service: we will check your certificate there. Nothing else is needed unless we contact you.'
+                : `Send the affiliate team a new certificate, or ask us to apply for one for you (at a cost to you of £${DBS_POLICY.dbsFeeGbp}).`,
+            ],
       action: openApplication(links, app),
     },
   );
+
+/** Staff apply for renewals: they are reminded before the deadline. */
+export const staffDbsRenewalReminder = (
+  app: Application,
+  dueDate: string,
+  daysBefore: number,
+  links: Links,
+): Email =>
+  render(
+    links.staffEmail,
+    daysBefore === 0
+      ? `Apply for a DBS certificate today: application ${app.id}`
+      : `Apply for a DBS certificate within ${daysBefore} days: application ${app.id}`,
+    {
+      greeting: STAFF_GREETING,
+      paragraphs: [
+        `We must apply for a new enhanced DBS certificate for ${fullName(app)} (application ${app.id}) by ${formatLongDate(dueDate)}.`,
+        app.dbsApplication
+          ? `They have accepted the fee of £${app.dbsApplication.feeGbp}. Record the application (date and reference) once made.`
+          : 'They have not accepted the fee yet; they are reminded too.',
+      ],
+      action: reviewIt(links, app),
+    },
+  );
+
+/** The therapist asked the provider to apply now (a new applicant, or a renewal before the start). */
+export const staffDbsApplicationRequested = (app: Application, links: Links): Email =>
+  render(links.staffEmail, `Apply for a DBS certificate: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}) asks us to apply for a new enhanced DBS certificate now and has accepted the fee of £${app.dbsApplication?.feeGbp ?? DBS_POLICY.dbsFeeGbp}.`,
+      'Record the application (date and reference) once made.',
+    ],
+    action: reviewIt(links, app),
+  });
+
+/** awaiting-dbs with the provider applying: staff are chased, not the applicant. */
+export const staffDbsApplyReminder = (app: Application, days: number, links: Links): Email =>
+  render(links.staffEmail, `Reminder: apply for a DBS certificate: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}) has waited ${days} days for us to apply for their new enhanced DBS certificate. Record the application (date and reference) once made.`,
+    ],
+    action: reviewIt(links, app),
+  });
+
+export const staffDbsCertificateLate = (app: Application, appliedOn: string, links: Links): Email =>
+  render(links.staffEmail, `No DBS certificate yet: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `We applied for ${fullName(app)}'s new DBS certificate (application ${app.id}) on ${formatLongDate(appliedOn)}, ${DBS_POLICY.certificateAlertDaysAfterApplying} days ago, and no certificate is recorded. Please follow it up with the DBS.`,
+    ],
+    action: reviewIt(links, app),
+  });
 
 export const insuranceReminder = (
   app: Application,
@@ -357,24 +423,26 @@ export const insuranceReminder = (
     },
   );
 
+const FLAG_SUBJECTS: Record<ComplianceFlag, string> = {
+  'dbs-overdue': 'DBS overdue',
+  'dbs-renewal-overdue': 'DBS renewal not applied for',
+  'insurance-expired': 'Insurance expired',
+};
+
 export const staffComplianceAlert = (
   app: Application,
-  flag: 'dbs-overdue' | 'insurance-expired',
+  flag: ComplianceFlag,
   detail: string,
   links: Links,
 ): Email =>
-  render(
-    links.staffEmail,
-    `${flag === 'dbs-overdue' ? 'DBS overdue' : 'Insurance expired'}: application ${app.id}`,
-    {
-      greeting: STAFF_GREETING,
-      paragraphs: [
-        `${fullName(app)} (application ${app.id}): ${detail}`,
-        'Consider pausing new referrals until it is resolved.',
-      ],
-      action: reviewIt(links, app),
-    },
-  );
+  render(links.staffEmail, `${FLAG_SUBJECTS[flag]}: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `${fullName(app)} (application ${app.id}): ${detail}`,
+      'Consider pausing new referrals until it is resolved.',
+    ],
+    action: reviewIt(links, app),
+  });
 
 export interface DigestLine {
   applicationId: string;

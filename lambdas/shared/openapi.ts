@@ -57,6 +57,13 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.applicationViewSchema,
     status: 200,
   },
+  'PUT /applications/{id}/dbs-application': {
+    summary:
+      "Accept the DBS certificate fee for the provider's DBS application (applyNow: apply before the start)",
+    request: s.dbsApplicationRequestSchema,
+    response: s.applicationViewSchema,
+    status: 200,
+  },
   'POST /applications/{id}/withdrawal': {
     summary: 'Withdraw the application',
     request: s.withdrawalSchema,
@@ -86,6 +93,16 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /staff/applications/{id}/insurance': {
     summary: "Record an active therapist's renewed indemnity insurance",
     request: s.insuranceSchema,
+    status: 200,
+  },
+  'POST /staff/applications/{id}/dbs-application': {
+    summary: "Record the provider's DBS application: the day applied and the DBS reference",
+    request: s.dbsApplicationMadeSchema,
+    status: 200,
+  },
+  'POST /staff/applications/{id}/dbs-status-check': {
+    summary: 'Record a DBS Update Service status check',
+    request: s.dbsStatusCheckSchema,
     status: 200,
   },
   'GET /staff/reports/dbs': {

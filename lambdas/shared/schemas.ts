@@ -156,6 +156,16 @@ export const applicationViewSchema = z.strictObject({
   blocking: z.array(z.string()),
   deadlines: z.array(z.strictObject({ id: z.string(), label: z.string(), date: isoDate })),
   timeline: z.array(timelineEntrySchema),
+  /** The provider's DBS application, once the applicant has accepted the fee. */
+  dbsApplication: z
+    .strictObject({
+      status: z.enum(['requested', 'applied', 'certificate-recorded']),
+      feeGbp: z.int(),
+      acceptsFee: z.literal(true),
+      appliedOn: isoDate.optional(),
+      dueBy: isoDate.optional(),
+    })
+    .optional(),
 });
 export type ApplicationView = z.infer<typeof applicationViewSchema>;
 
@@ -169,13 +179,31 @@ export const problemSchema = z.object({
 
 export const reviewSchema = z.strictObject({
   decision: z.enum(['approve', 'request-changes', 'reject']),
+  /** The DBS checks apply only to a certificate the applicant has: not demanded otherwise. */
   checks: z.strictObject({
-    dbsOriginalSeen: z.boolean(),
-    dbsCheckMethod: z.enum(DBS_CHECK_METHODS),
+    dbsOriginalSeen: z.boolean().optional(),
+    dbsCheckMethod: z.enum(DBS_CHECK_METHODS).optional(),
     insuranceVerified: z.boolean(),
     registerChecked: z.boolean(),
   }),
   note: z.string().trim().max(2000),
+});
+
+/** The applicant's part of the provider's DBS application: consent to the fee shown, and optionally "apply now". */
+export const dbsApplicationRequestSchema = z.strictObject({
+  acceptsFee: z.literal(true, 'Tick the box to accept the DBS certificate fee'),
+  applyNow: z.boolean().optional(),
+});
+
+/** Staff applied for the certificate on this day, with the DBS's reference. */
+export const dbsApplicationMadeSchema = z.strictObject({
+  appliedOn: isoDate,
+  reference: z.string().trim().min(1, 'Required').max(50, 'At most 50 characters'),
+});
+
+export const dbsStatusCheckSchema = z.strictObject({
+  checkedOn: isoDate,
+  result: z.enum(['no-new-information', 'new-information']),
 });
 
 export const newDbsCertificateSchema = z.strictObject({

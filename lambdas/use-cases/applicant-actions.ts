@@ -6,7 +6,15 @@
  * giveAvailability
  *  1. Only in awaiting-availability; the rules of DESIGN §3 (slots, hours, start date inside the induction window)
  *     and the insurance in force on the start date (422 naming what would pass).
- *  2. → active; for a renewal-after-start DBS, dbsRenewalDueBy = start date + 6 months; welcome email, staff told.
+ *  2. The DBS assessed again as of the start date: more than 12 months old that day needs the fee accepted (the
+ *     provider's renewal application) and sets dbsRenewalDueBy = start date + 6 months; not dated within 3 years
+ *     that day is refused until staff record a new certificate (422 naming what would pass).
+ *  3. → active; welcome email, staff told.
+ * requestDbsApplication (PUT /applications/{id}/dbs-application)
+ *  1. Open or active, and only when the provider may apply: no acceptable certificate, or one more than 12 months
+ *     old by the latest start date (422 otherwise).
+ *  2. The fee is accepted: the provider's DBS application is `requested` (asking again changes nothing, except
+ *     `applyNow: true`, which asks the provider to apply before the start); staff are told when to apply now.
  * withdraw
  *  1. From any open stage; the step's token is spent as a failure (the workflow ends as Withdrawn), or the
  *     execution stopped when no token is held.
@@ -15,13 +23,19 @@
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { checkAvailability } from '../domain/availability.ts';
 import { londonToday } from '../domain/dates.ts';
-import { dbsRenewalDueBy } from '../domain/dbs.ts';
+import {
+  assessAtActivation,
+  newDbsApplication,
+  providerApplicationPossible,
+} from '../domain/dbs-application.ts';
 import { RuleViolation } from '../domain/errors.ts';
+import { lastStartDate } from '../domain/induction.ts';
 import { insuranceInForceOn } from '../domain/insurance.ts';
 import { isOpen } from '../domain/stages.ts';
 import {
   type Links,
   staffActivated,
+  staffDbsApplicationRequested,
   staffWithdrawn,
   welcome,
   withdrawalConfirmed,
@@ -98,15 +112,20 @@ export const giveAvailability = (caller: Caller, input: AvailabilityInput, ports
       });
     }
     if (violations.length > 0) throw new RuleViolation(violations);
+    const atStart = assessAtActivation({
+      dbs: app.dbs,
+      feeAccepted: Boolean(app.dbsApplication),
+      startDate: input.startDate,
+      today: londonToday(now),
+    });
     const stage = enterStage(app, 'active', now);
-    const renewal =
-      app.dbs.assessment === 'renewal-after-start' ? dbsRenewalDueBy(input.startDate) : undefined;
     const next: Application = withoutUndefined({
       ...app,
       ...stage.fields,
       ...completeStep(app, 'availability', { outcome: 'active' }),
       availability: { ...input, givenAt: now.toISOString() },
-      dbsRenewalDueBy: renewal,
+      dbs: { ...app.dbs, ...atStart.result },
+      dbsRenewalDueBy: atStart.dbsRenewalDueBy,
       compliance: { sent: [], flags: [] },
     });
     next.outbox = [
@@ -169,6 +188,70 @@ export const withdraw = (caller: Caller, input: { reason?: string }, ports: Port
       events: [
         event(app.id, now, 'withdrawn', { reasonGiven: Boolean(input.reason) }, 'applicant'),
         stage.event,
+      ],
+    };
+  });
+
+export const requestDbsApplication = (
+  caller: Caller,
+  input: { acceptsFee: true; applyNow?: boolean },
+  ports: Ports,
+  links: Links,
+) =>
+  act(ports, caller, (app, now) => {
+    if (!isOpen(app.stage) && app.stage !== 'active')
+      throw new Conflict(`This application is ${app.stage}: nothing can be changed`);
+    const today = londonToday(now);
+    // The latest day the applicant could start: the fee is asked for whenever the certificate is too old by then.
+    const latest =
+      app.stage === 'awaiting-availability' && app.induction
+        ? lastStartDate(app.induction.attendedOn)
+        : today;
+    const needed =
+      app.stage === 'active'
+        ? app.dbsRenewalDueBy !== undefined
+        : providerApplicationPossible(app.dbs, latest);
+    if (!needed) {
+      throw new RuleViolation([
+        {
+          path: 'acceptsFee',
+          message: 'Your DBS certificate is current: we do not need to apply for a new one',
+        },
+      ]);
+    }
+    // Before activation the provider applies now when asked, or whenever a new certificate is required anyway.
+    const applyNow =
+      app.stage !== 'active' &&
+      (input.applyNow === true || app.dbs.assessment === 'new-certificate-required');
+    const existing = app.dbsApplication;
+    if (existing && (existing.applyNow || !applyNow || existing.status !== 'requested')) {
+      return { next: app, events: [] };
+    }
+    const next: Application = {
+      ...app,
+      dbs:
+        app.dbs.assessment === 'new-certificate-required'
+          ? { ...app.dbs, applyOnMyBehalf: true, acceptsFee: true }
+          : app.dbs,
+      dbsApplication: existing ? { ...existing, applyNow } : newDbsApplication(now.toISOString(), applyNow),
+    };
+    // In review the team is told at approval; in awaiting-dbs or later, now.
+    if (applyNow && !['awaiting-documents', 'in-review'].includes(app.stage)) {
+      next.outbox = [
+        ...next.outbox,
+        outboxEntry({ kind: 'email', email: staffDbsApplicationRequested(next, links) }),
+      ];
+    }
+    return {
+      next,
+      events: [
+        event(
+          app.id,
+          now,
+          'dbs-application-requested',
+          { applyNow, feeGbp: next.dbsApplication?.feeGbp ?? 0 },
+          'applicant',
+        ),
       ],
     };
   });

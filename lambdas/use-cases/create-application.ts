@@ -14,9 +14,10 @@ import { ulid } from 'ulid';
 import type { Application } from '../domain/application.ts';
 import { londonToday } from '../domain/dates.ts';
 import { assessDbs, dbsDocumentRequired, validateDbsChoice } from '../domain/dbs.ts';
+import { newDbsApplication } from '../domain/dbs-application.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import { checkInsurance } from '../domain/insurance.ts';
-import type { DocumentKind } from '../domain/stages.ts';
+import type { DbsAssessment, DocumentKind } from '../domain/stages.ts';
 import { applicationSubmitted } from '../emails/templates.ts';
 import { DuplicateEmail, type Ports, VersionConflict } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
@@ -45,6 +46,10 @@ const requiredDocuments = (input: CreateApplicationInput): DocumentKind[] => [
   ...(dbsDocumentRequired(input.dbs) ? (['dbs-certificate'] as const) : []),
   'indemnity-insurance',
 ];
+
+/** The fee accepted on the form starts the provider's DBS application: asked for now, or a renewal after start. */
+const providerApplies = (dbs: CreateApplicationInput['dbs'], assessment: DbsAssessment): boolean =>
+  dbs.acceptsFee === true && (dbs.applyOnMyBehalf === true || assessment === 'renewal-after-start');
 
 const respond = async (
   ports: Ports,
@@ -128,6 +133,9 @@ export const createApplication = async (
     applicant: input.applicant,
     professional: input.professional,
     dbs: { ...input.dbs, assessment, reasons },
+    ...(providerApplies(input.dbs, assessment)
+      ? { dbsApplication: newDbsApplication(at, input.dbs.applyOnMyBehalf === true) }
+      : {}),
     insurance: input.insurance,
     consents: { ...input.consents, givenAt: at },
     accessTokenHash: hashToken(accessToken),

@@ -3,24 +3,28 @@
  *  1. Read only the therapists with something due at `asOf` through the sparse compliance index (flagged ones stay
  *     in it): the cost grows with what is due, never with the table.
  *  2. For each, the actions of domain/compliance.ts due that day: DBS reminders (60, 30, 14, 7, 0 days before the
- *     earliest DBS deadline), insurance reminders (30, 14, 7, 0 days before the end date), and once past, the
- *     dbs-overdue / insurance-expired flag with a staff alert. Each is recorded by key, so a rerun sends nothing
+ *     DBS deadline chased: the renewal application, to staff and, while the fee is not accepted, the therapist; or
+ *     the re-check), insurance reminders (30, 14, 7, 0 days before the end date), and once past, the
+ *     dbs-renewal-overdue / dbs-overdue / insurance-expired flag with a staff alert; the staff alert when the
+ *     certificate the provider applied for has not come 60 days on. Each is recorded by key, so a rerun sends nothing
  *     twice, and each is an event in the therapist's history.
  *  3. The staff digest: once a day, when there is something to act on (overdue, due this week, flags raised or
  *     cleared since yesterday's digest).
  */
 import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
 import { complianceActionsDue, type DueAction, dbsDeadline } from '../domain/compliance.ts';
-import { addDaysIso, daysBetween, londonToday } from '../domain/dates.ts';
+import { addDaysIso, daysBetween, formatLongDate, londonToday } from '../domain/dates.ts';
 import {
   type DigestLine,
   dbsReminder,
   insuranceReminder,
   type Links,
   staffComplianceAlert,
+  staffDbsCertificateLate,
+  staffDbsRenewalReminder,
   staffDigest,
 } from '../emails/templates.ts';
-import type { DigestChange, Ports } from '../ports/index.ts';
+import type { DigestChange, Email, Ports } from '../ports/index.ts';
 import { complianceFacts, deliverOutbox, event, londonMidnight, mutate, outboxEntry } from './support.ts';
 
 export interface AuditResult {
@@ -37,45 +41,55 @@ const PAGE = 100;
 
 const name = (app: Application) => `${app.applicant.firstName} ${app.applicant.lastName}`;
 
+const FLAG_DETAILS = {
+  'dbs-renewal-overdue': (due: string) =>
+    `the provider's application for a new DBS certificate was due by ${formatLongDate(due)} and none is recorded.`,
+  'dbs-overdue': (due: string) =>
+    `the DBS re-check was due by ${formatLongDate(due)} and neither a new certificate nor a clean status check is recorded.`,
+  'insurance-expired': (due: string) =>
+    `the indemnity insurance ended on ${formatLongDate(due)} and no renewal is recorded.`,
+} as const;
+
+/**
+ * What one compliance action does. Renewal reminders go to staff (they apply) and, while the fee is not accepted,
+ * to the therapist; re-check and insurance reminders go to the therapist.
+ */
 const carryOut = (
   app: Application,
   action: DueAction,
   links: Links,
-): { email?: ReturnType<typeof dbsReminder>; flag?: ComplianceFlag } => {
+): { emails: Email[]; flag?: ComplianceFlag } => {
   const { deadline } = action;
-  if (action.action === 'dbs-overdue') {
+  const days = action.daysBefore ?? 0;
+  switch (action.action) {
+    case 'dbs-renewal-overdue':
+    case 'dbs-overdue':
+    case 'insurance-expired':
+      return {
+        flag: action.action,
+        emails: [
+          staffComplianceAlert(app, action.action, FLAG_DETAILS[action.action](deadline.dueDate), links),
+        ],
+      };
+    case 'dbs-certificate-alert':
+      return {
+        emails: [staffDbsCertificateLate(app, app.dbsApplication?.appliedOn ?? deadline.dueDate, links)],
+      };
+  }
+  if (deadline.kind === 'dbs-renewal') {
     return {
-      flag: 'dbs-overdue',
-      email: staffComplianceAlert(
-        app,
-        'dbs-overdue',
-        `the DBS deadline (${deadline.kind}) was ${deadline.dueDate} and no new certificate is recorded.`,
-        links,
-      ),
+      emails: [
+        staffDbsRenewalReminder(app, deadline.dueDate, days, links),
+        ...(app.dbsApplication
+          ? []
+          : [dbsReminder(app, { kind: 'dbs-renewal', dueDate: deadline.dueDate }, days, links)]),
+      ],
     };
   }
-  if (action.action === 'insurance-expired') {
-    return {
-      flag: 'insurance-expired',
-      email: staffComplianceAlert(
-        app,
-        'insurance-expired',
-        `the indemnity insurance ended on ${deadline.dueDate} and no renewal is recorded.`,
-        links,
-      ),
-    };
+  if (deadline.kind === 'dbs-recheck') {
+    return { emails: [dbsReminder(app, { kind: 'dbs-recheck', dueDate: deadline.dueDate }, days, links)] };
   }
-  if (action.action.startsWith('dbs-reminder-') && deadline.kind !== 'insurance-end') {
-    return {
-      email: dbsReminder(
-        app,
-        { kind: deadline.kind, dueDate: deadline.dueDate },
-        action.daysBefore ?? 0,
-        links,
-      ),
-    };
-  }
-  return { email: insuranceReminder(app, deadline.dueDate, action.daysBefore ?? 0, links) };
+  return { emails: [insuranceReminder(app, deadline.dueDate, days, links)] };
 };
 
 export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links): Promise<AuditResult> => {
@@ -125,8 +139,8 @@ export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links
         const flags = new Set(app.compliance.flags);
         const outbox = [...app.outbox];
         for (const action of due.actions) {
-          const { email, flag } = carryOut(app, action, links);
-          if (email) outbox.push(outboxEntry({ kind: 'email', email }));
+          const { emails, flag } = carryOut(app, action, links);
+          for (const email of emails) outbox.push(outboxEntry({ kind: 'email', email }));
           if (flag && !flags.has(flag)) {
             flags.add(flag);
             result.flagsRaised++;

@@ -7,7 +7,7 @@
  *  3. As JSON, or as CSV for a spreadsheet (values that a spreadsheet would run as formulas are neutralised).
  */
 import type { Application } from '../domain/application.ts';
-import { COMPLIANCE_CONFIG, dbsDeadline } from '../domain/compliance.ts';
+import { COMPLIANCE_CONFIG, type DbsDeadlineKind, dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, daysBetween, londonToday } from '../domain/dates.ts';
 import type { Ports } from '../ports/index.ts';
 import { complianceFacts, londonMidnight } from './support.ts';
@@ -16,7 +16,7 @@ export interface ReportRow {
   applicationId: string;
   name: string;
   status: 'overdue' | 'due' | 'upcoming';
-  dbsDeadline?: { kind: 'dbs-renewal' | 'dbs-recheck'; dueDate: string; daysLeft: number };
+  dbsDeadline?: { kind: DbsDeadlineKind; dueDate: string; daysLeft: number };
   dbsRenewalDueBy?: string;
   insuranceEndDate: string;
   insuranceDaysLeft: number;

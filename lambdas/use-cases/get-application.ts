@@ -7,15 +7,17 @@
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, londonToday } from '../domain/dates.ts';
+import { providerApplicationPossible } from '../domain/dbs-application.ts';
 import { lastStartDate } from '../domain/induction.ts';
+import { DBS_POLICY } from '../domain/policy.ts';
 import { REMINDER_CADENCE } from '../domain/reminders.ts';
-import { STAGES, type Stage } from '../domain/stages.ts';
+import { isOpen, STAGES, type Stage } from '../domain/stages.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { ApplicationView } from '../shared/schemas.ts';
 import { tokenMatches } from '../shared/tokens.ts';
-import { complianceFacts } from './support.ts';
+import { complianceFacts, withoutUndefined } from './support.ts';
 
 export const findOwnApplication = async (
   ports: Pick<Ports, 'store'>,
@@ -43,7 +45,20 @@ const stepStatus = (app: Application, step: Stage): Item['status'] => {
   return step === 'in-review' || step === 'awaiting-dbs' ? 'waiting-on-us' : 'waiting-on-you';
 };
 
-const checklist = (app: Application): Item[] => {
+/**
+ * Fee consent is asked where the provider must (or may) apply and none is given yet: a renewal certificate, one
+ * that will be more than 12 months old by the latest start date, or a new certificate the applicant has not said
+ * they will get themselves.
+ */
+const feeConsentAsked = (app: Application, today: string): boolean => {
+  if (app.dbsApplication || !isOpen(app.stage)) return false;
+  if (app.dbs.assessment === 'new-certificate-required') return app.dbs.applyOnMyBehalf !== false;
+  const latest =
+    app.stage === 'awaiting-availability' && app.induction ? lastStartDate(app.induction.attendedOn) : today;
+  return providerApplicationPossible(app.dbs, latest);
+};
+
+const checklist = (app: Application, today: string): Item[] => {
   const items: Item[] = [{ id: 'application', label: 'Send your application', status: 'done' }];
   const missing = app.requiredDocuments.filter((kind) => !app.documents[kind]);
   items.push({
@@ -61,6 +76,17 @@ const checklist = (app: Application): Item[] => {
       id: 'dbs',
       label: 'A new enhanced DBS certificate',
       status: stepStatus(app, 'awaiting-dbs'),
+    });
+  }
+  if (feeConsentAsked(app, today)) {
+    items.push({
+      id: 'dbs-fee',
+      label: `Agree to the DBS certificate fee (£${DBS_POLICY.dbsFeeGbp})`,
+      status: 'waiting-on-you',
+      detail:
+        app.dbs.assessment === 'new-certificate-required'
+          ? `We can apply for your new enhanced DBS certificate for you, at a cost to you of £${DBS_POLICY.dbsFeeGbp}.`
+          : `Your DBS certificate will be more than 12 months old when you start: we must apply for a new one within 6 months of your start date, at a cost to you of £${DBS_POLICY.dbsFeeGbp}. Agree before you start.`,
     });
   }
   items.push(
@@ -111,10 +137,7 @@ const deadlines = (app: Application): ApplicationView['deadlines'] => {
         ? [
             {
               id: 'dbs',
-              label:
-                deadline.kind === 'dbs-renewal'
-                  ? 'Apply for your new enhanced DBS certificate by'
-                  : 'Renew your enhanced DBS certificate by',
+              label: DBS_DEADLINE_LABELS[deadline.kind],
               date: deadline.dueDate,
             },
           ]
@@ -124,6 +147,12 @@ const deadlines = (app: Application): ApplicationView['deadlines'] => {
   }
   return [];
 };
+
+const DBS_DEADLINE_LABELS = {
+  'dbs-renewal': 'We apply for your new enhanced DBS certificate by',
+  'dbs-certificate': 'We applied for your new DBS certificate; we chase it from',
+  'dbs-recheck': 'Your enhanced DBS certificate is due its re-check by',
+} as const;
 
 const STAGE_NAMES: Record<string, string> = {
   'awaiting-documents': 'waiting for your documents',
@@ -145,6 +174,8 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'documents-complete': 'All documents received',
   'review-decided': 'Documents reviewed',
   'dbs-recorded': 'New DBS certificate recorded',
+  'dbs-application-requested': 'DBS certificate fee accepted',
+  'dbs-application-made': 'We applied for your new DBS certificate',
   'contract-generated': 'Contract ready to sign',
   'contract-signed': 'Contract signed',
   'induction-recorded': 'Induction attended',
@@ -172,7 +203,11 @@ const timeline = (events: ApplicationEvent[]): ApplicationView['timeline'] =>
     return [{ at: e.at, type: e.type, summary: label ? `${summary}: ${label}` : summary }];
   });
 
-export const applicantView = (app: Application, events: ApplicationEvent[]): ApplicationView => ({
+export const applicantView = (
+  app: Application,
+  events: ApplicationEvent[],
+  today = londonToday(new Date()),
+): ApplicationView => ({
   applicationId: app.id,
   stage: app.stage,
   firstName: app.applicant.firstName,
@@ -190,16 +225,27 @@ export const applicantView = (app: Application, events: ApplicationEvent[]): App
       ...(problem && !stored ? { rejectedReason: problem } : {}),
     };
   }),
-  checklist: checklist(app),
+  checklist: checklist(app, today),
   blocking: blocking(app),
   deadlines: deadlines(app),
   timeline: timeline(events),
+  ...(app.dbsApplication
+    ? {
+        dbsApplication: withoutUndefined({
+          status: app.dbsApplication.status,
+          feeGbp: app.dbsApplication.feeGbp,
+          acceptsFee: app.dbsApplication.acceptsFee,
+          appliedOn: app.dbsApplication.appliedOn,
+          dueBy: app.dbsApplication.status === 'certificate-recorded' ? undefined : app.dbsRenewalDueBy,
+        }),
+      }
+    : {}),
 });
 
 export const getApplication = async (
   input: { applicationId: string; accessToken: string },
-  ports: Pick<Ports, 'store'>,
+  ports: Pick<Ports, 'store' | 'clock'>,
 ): Promise<ApplicationView> => {
   const app = await findOwnApplication(ports, input.applicationId, input.accessToken);
-  return applicantView(app, await ports.store.events(app.id));
+  return applicantView(app, await ports.store.events(app.id), londonToday(ports.clock.now()));
 };

@@ -5,7 +5,8 @@
  *  2. Finish what a failure left half-done: start a workflow that failed to start, deliver an undelivered outbox.
  *  3. Apply the time rules as of `asOf`: close an induction window that passed without availability (back to
  *     induction-invited, rebook email, staff told); send each due reminder once (days 3 and 7), alert staff at 14
- *     days, lapse an application without documents at 30 days.
+ *     days, lapse an application without documents at 30 days. In awaiting-dbs with the provider applying, the
+ *     reminders go to staff; once applied, staff are alerted when no certificate is recorded 60 days on.
  *  4. Re-key the application in the due index (or take it out when nothing is left).
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
@@ -17,6 +18,8 @@ import {
   type Links,
   lapsed,
   reminder,
+  staffDbsApplyReminder,
+  staffDbsCertificateLate,
   staffInductionExpired,
   staffLapsed,
   staffStalled,
@@ -24,6 +27,7 @@ import {
 import type { Ports } from '../ports/index.ts';
 import { startWorkflow } from './create-application.ts';
 import {
+  awaitingCertificateAlert,
   completeStep,
   deliverOutbox,
   enterStage,
@@ -158,10 +162,12 @@ const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links
         // A sweep that missed days sends one reminder (the latest), not a burst of them.
         const latestReminder = actions.filter((a) => a.startsWith('reminder-')).pop();
         if (latestReminder) {
-          next.outbox = [
-            ...next.outbox,
-            outboxEntry({ kind: 'email', email: reminder(app, days(latestReminder), links) }),
-          ];
+          // The provider applies for this applicant's certificate: the team is chased, not the applicant.
+          const email =
+            app.stage === 'awaiting-dbs' && app.dbsApplication
+              ? staffDbsApplyReminder(app, days(latestReminder), links)
+              : reminder(app, days(latestReminder), links);
+          next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email })];
           result.reminders++;
         }
         const alert = actions.find((a) => a.startsWith('staff-alert-'));
@@ -177,6 +183,27 @@ const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links
           events: actions.map((action) => event(app.id, now, 'reminder-sent', { action, stage: app.stage })),
         };
       }
+    }
+    const certificateAlert = awaitingCertificateAlert(app);
+    if (
+      !change &&
+      certificateAlert &&
+      !app.remindersSent.includes(certificateAlert.key) &&
+      certificateAlert.date <= today
+    ) {
+      const next: Application = { ...app, remindersSent: [...app.remindersSent, certificateAlert.key] };
+      next.outbox = [
+        ...next.outbox,
+        outboxEntry({
+          kind: 'email',
+          email: staffDbsCertificateLate(app, app.dbsApplication?.appliedOn ?? certificateAlert.date, links),
+        }),
+      ];
+      result.staffAlerts++;
+      change = {
+        next,
+        events: [event(app.id, now, 'reminder-sent', { action: certificateAlert.key, stage: app.stage })],
+      };
     }
     // Nothing to do but maybe a stale due key (mutate derives the keys): write only if it would move.
     if (!change && nextDueAt(app, now) === app.dueAt) return undefined;

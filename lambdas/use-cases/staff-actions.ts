@@ -4,13 +4,15 @@
  * step's task token once (through the outbox), emails whoever acts next and appends events naming the staff id.
  *
  * review
- *  1. approve needs every check recorded true; the DBS check method is recorded in every case.
+ *  1. approve needs every check that can apply recorded true (not the original of a certificate the applicant does
+ *     not have); the DBS check method is recorded for a certificate the applicant has.
  *  2. approve → awaiting-dbs when a new certificate is required, else contract-sent (the contract step emails).
  *  3. request-changes → awaiting-documents: documents cleared for fresh uploads, the note emailed.
  *  4. reject → rejected, politely emailed; the email address is freed.
  * recordDbs
- *  1. Only in awaiting-dbs; the new certificate is assessed again and must be current.
- *  2. → contract-sent.
+ *  1. In awaiting-dbs, before activation (contract-sent to awaiting-availability) or active; the new certificate is
+ *     assessed again and must be current; the provider's DBS application, if any, → certificate-recorded.
+ *  2. awaiting-dbs → contract-sent; active: the renewal is done, the re-check restarts, DBS flags clear.
  * recordInduction
  *  1. Only in induction-invited; attendedOn not in the future.
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
@@ -18,24 +20,28 @@
 
 import type * as z from 'zod';
 import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
+import { flagsFor } from '../domain/compliance.ts';
 import { londonToday } from '../domain/dates.ts';
 import { assessDbs } from '../domain/dbs.ts';
-import { RuleViolation, type Violation } from '../domain/errors.ts';
+import { checkAppliedOn, checkStatusCheckedOn } from '../domain/dbs-application.ts';
+import { assertNoViolations, RuleViolation, type Violation } from '../domain/errors.ts';
 import { checkAttendedOn, lastStartDate } from '../domain/induction.ts';
 import { checkInsurance } from '../domain/insurance.ts';
-import type { DbsLevel, Stage } from '../domain/stages.ts';
+import { type DbsLevel, isOpen, type Stage } from '../domain/stages.ts';
 import {
   applicationRejected,
   availabilityRequested,
   changesRequested,
   type Links,
   newDbsNeeded,
+  staffDbsApplicationRequested,
 } from '../emails/templates.ts';
 import type { DigestChange, Ports } from '../ports/index.ts';
 import { Conflict, NotFound } from '../shared/errors.ts';
 import type { insuranceSchema, reviewSchema } from '../shared/schemas.ts';
 import {
   completeStep,
+  complianceFacts,
   deliverOutbox,
   enterStage,
   event,
@@ -70,6 +76,12 @@ const act = async (
 
 export type ReviewInput = z.infer<typeof reviewSchema>;
 
+/** The checks approval needs: seeing the original of a certificate the applicant does not have cannot apply. */
+const requiredChecks = (app: Application) =>
+  app.dbs.hasCertificate
+    ? (['dbsOriginalSeen', 'insuranceVerified', 'registerChecked'] as const)
+    : (['insuranceVerified', 'registerChecked'] as const);
+
 export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffContext) =>
   act(ports, id, (app, now) => {
     requireStage(app, 'in-review', 'A review');
@@ -77,9 +89,15 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
     const record = { ...input, decidedAt, decidedBy: ctx.staffId };
     const decided = event(app.id, now, 'review-decided', { decision: input.decision }, 'staff', ctx.staffId);
     if (input.decision === 'approve') {
-      const missing: Violation[] = (['dbsOriginalSeen', 'insuranceVerified', 'registerChecked'] as const)
+      const missing: Violation[] = requiredChecks(app)
         .filter((check) => input.checks[check] !== true)
         .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
+      if (app.dbs.hasCertificate && input.checks.dbsCheckMethod === undefined)
+        missing.push({
+          path: 'checks.dbsCheckMethod',
+          message:
+            'Record how the original DBS certificate was seen: in-person, update-service or digital-id',
+        });
       if (missing.length > 0) throw new RuleViolation(missing);
       const dbsRequired = app.dbs.assessment === 'new-certificate-required';
       const stage = enterStage(app, dbsRequired ? 'awaiting-dbs' : 'contract-sent', now);
@@ -88,10 +106,17 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
         ...stage.fields,
         ...completeStep(app, 'review', { decision: 'approve', dbsRequired }),
         review: record,
-        dbs: { ...app.dbs, checkMethod: input.checks.dbsCheckMethod },
+        // How the original was seen means something only for a certificate the applicant has.
+        dbs: withoutUndefined({ ...app.dbs, checkMethod: input.checks.dbsCheckMethod }),
       });
       if (dbsRequired)
         next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: newDbsNeeded(next, ctx.links) })];
+      // Asked before the review: the team applies once approved.
+      if (next.dbsApplication?.status === 'requested' && next.dbsApplication.applyNow)
+        next.outbox = [
+          ...next.outbox,
+          outboxEntry({ kind: 'email', email: staffDbsApplicationRequested(next, ctx.links) }),
+        ];
       return { next, events: [decided, stage.event] };
     }
     if (input.decision === 'request-changes') {
@@ -126,6 +151,13 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
     return { next, events: [decided, stage.event] };
   });
 
+/** Stages in which a new certificate can be recorded without moving the stage (before activation). */
+const CERTIFICATE_ONLY_STAGES: readonly Stage[] = [
+  'contract-sent',
+  'induction-invited',
+  'awaiting-availability',
+];
+
 export const recordDbs = (
   id: string,
   input: { certificateNumber: string; issueDate: string; level: DbsLevel },
@@ -134,6 +166,15 @@ export const recordDbs = (
 ) =>
   act(ports, id, (app, now) => {
     if (app.stage === 'active') return renewDbs(app, input, now, ctx);
+    const recorded = event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId);
+    if (CERTIFICATE_ONLY_STAGES.includes(app.stage)) {
+      const next: Application = {
+        ...app,
+        dbs: newCertificate(app, input, now),
+        ...certificateRecorded(app, now),
+      };
+      return { next, events: [recorded] };
+    }
     requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
     const stage = enterStage(app, 'contract-sent', now);
     const next: Application = withoutUndefined({
@@ -141,12 +182,22 @@ export const recordDbs = (
       ...stage.fields,
       ...completeStep(app, 'dbs', {}),
       dbs: newCertificate(app, input, now),
+      ...certificateRecorded(app, now),
     });
-    return {
-      next,
-      events: [event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId), stage.event],
-    };
+    return { next, events: [recorded, stage.event] };
   });
+
+/** The provider's DBS application, if any, ends with the certificate recorded. */
+const certificateRecorded = (app: Application, now: Date): Pick<Application, 'dbsApplication'> =>
+  app.dbsApplication
+    ? {
+        dbsApplication: {
+          ...app.dbsApplication,
+          status: 'certificate-recorded',
+          certificateRecordedAt: now.toISOString(),
+        },
+      }
+    : {};
 
 const newCertificate = (
   app: Application,
@@ -171,10 +222,10 @@ const newCertificate = (
   };
 };
 
-/** Clears a compliance flag and reports it in the day's digest. */
-const clearFlag = (app: Application, flag: ComplianceFlag) =>
+/** Clears compliance flags; `act` reports them in the day's digest. */
+const clearFlags = (app: Application, cleared: readonly ComplianceFlag[]) =>
   app.compliance
-    ? { ...app.compliance, flags: app.compliance.flags.filter((f) => f !== flag) }
+    ? { ...app.compliance, flags: app.compliance.flags.filter((f) => !cleared.includes(f)) }
     : app.compliance;
 
 export const digestClears = (before: Application, after: Application, at: string): DigestChange[] =>
@@ -192,8 +243,10 @@ const renewDbs = (
   const next: Application = withoutUndefined({
     ...app,
     dbs: newCertificate(app, input, now),
+    ...certificateRecorded(app, now),
     dbsRenewalDueBy: undefined,
-    compliance: clearFlag(app, 'dbs-overdue'),
+    dbsStatusCheck: undefined,
+    compliance: clearFlags(app, ['dbs-overdue', 'dbs-renewal-overdue']),
   });
   return {
     next,
@@ -217,7 +270,11 @@ export const recordInsurance = (id: string, input: InsuranceInput, ports: Ports,
     const violations = checkInsurance(input, londonToday(now));
     if (violations.length > 0)
       throw new RuleViolation(violations.map((v) => ({ ...v, path: v.path.replace(/^insurance\./, '') })));
-    const next: Application = { ...app, insurance: input, compliance: clearFlag(app, 'insurance-expired') };
+    const next: Application = {
+      ...app,
+      insurance: input,
+      compliance: clearFlags(app, ['insurance-expired']),
+    };
     return {
       next,
       events: [
@@ -259,6 +316,94 @@ export const recordInduction = (id: string, input: { attendedOn: string }, ports
       events: [
         event(app.id, now, 'induction-recorded', { attendedOn: input.attendedOn }, 'staff', ctx.staffId),
         stage.event,
+      ],
+    };
+  });
+
+/**
+ * recordDbsApplication (POST /staff/applications/{id}/dbs-application): the provider applied.
+ *  1. Only where the therapist asked for it (fee accepted, status requested; 409 otherwise); appliedOn not in the
+ *     future (422).
+ *  2. → applied: the renewal deadline is met when appliedOn is on or before it, and a dbs-renewal-overdue flag
+ *     clears (a late application still ends the chase); the certificate alert counts from appliedOn.
+ */
+export const recordDbsApplication = (
+  id: string,
+  input: { appliedOn: string; reference: string },
+  ports: Ports,
+  staffId: string,
+) =>
+  act(ports, id, (app, now) => {
+    if (!isOpen(app.stage) && app.stage !== 'active')
+      throw new Conflict(`This application is ${app.stage}: nothing can be recorded`);
+    if (app.dbsApplication?.status !== 'requested') {
+      throw new Conflict(
+        app.dbsApplication
+          ? `The DBS application is already recorded (${app.dbsApplication.status})`
+          : 'The applicant has not asked us to apply for a DBS certificate (no fee accepted)',
+      );
+    }
+    assertNoViolations(checkAppliedOn(input.appliedOn, londonToday(now)));
+    const next: Application = {
+      ...app,
+      dbsApplication: {
+        ...app.dbsApplication,
+        status: 'applied',
+        appliedOn: input.appliedOn,
+        reference: input.reference,
+      },
+      compliance: clearFlags(app, ['dbs-renewal-overdue']),
+    };
+    return {
+      next,
+      events: [event(app.id, now, 'dbs-application-made', { appliedOn: input.appliedOn }, 'staff', staffId)],
+    };
+  });
+
+/**
+ * recordDbsStatusCheck (POST /staff/applications/{id}/dbs-status-check): a DBS Update Service status check.
+ *  1. Only for a certificate on the Update Service (422), not closed (409); checkedOn not in the future nor before
+ *     the issue date (422).
+ *  2. The latest check is kept; a clean one (no-new-information) restarts the re-check and clears dbs-overdue.
+ */
+export const recordDbsStatusCheck = (
+  id: string,
+  input: { checkedOn: string; result: 'no-new-information' | 'new-information' },
+  ports: Ports,
+  staffId: string,
+) =>
+  act(ports, id, (app, now) => {
+    if (!isOpen(app.stage) && app.stage !== 'active')
+      throw new Conflict(`This application is ${app.stage}: nothing can be recorded`);
+    if (!app.dbs.hasCertificate || !app.dbs.onUpdateService) {
+      throw new RuleViolation([
+        {
+          path: 'checkedOn',
+          message:
+            'This certificate is not on the DBS Update Service: record a new certificate instead of a status check',
+        },
+      ]);
+    }
+    assertNoViolations(checkStatusCheckedOn(input.checkedOn, app.dbs.issueDate, londonToday(now)));
+    const next: Application = {
+      ...app,
+      dbsStatusCheck: { ...input, recordedAt: now.toISOString(), recordedBy: staffId },
+    };
+    if (input.result === 'no-new-information') {
+      const flags = flagsFor(complianceFacts(next), londonToday(now));
+      if (!flags.includes('dbs-overdue')) next.compliance = clearFlags(app, ['dbs-overdue']);
+    }
+    return {
+      next,
+      events: [
+        event(
+          app.id,
+          now,
+          'dbs-status-checked',
+          { checkedOn: input.checkedOn, result: input.result },
+          'staff',
+          staffId,
+        ),
       ],
     };
   });

@@ -103,6 +103,8 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
     ...(app.induction ? { induction: app.induction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),
     ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
+    ...(app.dbsApplication ? { dbsApplication: app.dbsApplication } : {}),
+    ...(app.dbsStatusCheck ? { dbsStatusCheck: app.dbsStatusCheck } : {}),
     ...(app.compliance
       ? { compliance: { flags: app.compliance.flags, remindersSent: app.compliance.sent } }
       : {}),

@@ -14,6 +14,7 @@ import {
   retentionDate,
 } from '../domain/compliance.ts';
 import { addDaysIso, type IsoDate, londonToday } from '../domain/dates.ts';
+import { certificateAlertDate } from '../domain/dbs-application.ts';
 import { lastStartDate } from '../domain/induction.ts';
 import { nextDueDate } from '../domain/reminders.ts';
 import type { Stage, WaitStep } from '../domain/stages.ts';
@@ -38,7 +39,9 @@ export const reminderCadenceFor = (app: Application): { includeLapse: boolean } 
     case 'awaiting-availability':
       return { includeLapse: false };
     case 'awaiting-dbs':
-      return app.dbs.applyOnMyBehalf ? undefined : { includeLapse: false };
+      // Chased until someone applies: the applicant (reminders) or, when the provider applies, staff (reminders
+      // to staff, see onboarding-sweep). Once applied, only the certificate alert is left.
+      return app.dbsApplication?.status === 'applied' ? undefined : { includeLapse: false };
     default:
       return undefined;
   }
@@ -64,29 +67,42 @@ export const nextDueAt = (app: Application, now: Date): string | undefined => {
   if (app.stage === 'awaiting-availability' && app.induction) {
     candidates.push(londonMidnight(addDaysIso(lastStartDate(app.induction.attendedOn), 1)));
   }
+  const alert = awaitingCertificateAlert(app);
+  if (alert && !app.remindersSent.includes(alert.key)) candidates.push(londonMidnight(alert.date));
   return candidates.sort()[0];
+};
+
+/** In awaiting-dbs, once the provider has applied: the day staff are alerted if the certificate has not come. */
+export const awaitingCertificateAlert = (app: Application): { key: string; date: IsoDate } | undefined => {
+  const appliedOn = app.dbsApplication?.status === 'applied' ? app.dbsApplication.appliedOn : undefined;
+  if (app.stage !== 'awaiting-dbs' || !appliedOn) return undefined;
+  return { key: `dbs-certificate-alert@${appliedOn}`, date: certificateAlertDate(appliedOn) };
 };
 
 export const complianceFacts = (app: Application): ComplianceFacts => ({
   dbs: { issueDate: app.dbs.hasCertificate ? app.dbs.issueDate : undefined },
   ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
+  ...(app.dbsApplication?.appliedOn ? { dbsAppliedOn: app.dbsApplication.appliedOn } : {}),
+  ...(app.dbsStatusCheck?.result === 'no-new-information'
+    ? { dbsCleanCheckOn: app.dbsStatusCheck.checkedOn }
+    : {}),
   insuranceEndDate: app.insurance.endDate,
 });
 
 /**
- * When dbs-audit must next look at an active therapist: the next compliance action; while a flag holds, the
- * earliest deadline (in the past), so flagged therapists stay in the index — overdue is due.
+ * When dbs-audit must next look at an active therapist: the next compliance action; while a flag holds, a day in
+ * the past (the earliest deadline, or the day of this write), so a flagged therapist stays in the index — and in
+ * the report, the audit and the digest — until the flag clears: overdue is due.
  */
-export const nextComplianceAt = (app: Application): string | undefined => {
+export const nextComplianceAt = (app: Application, now: Date): string | undefined => {
   if (app.stage !== 'active' || !app.compliance) return undefined;
   const facts = complianceFacts(app);
-  const next = nextComplianceDate(facts, app.compliance.sent);
-  if (next) return londonMidnight(next);
-  if (app.compliance.flags.length === 0) return undefined;
-  const deadlines = [dbsDeadline(facts)?.dueDate, facts.insuranceEndDate].filter((d): d is string =>
-    Boolean(d),
-  );
-  return londonMidnight(deadlines.sort()[0] ?? facts.insuranceEndDate);
+  const dates = [nextComplianceDate(facts, app.compliance.sent)];
+  if (app.compliance.flags.length > 0) {
+    dates.push(dbsDeadline(facts)?.dueDate, facts.insuranceEndDate, londonToday(now));
+  }
+  const first = dates.filter((d): d is string => d !== undefined).sort()[0];
+  return first === undefined ? undefined : londonMidnight(first);
 };
 
 /** When retention must next act: deleting a closed application, or the DBS certificate image after review. */
@@ -105,7 +121,7 @@ export const withIndexKeys = (app: Application, now: Date): Application =>
   withoutUndefined({
     ...app,
     dueAt: nextDueAt(app, now),
-    complianceDueAt: nextComplianceAt(app),
+    complianceDueAt: nextComplianceAt(app, now),
     retentionDueAt: nextRetentionAt(app),
   });
 

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { addDaysIso, addMonthsIso } from '../../lambdas/domain/dates.ts';
+import { addDaysIso, addMonthsIso, formatLongDate } from '../../lambdas/domain/dates.ts';
 import { BUCKET, TABLE_NAME } from '../../lib/local/stack.ts';
 import { staff, subjects, toActive, toInReview } from './journey.ts';
 import { api, emailsTo, isoDaysFromToday, STAFF_EMAIL, validApplication, view } from './support.ts';
@@ -48,42 +48,53 @@ const itemsOf = async (id: string) => {
 };
 
 describe('dbs-audit', () => {
-  it('chases a renewal-after-start certificate at 60, 30 and 0 days, flags it overdue, and clears it on renewal', async () => {
+  it('chases the provider’s renewal application at 60, 30 and 0 days (staff, who apply), flags it dbs-renewal-overdue, and clears it on renewal', async () => {
     const body = validApplication({ dbsIssueDaysAgo: 400 });
+    // The fee is accepted on the form: the therapist is not asked again, staff are reminded.
+    Object.assign(body.dbs, { acceptsFee: true });
     // A start date no other test file uses: the day's digest goes out once, whoever runs the audit that day first.
     const app = await toActive(body, isoDaysFromToday(5));
     const due = addMonthsIso(app.startDate, 6);
     const detail = await staff('GET', `/staff/applications/${app.applicationId}`);
     expect(detail.body.dbsRenewalDueBy).toBe(due);
+    const staffDbsMails = async () =>
+      (await subjects(STAFF_EMAIL)).filter(
+        (s) =>
+          s.endsWith(`DBS certificate within 60 days: application ${app.applicationId}`) ||
+          s.endsWith(`DBS certificate within 30 days: application ${app.applicationId}`) ||
+          s === `Apply for a DBS certificate today: application ${app.applicationId}`,
+      );
 
     await runSchedule('dbs-audit', addDaysIso(due, -61));
-    expect(await dbsMails(app.email)).toEqual([]);
+    expect(await staffDbsMails()).toEqual([]);
     await runSchedule('dbs-audit', addDaysIso(due, -60));
     await runSchedule('dbs-audit', addDaysIso(due, -60));
-    expect(await dbsMails(app.email)).toEqual(['Your DBS certificate is due in 60 days']);
+    expect(await staffDbsMails()).toEqual([
+      `Apply for a DBS certificate within 60 days: application ${app.applicationId}`,
+    ]);
     await runSchedule('dbs-audit', addDaysIso(due, -31));
     await runSchedule('dbs-audit', addDaysIso(due, -30));
-    expect(await dbsMails(app.email)).toHaveLength(2);
+    expect(await staffDbsMails()).toHaveLength(2);
     // The runs for 14 and 7 days are missed: the day itself sends one reminder, never a late burst.
     await runSchedule('dbs-audit', due);
-    expect(await dbsMails(app.email)).toEqual([
-      'Your DBS certificate is due in 60 days',
-      'Your DBS certificate is due in 30 days',
-      'Your DBS certificate is due today',
-    ]);
-    const dueText = (await emailsTo(app.email)).find((m) => m.subject === 'Your DBS certificate is due today')
-      ?.body.text;
-    expect(dueText).toContain(due);
+    expect(await staffDbsMails()).toHaveLength(3);
+    const dueText = (await emailsTo(STAFF_EMAIL)).find(
+      (m) => m.subject === `Apply for a DBS certificate today: application ${app.applicationId}`,
+    )?.body.text;
+    expect(dueText).toContain(formatLongDate(due));
+    // The fee is accepted: the therapist is not chased, the provider applies.
+    expect(await dbsMails(app.email)).toEqual([]);
 
     const overdueRun = await runSchedule('dbs-audit', addDaysIso(due, 1));
     expect(overdueRun.flagsRaised).toBeGreaterThanOrEqual(1);
     await runSchedule('dbs-audit', addDaysIso(due, 1));
     expect(
-      (await subjects(STAFF_EMAIL)).filter((s) => s === `DBS overdue: application ${app.applicationId}`),
+      (await subjects(STAFF_EMAIL)).filter(
+        (s) => s === `DBS renewal not applied for: application ${app.applicationId}`,
+      ),
     ).toHaveLength(1);
-    expect(await dbsMails(app.email)).toHaveLength(3);
     const flagged = await staff('GET', `/staff/applications/${app.applicationId}`);
-    expect((flagged.body.compliance as { flags: string[] }).flags).toEqual(['dbs-overdue']);
+    expect((flagged.body.compliance as { flags: string[] }).flags).toEqual(['dbs-renewal-overdue']);
     const history = (flagged.body.events as { type: string }[]).map((e) => e.type);
     expect(history.filter((t) => t === 'compliance-reminder-sent')).toHaveLength(3);
     expect(history).toContain('compliance-flag-raised');
@@ -103,7 +114,7 @@ describe('dbs-audit', () => {
     expect(report.status).toBe(200);
     expect(report.body.items.find((r) => r.applicationId === app.applicationId)).toMatchObject({
       status: 'overdue',
-      flags: ['dbs-overdue'],
+      flags: ['dbs-renewal-overdue'],
     });
     const csv = await fetch(`${inject('apiUrl')}/staff/reports/dbs?asOf=${addDaysIso(due, 1)}&format=csv`, {
       headers: {
@@ -130,7 +141,7 @@ describe('dbs-audit', () => {
     expect((cleared.body.compliance as { flags: string[] }).flags).toEqual([]);
     expect(cleared.body.dbsRenewalDueBy).toBeUndefined();
     await runSchedule('dbs-audit', addDaysIso(due, 2));
-    expect(await dbsMails(app.email)).toHaveLength(3);
+    expect(await staffDbsMails()).toHaveLength(3);
     const todays = await runSchedule('dbs-audit', isoDaysFromToday(0));
     expect(todays.digestSent).toBe(true);
     const clearDigest = (await emailsTo(STAFF_EMAIL)).find((m) =>

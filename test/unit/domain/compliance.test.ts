@@ -6,14 +6,15 @@ import {
   type ComplianceFacts,
   complianceActionsDue,
   dbsDeadline,
-  dbsDeadlines,
   dbsImageDeletionDate,
+  dbsRecheckDate,
   flagsFor,
   nextComplianceDate,
   retentionDate,
   retentionDue,
 } from '#domain/compliance.ts';
 import { addDaysIso, compareIso, type IsoDate, londonToday } from '#domain/dates.ts';
+import { DBS_POLICY } from '#domain/policy.ts';
 
 const FAR_FUTURE = '2099-12-31';
 
@@ -47,49 +48,82 @@ const sentBefore = (facts: ComplianceFacts, start: IsoDate, today: IsoDate): str
 const actionsOn = (facts: ComplianceFacts, today: IsoDate, sent: readonly string[] = []) =>
   complianceActionsDue(facts, today, sent).actions.map((a) => a.action);
 
-describe('COMPLIANCE_CONFIG', () => {
-  it('re-checks DBS every 3 years, reminds 60/30/14/7/0 and 30/14/7/0 days ahead, keeps closed data 6 months', () => {
+describe('COMPLIANCE_CONFIG and DBS_POLICY', () => {
+  it('reminds 60/30/14/7/0 and 30/14/7/0 days ahead, keeps closed data 6 months; re-checks every 3 years, alerts 60 days after applying', () => {
     expect(COMPLIANCE_CONFIG).toEqual({
-      dbsRecheckYears: 3,
       dbsReminderDays: [60, 30, 14, 7, 0],
       insuranceReminderDays: [30, 14, 7, 0],
       retentionMonths: 6,
     });
+    expect(DBS_POLICY.dbsRecheckYears).toBe(3);
+    expect(DBS_POLICY.certificateAlertDaysAfterApplying).toBe(60);
   });
 });
 
-describe('dbsDeadlines and dbsDeadline', () => {
+describe('dbsDeadline: the one DBS deadline chased', () => {
   it('has no deadline without a certificate or a renewal date', () => {
-    expect(dbsDeadlines({ dbs: {}, insuranceEndDate: FAR_FUTURE })).toEqual([]);
     expect(dbsDeadline({ dbs: {}, insuranceEndDate: FAR_FUTURE })).toBeUndefined();
   });
 
   it('re-checks a certificate 3 calendar years after its issue date', () => {
-    expect(dbsDeadlines(dbsOnly)).toEqual([{ kind: 'dbs-recheck', dueDate: dbsDue }]);
+    expect(dbsDeadline(dbsOnly)).toEqual({ kind: 'dbs-recheck', dueDate: dbsDue });
+    expect(dbsRecheckDate(dbsOnly)).toBe(dbsDue);
   });
 
-  it('chases a renewal date alone when there is no certificate (the provider applies on the applicant’s behalf)', () => {
+  it('re-checks after the configured years, and not at all when the policy is off (null)', () => {
+    expect(dbsDeadline({ ...dbsOnly, dbsRecheckYears: 5 })).toEqual({
+      kind: 'dbs-recheck',
+      dueDate: '2028-06-10',
+    });
+    expect(dbsDeadline({ ...dbsOnly, dbsRecheckYears: null })).toBeUndefined();
+    expect(complianceActionsDue({ ...dbsOnly, dbsRecheckYears: null }, '2026-06-11', []).actions).toEqual([]);
+    expect(flagsFor({ ...dbsOnly, dbsRecheckYears: null }, '2030-01-01')).toEqual([]);
+  });
+
+  it('a clean Update Service status check restarts the re-check from the day of the check', () => {
+    const checked: ComplianceFacts = { ...dbsOnly, dbsCleanCheckOn: '2026-06-20' };
+    expect(dbsDeadline(checked)).toEqual({ kind: 'dbs-recheck', dueDate: '2029-06-20' });
+    expect(flagsFor(checked, '2026-06-21')).toEqual([]);
+    // A check older than the certificate does not move the re-check back.
+    expect(dbsDeadline({ ...dbsOnly, dbsCleanCheckOn: '2023-01-01' })?.dueDate).toBe(dbsDue);
+  });
+
+  it('chases a renewal date alone when there is no certificate', () => {
     const facts: ComplianceFacts = { dbs: {}, dbsRenewalDueBy: '2026-12-01', insuranceEndDate: FAR_FUTURE };
     expect(dbsDeadline(facts)).toEqual({ kind: 'dbs-renewal', dueDate: '2026-12-01' });
   });
 
-  it('takes whichever of the renewal and the re-check comes first', () => {
-    const renewalFirst: ComplianceFacts = {
-      dbs: { issueDate: '2024-01-15' },
-      dbsRenewalDueBy: '2026-09-01',
+  it('never lets the re-check fall due before a pending renewal deadline (the issue 7 example)', () => {
+    // Issued 2022-06-05, start 2025-06-10: renewal due 2025-12-10; the re-check would be 2025-06-05.
+    const facts: ComplianceFacts = {
+      dbs: { issueDate: '2022-06-05' },
+      dbsRenewalDueBy: '2025-12-10',
       insuranceEndDate: FAR_FUTURE,
     };
-    expect(dbsDeadlines(renewalFirst)).toEqual([
-      { kind: 'dbs-renewal', dueDate: '2026-09-01' },
-      { kind: 'dbs-recheck', dueDate: '2027-01-15' },
-    ]);
-    expect(dbsDeadline(renewalFirst)).toEqual({ kind: 'dbs-renewal', dueDate: '2026-09-01' });
-
-    const recheckFirst = { ...renewalFirst, dbsRenewalDueBy: '2027-06-01' };
-    expect(dbsDeadline(recheckFirst)).toEqual({ kind: 'dbs-recheck', dueDate: '2027-01-15' });
+    expect(dbsDeadline(facts)).toEqual({ kind: 'dbs-renewal', dueDate: '2025-12-10' });
+    expect(flagsFor(facts, '2025-06-10')).toEqual([]);
+    expect(actionsOn(facts, '2025-06-10')).toEqual([]);
+    expect(flagsFor(facts, '2025-12-10')).toEqual([]);
+    expect(flagsFor(facts, '2025-12-11')).toEqual(['dbs-renewal-overdue']);
   });
 
-  it('sends reminders only for the earlier deadline, and flags it the day after', () => {
+  it('once the provider has applied, the renewal is met and staff are alerted 60 days on if no certificate came', () => {
+    const facts: ComplianceFacts = {
+      dbs: { issueDate: '2022-06-05' },
+      dbsRenewalDueBy: '2025-12-10',
+      dbsAppliedOn: '2025-12-10',
+      insuranceEndDate: FAR_FUTURE,
+    };
+    expect(dbsDeadline(facts)).toEqual({ kind: 'dbs-certificate', dueDate: '2026-02-08' });
+    expect(flagsFor(facts, '2026-06-01')).toEqual([]);
+    expect(sweep(facts, '2025-11-01', '2026-06-30').log).toEqual([
+      { key: 'dbs-certificate-alert@2026-02-08', on: '2026-02-08' },
+    ]);
+    // The day before the alert, nothing.
+    expect(actionsOn(facts, '2026-02-07')).toEqual([]);
+  });
+
+  it('renewal reminders go 60/30/14/7/0 days before, and dbs-renewal-overdue the day after with no application', () => {
     const facts: ComplianceFacts = {
       dbs: { issueDate: '2023-10-01' },
       dbsRenewalDueBy: '2026-09-01',
@@ -102,10 +136,10 @@ describe('dbsDeadlines and dbsDeadline', () => {
       { key: 'dbs-reminder-14@2026-09-01', on: '2026-08-18' },
       { key: 'dbs-reminder-7@2026-09-01', on: '2026-08-25' },
       { key: 'dbs-reminder-0@2026-09-01', on: '2026-09-01' },
-      { key: 'dbs-overdue@2026-09-01', on: '2026-09-02' },
+      { key: 'dbs-renewal-overdue@2026-09-01', on: '2026-09-02' },
     ]);
-    // The later re-check (2026-10-01) passes while the renewal is still overdue: the flag stays, nothing new goes out.
-    expect(flagsFor(facts, '2026-10-02')).toEqual(['dbs-overdue']);
+    // The re-check (2026-10-01) never falls due while the renewal is pending: one flag, the renewal's.
+    expect(flagsFor(facts, '2026-10-02')).toEqual(['dbs-renewal-overdue']);
   });
 });
 
@@ -368,7 +402,7 @@ describe('leap years', () => {
       { key: 'insurance-reminder-7@2028-02-29', on: '2028-02-22' },
       { key: 'dbs-reminder-0@2028-02-29', on: '2028-02-29' },
       { key: 'insurance-reminder-0@2028-02-29', on: '2028-02-29' },
-      { key: 'dbs-overdue@2028-02-29', on: '2028-03-01' },
+      { key: 'dbs-renewal-overdue@2028-02-29', on: '2028-03-01' },
       { key: 'insurance-expired@2028-02-29', on: '2028-03-01' },
     ]);
   });
@@ -459,7 +493,9 @@ describe('properties over random facts and random runs', () => {
   // When an action may go out at the earliest, worked out from the key alone.
   const earliestDay = (key: string): IsoDate => {
     const [action = '', dueDate = ''] = key.split('@');
-    if (action === 'dbs-overdue' || action === 'insurance-expired') return addDaysIso(dueDate, 1);
+    if (['dbs-overdue', 'dbs-renewal-overdue', 'insurance-expired'].includes(action))
+      return addDaysIso(dueDate, 1);
+    if (action === 'dbs-certificate-alert') return dueDate;
     return addDaysIso(dueDate, -Number(action.split('-').at(-1)));
   };
 

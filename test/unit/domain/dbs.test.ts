@@ -4,8 +4,12 @@ import { addDaysIso, type IsoDate } from '#domain/dates.ts';
 import {
   assessDbs,
   DEFAULT_ACCEPTED_DBS_LEVELS,
+  dbsAcceptedThrough,
+  dbsCurrentThrough,
   dbsDocumentRequired,
   dbsRenewalDueBy,
+  isDatedWithin3Years,
+  isMoreThan12MonthsOld,
   validateDbsChoice,
 } from '#domain/dbs.ts';
 import { RuleViolation } from '#domain/errors.ts';
@@ -39,13 +43,35 @@ describe('assessDbs: age boundaries', () => {
     ['2024-02-27', '2025-02-28', 'renewal-after-start'],
     ['2024-02-29', '2027-02-28', 'renewal-after-start'],
     ['2024-02-29', '2027-03-01', 'new-certificate-required'],
-    // A leap-day today: 12 months before 29 February 2028 is 28 February 2027; 3 years before is 28 February 2025.
-    ['2027-02-28', '2028-02-29', 'current'],
-    ['2027-02-27', '2028-02-29', 'renewal-after-start'],
-    ['2025-02-28', '2028-02-29', 'renewal-after-start'],
-    ['2025-02-27', '2028-02-29', 'new-certificate-required'],
-    ['2023-02-28', '2024-02-29', 'current'],
-    ['2021-02-27', '2024-02-29', 'new-certificate-required'],
+    // Counted forward from the issue date (DESIGN §3): issued 2023-02-28, current through 2024-02-28 and more
+    // than 12 months old on 2024-02-29, though 12 months back from 2024-02-29 would clamp to 2023-02-28.
+    ['2023-02-28', '2024-02-28', 'current'],
+    ['2023-02-28', '2024-02-29', 'renewal-after-start'],
+    ['2023-03-01', '2024-02-29', 'current'],
+    ['2027-02-28', '2028-02-29', 'renewal-after-start'],
+    ['2027-03-01', '2028-02-29', 'current'],
+    // 3 years on: issued 2025-02-28 is dated within 3 years through 2028-02-28 only.
+    ['2025-02-28', '2028-02-28', 'renewal-after-start'],
+    ['2025-02-28', '2028-02-29', 'new-certificate-required'],
+    ['2025-03-01', '2028-02-29', 'renewal-after-start'],
+    ['2021-02-28', '2024-02-28', 'renewal-after-start'],
+    ['2021-02-28', '2024-02-29', 'new-certificate-required'],
+    // Issued on 29 February 2020: 12 months on is 28 February 2021, 36 months on 28 February 2023.
+    ['2020-02-29', '2021-02-28', 'current'],
+    ['2020-02-29', '2021-03-01', 'renewal-after-start'],
+    ['2020-02-29', '2023-02-28', 'renewal-after-start'],
+    ['2020-02-29', '2023-03-01', 'new-certificate-required'],
+    // Month ends: 31 August + 12 months is 31 August; 31 January + 36 months is 31 January.
+    ['2025-08-31', '2026-08-31', 'current'],
+    ['2025-08-31', '2026-09-01', 'renewal-after-start'],
+    ['2023-01-31', '2026-01-31', 'renewal-after-start'],
+    ['2023-01-31', '2026-02-01', 'new-certificate-required'],
+    // Clock-change days are ordinary calendar dates: the last Sundays of March and October.
+    ['2025-03-30', '2026-03-29', 'current'],
+    ['2025-03-29', '2026-03-29', 'current'],
+    ['2025-03-28', '2026-03-29', 'renewal-after-start'],
+    ['2023-10-25', '2026-10-25', 'renewal-after-start'],
+    ['2023-10-24', '2026-10-25', 'new-certificate-required'],
   ])('issued %s, assessed on %s: %s', (issueDate, today, expected) => {
     expect(assessment(issueDate, today)).toBe(expected);
   });
@@ -91,7 +117,7 @@ describe('assessDbs: future issue dates', () => {
       expect(thrown).toBeInstanceOf(RuleViolation);
       const violation = (thrown as RuleViolation).violations;
       expect(violation).toEqual([
-        { path: 'dbs.issueDate', message: expect.stringContaining('2026-03-03 or earlier') },
+        { path: 'dbs.issueDate', message: expect.stringContaining('3 March 2026 or earlier') },
       ]);
       expect((thrown as RuleViolation).message).toBe(violation[0]?.message);
     },
@@ -150,12 +176,15 @@ describe('assessDbs: levels', () => {
 
 describe('assessDbs: reasons a person can read', () => {
   it.each([
-    ['2025-06-01', 'Issued on 1 June 2025, within the last 12 months: accepted'],
+    ['2025-06-01', 'Issued on 1 June 2025, not more than 12 months before 3 March 2026: accepted'],
     [
       '2024-03-03',
-      'Issued on 3 March 2024, more than 12 months ago but within 3 years: accepted; a new certificate must be applied for within 6 months of your start date',
+      'Issued on 3 March 2024, more than 12 months but not more than 3 years before 3 March 2026: accepted; we apply for a new certificate, at a cost to you of £54, within 6 months of your start date',
     ],
-    ['2020-01-15', 'Issued on 15 January 2020, more than 3 years ago: a new certificate is required'],
+    [
+      '2020-01-15',
+      'Issued on 15 January 2020, more than 3 years before 3 March 2026: a new certificate is required',
+    ],
   ])('issued %s', (issueDate, reason) => {
     expect(assessDbs(enhanced(issueDate), '2026-03-03').reasons).toEqual([reason]);
   });
@@ -178,19 +207,22 @@ describe('validateDbsChoice', () => {
     expect(validateDbsChoice({}, 'renewal-after-start')).toEqual([]);
   });
 
-  it.each<DbsAssessment>(['current', 'renewal-after-start'])(
-    'refuses the answer when the certificate is %s',
-    (a) => {
-      for (const applyOnMyBehalf of [true, false]) {
-        expect(validateDbsChoice({ applyOnMyBehalf, acceptsFee: true }, a)).toEqual([
-          {
-            path: 'dbs.applyOnMyBehalf',
-            message: expect.stringContaining('only applies when a new certificate is required'),
-          },
-        ]);
-      }
-    },
-  );
+  it('refuses the answer when the certificate is current', () => {
+    for (const applyOnMyBehalf of [true, false]) {
+      expect(validateDbsChoice({ applyOnMyBehalf, acceptsFee: true }, 'current')).toEqual([
+        { path: 'dbs.applyOnMyBehalf', message: expect.stringContaining('your certificate is current') },
+      ]);
+    }
+  });
+
+  it('lets a renewal ask the provider to apply now, with the fee accepted (seed: "Ieso can apply ... on your behalf")', () => {
+    expect(validateDbsChoice({ applyOnMyBehalf: true, acceptsFee: true }, 'renewal-after-start')).toEqual([]);
+    expect(validateDbsChoice({ applyOnMyBehalf: false }, 'renewal-after-start')).toEqual([]);
+    expect(validateDbsChoice({ acceptsFee: true }, 'renewal-after-start')).toEqual([]);
+    expect(validateDbsChoice({ applyOnMyBehalf: true }, 'renewal-after-start')).toEqual([
+      { path: 'dbs.acceptsFee', message: expect.stringContaining('£54') },
+    ]);
+  });
 
   it('applying on their behalf needs the fee accepted', () => {
     for (const acceptsFee of [undefined, false]) {
@@ -221,5 +253,27 @@ describe('dbsRenewalDueBy and dbsDocumentRequired', () => {
     expect(dbsDocumentRequired(enhanced('2016-01-01', 'basic'))).toBe(true);
     expect(dbsDocumentRequired(enhanced('2026-01-01'))).toBe(true);
     expect(dbsDocumentRequired({ hasCertificate: false })).toBe(false);
+  });
+});
+
+describe('isMoreThan12MonthsOld and isDatedWithin3Years: counted forward from the issue date', () => {
+  it.each([
+    ['2023-02-28', '2024-02-28', false, true],
+    ['2023-02-28', '2024-02-29', true, true],
+    ['2024-02-29', '2025-02-28', false, true],
+    ['2024-02-29', '2025-03-01', true, true],
+    ['2024-02-29', '2027-02-28', true, true],
+    ['2024-02-29', '2027-03-01', true, false],
+    ['2020-02-29', '2023-02-28', true, true],
+    ['2020-02-29', '2023-03-01', true, false],
+  ])('issued %s, on %s: more than 12 months old %s, within 3 years %s', (issueDate, d, old, within) => {
+    expect(isMoreThan12MonthsOld(issueDate, d)).toBe(old);
+    expect(isDatedWithin3Years(issueDate, d)).toBe(within);
+  });
+
+  it('gives the last current and last accepted days', () => {
+    expect(dbsCurrentThrough('2023-02-28')).toBe('2024-02-28');
+    expect(dbsAcceptedThrough('2022-06-05')).toBe('2025-06-05');
+    expect(dbsAcceptedThrough('2020-02-29')).toBe('2023-02-28');
   });
 });

@@ -110,13 +110,15 @@ export const INSURANCE_BASIS_NAMES: Record<InsuranceBasis, string> = {
 
 /** The compliance flags dbs-audit raises, as badges on the report and the application page. */
 export const COMPLIANCE_FLAG_NAMES: Record<ComplianceFlag, string> = {
-  'dbs-overdue': 'DBS overdue',
+  'dbs-overdue': 'DBS re-check overdue',
+  'dbs-renewal-overdue': 'DBS renewal not applied for',
   'insurance-expired': 'Insurance expired',
 };
 
 export const DBS_DEADLINE_NAMES: Record<DbsDeadlineKind, string> = {
-  'dbs-renewal': 'New certificate due',
-  'dbs-recheck': '3-yearly re-check',
+  'dbs-renewal': 'Our renewal application due',
+  'dbs-certificate': 'New certificate awaited (applied)',
+  'dbs-recheck': 'Re-check',
 };
 
 export const REPORT_STATUS_NAMES: Record<'overdue' | 'due' | 'upcoming', string> = {

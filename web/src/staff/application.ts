@@ -622,7 +622,10 @@ const reviewSection = (view: StaffView): HTMLElement | undefined => {
       ['Decision', DECISION_DONE[review.decision]],
       ['Decided', dateTime(review.decidedAt)],
       ['Original DBS certificate seen', yesNo(review.checks.dbsOriginalSeen)],
-      ['DBS checked by', DBS_CHECK_METHOD_NAMES[review.checks.dbsCheckMethod]],
+      [
+        'DBS checked by',
+        review.checks.dbsCheckMethod ? DBS_CHECK_METHOD_NAMES[review.checks.dbsCheckMethod] : undefined,
+      ],
       ['Insurance verified', yesNo(review.checks.insuranceVerified)],
       ['Register checked', yesNo(review.checks.registerChecked)],
       ['Note', review.note || 'None'],
