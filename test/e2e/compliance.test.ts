@@ -40,7 +40,9 @@ const signInLocally = async (page: Page): Promise<void> => {
 describe('the compliance report and renewals', () => {
   it('lists a therapist overdue for a DBS renewal, downloads the CSV, and clears the flag with a renewed certificate', async () => {
     // Issued 400 days ago: accepted, with a new certificate due 6 months after the start date.
-    const app = await toActive(validApplication({ dbsIssueDaysAgo: 400 }));
+    const body = validApplication({ dbsIssueDaysAgo: 400 });
+    Object.assign(body.dbs, { acceptsFee: true });
+    const app = await toActive(body);
     const due = addMonthsIso(app.startDate, 6);
     const asOf = addDaysIso(due, 1);
     await runSchedule('dbs-audit', asOf);
@@ -62,8 +64,8 @@ describe('the compliance report and renewals', () => {
     const cells = (await row.locator('th, td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
     expect(cells[0]).toBe(`Alex Morgan${app.applicationId}`);
     expect(cells[1]).toBe('Overdue');
-    expect(cells[2]).toBe(`New certificate due${formatLongDate(due)}1 day ago`);
-    expect(cells[4]).toBe('DBS overdue');
+    expect(cells[2]).toBe(`Our renewal application due${formatLongDate(due)}1 day ago`);
+    expect(cells[4]).toBe('DBS renewal not applied for');
     // Overdue rows come before any other.
     const statuses = await page
       .locator('#report tbody tr')
@@ -86,7 +88,7 @@ describe('the compliance report and renewals', () => {
     );
     expect(csv.find((line) => line.startsWith(app.applicationId))).toMatch(
       new RegExp(
-        `^${app.applicationId},Alex Morgan,overdue,dbs-renewal,${due},-1,\\d{4}-\\d{2}-\\d{2},\\d+,dbs-overdue$`,
+        `^${app.applicationId},Alex Morgan,overdue,dbs-renewal,${due},-1,\\d{4}-\\d{2}-\\d{2},\\d+,dbs-renewal-overdue$`,
       ),
     );
     expect(await text(page, '#download-status')).toBe(`Downloaded dbs-compliance-${asOf}.csv.`);
@@ -94,9 +96,9 @@ describe('the compliance report and renewals', () => {
     await row.getByRole('link', { name: 'Alex Morgan' }).click();
     await page.waitForURL(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
     await page.locator('[data-stage="active"]').waitFor();
-    expect(await text(page, '#compliance-flags')).toBe('DBS overdue');
+    expect(await text(page, '#compliance-flags')).toBe('DBS renewal not applied for');
     expect(await text(page, '#compliance-dbs')).toMatch(
-      new RegExp(`^New certificate due${formatLongDate(due)}`),
+      new RegExp(`^Our renewal application due${formatLongDate(due)}`),
     );
     expect(await axeViolations(page), 'active application').toEqual([]);
 
@@ -132,7 +134,7 @@ describe('the compliance report and renewals', () => {
     expect(await text(page, '#action-result')).toBe('Renewed DBS certificate recorded.');
     expect(await text(page, '#compliance-flags')).toBe('None');
     expect(await text(page, '#compliance-dbs')).toMatch(
-      new RegExp(`^3-yearly re-check${formatLongDate(addYearsIso(isoDaysFromToday(0), 3))}`),
+      new RegExp(`^Re-check${formatLongDate(addYearsIso(isoDaysFromToday(0), 3))}`),
     );
     expect(await page.locator('.staff-section:has(#dbs-title) .facts').textContent()).toContain(
       '001122334455',

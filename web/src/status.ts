@@ -19,6 +19,7 @@ import {
   welcomePanel,
   withdrawSection,
 } from './lib/applicant-actions.ts';
+import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
 import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
@@ -307,6 +308,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
         h('h2', { id: 'dbs-title' }, DBS_ASSESSMENT_NAMES[view.dbs.assessment]),
         ...view.dbs.reasons.map((reason) => h('p', {}, reason)),
       ),
+      dbsApplicationPanel(creds, view, onView),
       h(
         'section',
         { 'aria-labelledby': 'timeline-title' },

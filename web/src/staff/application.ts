@@ -38,6 +38,7 @@ import {
 import { accountBar, staffApi } from '../lib/staff-auth.ts';
 import { dateTime, staffPage } from '../lib/staff-page.ts';
 import { DOCUMENT_NAMES } from '../lib/upload.ts';
+import { dbsApplicationSection } from './dbs-application.ts';
 
 type StaffView = Awaited<ReturnType<typeof staffView>>;
 type Decision = 'approve' | 'request-changes' | 'reject';
@@ -249,8 +250,11 @@ const reviewForm = (view: StaffView): HTMLElement => {
       'fieldset',
       { class: 'field', 'data-field': 'checks' },
       h('legend', {}, 'Checks'),
-      checkboxField('checks.dbsOriginalSeen', 'I have seen the original DBS certificate'),
-      field('checks.dbsCheckMethod', 'How the DBS certificate was checked', method),
+      // Checks that cannot apply are not asked: no original to see without a certificate.
+      view.dbs.hasCertificate &&
+        checkboxField('checks.dbsOriginalSeen', 'I have seen the original DBS certificate'),
+      view.dbs.hasCertificate &&
+        field('checks.dbsCheckMethod', 'How the DBS certificate was checked', method),
       checkboxField(
         'checks.insuranceVerified',
         'The insurance is verified',
@@ -270,13 +274,14 @@ const reviewForm = (view: StaffView): HTMLElement => {
     ),
   );
   const checked = (name: string): boolean =>
-    (form.elements.namedItem(`checks.${name}`) as HTMLInputElement).checked;
+    (form.elements.namedItem(`checks.${name}`) as HTMLInputElement | null)?.checked === true;
   const send = async (decision: Decision): Promise<void> => {
     const body = {
       decision,
       checks: {
-        dbsOriginalSeen: checked('dbsOriginalSeen'),
-        dbsCheckMethod: method.value,
+        ...(view.dbs.hasCertificate
+          ? { dbsOriginalSeen: checked('dbsOriginalSeen'), dbsCheckMethod: method.value || undefined }
+          : {}),
         insuranceVerified: checked('insuranceVerified'),
         registerChecked: checked('registerChecked'),
       },
@@ -569,6 +574,10 @@ const complianceSection = (view: StaffView): HTMLElement => {
   const deadline = dbsDeadline({
     dbs: { issueDate: view.dbs.hasCertificate ? view.dbs.issueDate : undefined },
     ...(view.dbsRenewalDueBy ? { dbsRenewalDueBy: view.dbsRenewalDueBy } : {}),
+    ...(view.dbsApplication?.appliedOn ? { dbsAppliedOn: view.dbsApplication.appliedOn } : {}),
+    ...(view.dbsStatusCheck?.result === 'no-new-information'
+      ? { dbsCleanCheckOn: view.dbsStatusCheck.checkedOn }
+      : {}),
     insuranceEndDate: view.insurance.endDate,
   });
   const sent = view.compliance?.remindersSent.length ?? 0;
@@ -778,6 +787,10 @@ const render = async (id: string, message?: string): Promise<void> => {
       summarySection(view),
       documentsSection(view),
       dbsSection(view),
+      dbsApplicationSection(view, {
+        act,
+        done: (message) => afterAction(view.applicationId, message),
+      }),
       insuranceSection(view),
       action
         ? action(view)
