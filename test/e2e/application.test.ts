@@ -161,7 +161,7 @@ describe('the DBS questions', () => {
     expect(await question.isVisible()).toBe(false);
     await page.getByLabel('Date of issue').fill(addYearsIso(today, -4));
     expect(await question.isVisible()).toBe(true);
-    expect(await text(page, '#dbs-assessment')).toContain('more than 3 years ago');
+    expect(await text(page, '#dbs-assessment')).toContain('more than 3 years before');
     await page.getByLabel('Date of issue').fill(addYearsIso(today, -1));
     await page.getByLabel('Level of check').selectOption('standard');
     expect(await question.isVisible()).toBe(true);

@@ -80,7 +80,7 @@ describe("the provider's DBS application on the pages", () => {
     await check.getByLabel('Date checked').fill(isoDaysFromToday(0));
     await check.getByLabel('Result').selectOption('no-new-information');
     await check.getByRole('button', { name: 'Record the status check' }).click();
-    await staffPage.getByText('Update Service status check recorded.').waitFor();
+    await staffPage.locator('#action-result', { hasText: 'Update Service status check recorded.' }).waitFor();
     expect(await staffPage.locator('#dbs-application').textContent()).toContain(
       `${formatLongDate(isoDaysFromToday(0))}: No new information (clean)`,
     );
