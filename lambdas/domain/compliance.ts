@@ -5,6 +5,7 @@
 
 import type { ComplianceFlag } from './application.ts';
 import { addDaysIso, addMonthsIso, addYearsIso, compareIso, type IsoDate } from './dates.ts';
+import { insuranceEndedBy, insuranceExpiresOn } from './insurance.ts';
 
 export const COMPLIANCE_CONFIG = {
   dbsRecheckYears: 3,
@@ -102,6 +103,7 @@ const stepsOf = <Days extends number>(
   reminderDays: readonly Days[],
   reminder: (days: Days) => ComplianceAction,
   pastDue: ComplianceAction,
+  pastDueOn: IsoDate = addDaysIso(deadline.dueDate, 1),
 ): Step[] => [
   ...[...reminderDays]
     .sort((a, b) => b - a)
@@ -111,7 +113,7 @@ const stepsOf = <Days extends number>(
       dueOn: addDaysIso(deadline.dueDate, -days),
       daysBefore: days,
     })),
-  { action: pastDue, deadline, dueOn: addDaysIso(deadline.dueDate, 1) },
+  { action: pastDue, deadline, dueOn: pastDueOn },
 ];
 
 // Only the current deadlines are chased: a DBS deadline superseded by an earlier one, or an old policy's end date,
@@ -135,6 +137,7 @@ const timelines = (facts: ComplianceFacts): Step[][] => {
       COMPLIANCE_CONFIG.insuranceReminderDays,
       (days) => `insurance-reminder-${days}` as const,
       'insurance-expired',
+      insuranceExpiresOn({ endDate: facts.insuranceEndDate }),
     ),
   ];
 };
@@ -201,7 +204,7 @@ export const flagsFor = (facts: ComplianceFacts, today: IsoDate): ComplianceFlag
   const flags: ComplianceFlag[] = [];
   const dbs = dbsDeadline(facts);
   if (dbs && compareIso(today, dbs.dueDate) > 0) flags.push('dbs-overdue');
-  if (compareIso(today, facts.insuranceEndDate) > 0) flags.push('insurance-expired');
+  if (insuranceEndedBy({ endDate: facts.insuranceEndDate }, today)) flags.push('insurance-expired');
   return flags;
 };
 

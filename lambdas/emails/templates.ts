@@ -3,6 +3,8 @@
  * Staff emails carry the application id and the applicant's name, never a DBS certificate number.
  */
 import type { Application } from '../domain/application.ts';
+import { formatLongDate, londonToday } from '../domain/dates.ts';
+import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import type { Email } from '../ports/index.ts';
 
@@ -256,7 +258,9 @@ export const reminder = (app: Application, days: number, links: Links): Email =>
     paragraphs: [
       `A friendly reminder: we are waiting for you to ${STAGE_ASKS[app.stage] ?? 'continue your application'} (it has been ${days} days).`,
       ...(app.stage === 'awaiting-documents'
-        ? ['Applications without documents after 30 days are closed, so please upload them soon.']
+        ? [
+            `Please upload them by ${formatLongDate(documentsDueBy(londonToday(new Date(app.stageEnteredAt))))}: an application still without its documents at the end of that day is closed.`,
+          ]
         : []),
     ],
     action: openApplication(links, app),
@@ -275,7 +279,7 @@ export const lapsed = (app: Application, links: Links): Email =>
   render(app.applicant.email, 'Your application has been closed', {
     greeting: dear(app),
     paragraphs: [
-      'We closed your application because we did not receive your documents within 30 days.',
+      `We closed your application because we did not receive your documents by ${formatLongDate(documentsDueBy(londonToday(new Date(app.stageEnteredAt))))}, ${REMINDER_CADENCE.lapseDays} days after we asked for them.`,
       'You are welcome to apply again whenever you are ready.',
     ],
     action: { label: 'Apply again', url: `${links.siteUrl}/` },
@@ -284,7 +288,9 @@ export const lapsed = (app: Application, links: Links): Email =>
 export const staffLapsed = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Lapsed: application ${app.id}`, {
     greeting: STAFF_GREETING,
-    paragraphs: [`Application ${app.id} (${fullName(app)}) lapsed: no documents after 30 days.`],
+    paragraphs: [
+      `Application ${app.id} (${fullName(app)}) lapsed: documents still missing at the end of ${formatLongDate(documentsDueBy(londonToday(new Date(app.stageEnteredAt))))}.`,
+    ],
     action: reviewIt(links, app),
   });
 

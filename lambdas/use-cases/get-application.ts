@@ -6,9 +6,9 @@
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { dbsDeadline } from '../domain/compliance.ts';
-import { addDaysIso, londonToday } from '../domain/dates.ts';
+import { londonToday } from '../domain/dates.ts';
 import { lastStartDate } from '../domain/induction.ts';
-import { REMINDER_CADENCE } from '../domain/reminders.ts';
+import { documentsDueBy } from '../domain/reminders.ts';
 import { STAGES, type Stage } from '../domain/stages.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
@@ -94,7 +94,7 @@ const deadlines = (app: Application): ApplicationView['deadlines'] => {
       {
         id: 'documents',
         label: 'Upload your documents by',
-        date: addDaysIso(londonToday(new Date(app.stageEnteredAt)), REMINDER_CADENCE.lapseDays),
+        date: documentsDueBy(londonToday(new Date(app.stageEnteredAt))),
       },
     ];
   }

@@ -519,7 +519,7 @@ const renewInsuranceForm = (view: StaffView): HTMLElement => {
     field('coverAmountGbp', 'Amount of cover', cover, 'In whole pounds: at least £1,000,000.'),
     field('basis', 'Basis of cover', basis),
     field('startDate', 'Policy start date', start),
-    field('endDate', 'Policy end date', end, 'After today.'),
+    field('endDate', 'Policy end date', end, 'Today or later.'),
     button,
   );
   form.addEventListener('submit', (event) => {
