@@ -4,6 +4,7 @@
  */
 import type { Application } from '../domain/application.ts';
 import { formatLongDate, londonToday } from '../domain/dates.ts';
+import { WORDS } from '../domain/policy.ts';
 import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import type { Email } from '../ports/index.ts';
@@ -13,9 +14,6 @@ const escapeHtml = (value: string): string =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
-
-const EMERGENCY =
-  'If you or someone you are with needs urgent medical help, call 111; in immediate danger, call 999. Samaritans are there 24 hours a day on 116 123.';
 
 interface Body {
   greeting: string;
@@ -31,13 +29,14 @@ const render = (to: string, subject: string, body: Body): Email => {
     ...(body.action ? [`${body.action.label}: ${body.action.url}`, ''] : []),
     '—',
     'Therapist network onboarding',
-    EMERGENCY,
+    `Write to the affiliate team: ${WORDS.contactEmail}`,
+    WORDS.emergencyNotice,
   ].join('\n');
   const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b1b1b;max-width:40rem">
 <p>${escapeHtml(body.greeting)}</p>
 ${body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${body.action ? `<p><a href="${escapeHtml(body.action.url)}" style="display:inline-block;background:#1d5fa8;color:#fff;padding:.6em 1.2em;border-radius:4px;text-decoration:none">${escapeHtml(body.action.label)}</a></p>` : ''}
-<hr><p style="font-size:.85em;color:#555">Therapist network onboarding<br>${escapeHtml(EMERGENCY)}</p>
+<hr><p style="font-size:.85em;color:#555">Therapist network onboarding<br>Write to the affiliate team: <a href="mailto:${escapeHtml(WORDS.contactEmail)}">${escapeHtml(WORDS.contactEmail)}</a><br>${escapeHtml(WORDS.emergencyNotice)}</p>
 </body></html>`;
   return { to, subject, text, html };
 };
@@ -72,7 +71,7 @@ export const documentsReceived = (app: Application, siteUrl: string): Email =>
     greeting: `Dear ${app.applicant.firstName},`,
     paragraphs: [
       `We have received your ${listDocuments(app.requiredDocuments)} for application ${app.id}.`,
-      'Our affiliate team will now review your application. We aim to do this within 5 working days and will email you with the outcome.',
+      `Our affiliate team will now review your application. We aim to do this within ${WORDS.reviewWorkingDays} working days and will email you with the outcome.`,
       'You can follow your application with the private link from our first email.',
     ],
     action: { label: 'Open your application', url: statusLink(siteUrl, app.id) },
