@@ -135,13 +135,23 @@ export const newDbsNeeded = (app: Application, links: Links): Email =>
     action: openApplication(links, app),
   });
 
-export const changesRequested = (app: Application, note: string, links: Links): Email =>
+export const changesRequested = (
+  app: Application,
+  note: string,
+  again: readonly DocumentKind[],
+  links: Links,
+): Email =>
   render(app.applicant.email, 'Please update your documents', {
     greeting: dear(app),
     paragraphs: [
-      'Thank you for your documents. Before we can go further, we need you to upload them again.',
-      note ? `Our reviewer's note: ${note}` : 'Please check that both documents are complete and readable.',
-      'You can upload them from your application page, as a PDF, JPEG or PNG of at most 10 MB each.',
+      `Thank you for your documents. Before we can go further, we need you to upload your ${listDocuments(again)} again.`,
+      ...(app.requiredDocuments.some((kind) => !again.includes(kind))
+        ? [
+            `We keep your ${listDocuments(app.requiredDocuments.filter((kind) => !again.includes(kind)))}: there is no need to send it again.`,
+          ]
+        : []),
+      note ? `Our reviewer's note: ${note}` : 'Please check that each document is complete and readable.',
+      'You can upload from your application page, as a PDF, JPEG or PNG of at most 10 MB.',
     ],
     action: openApplication(links, app),
   });

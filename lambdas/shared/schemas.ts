@@ -176,6 +176,13 @@ export const reviewSchema = z.strictObject({
     registerChecked: z.boolean(),
   }),
   note: z.string().trim().max(2000),
+  /** With request-changes: the documents to send again (the others are kept); omitted, every required one. */
+  documents: z
+    .array(documentKindSchema)
+    .min(1, 'Name at least one document to send again')
+    .max(DOCUMENT_KINDS.length)
+    .refine((kinds) => new Set(kinds).size === kinds.length, 'Name each document once')
+    .optional(),
 });
 
 export const newDbsCertificateSchema = z.strictObject({

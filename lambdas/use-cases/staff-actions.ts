@@ -5,35 +5,40 @@
  *
  * review
  *  1. approve needs every check recorded true; the DBS check method is recorded in every case.
- *  2. approve → awaiting-dbs when a new certificate is required, else contract-sent (the contract step emails).
- *  3. request-changes → awaiting-documents: documents cleared for fresh uploads, the note emailed.
+ *  2. approve → awaiting-dbs when a new certificate is required, else contract-sent: the contract PDF is made and
+ *     stored first and committed with the stage, and the applicant emailed that it is ready (see contract.ts).
+ *  3. request-changes → awaiting-documents: the named documents (default: every required one) are cleared for
+ *     fresh uploads, the others kept; the note and the documents to send again emailed. `documents` is only for
+ *     request-changes, and must name documents the application requires (422).
  *  4. reject → rejected, politely emailed; the email address is freed.
  * recordDbs
  *  1. Only in awaiting-dbs; the new certificate is assessed again and must be current.
- *  2. → contract-sent.
+ *  2. → contract-sent, with the contract made first (as for approval).
  * recordInduction
  *  1. Only in induction-invited; attendedOn not in the future.
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
  */
 
 import type * as z from 'zod';
-import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
+import type { Application, ApplicationEvent, ComplianceFlag, ContractRecord } from '../domain/application.ts';
 import { londonToday } from '../domain/dates.ts';
 import { assessDbs } from '../domain/dbs.ts';
 import { RuleViolation, type Violation } from '../domain/errors.ts';
 import { checkAttendedOn, lastStartDate } from '../domain/induction.ts';
 import { checkInsurance } from '../domain/insurance.ts';
-import type { DbsLevel, Stage } from '../domain/stages.ts';
+import { type DbsLevel, DOCUMENT_KINDS, type DocumentKind, type Stage } from '../domain/stages.ts';
 import {
   applicationRejected,
   availabilityRequested,
   changesRequested,
+  DOCUMENT_LABELS,
   type Links,
   newDbsNeeded,
 } from '../emails/templates.ts';
 import type { DigestChange, Ports } from '../ports/index.ts';
 import { Conflict, NotFound } from '../shared/errors.ts';
 import type { insuranceSchema, reviewSchema } from '../shared/schemas.ts';
+import { withContract, withPreparedContract } from './contract.ts';
 import {
   completeStep,
   deliverOutbox,
@@ -70,29 +75,78 @@ const act = async (
 
 export type ReviewInput = z.infer<typeof reviewSchema>;
 
-export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffContext) =>
+const missingChecks = (input: ReviewInput): Violation[] =>
+  (['dbsOriginalSeen', 'insuranceVerified', 'registerChecked'] as const)
+    .filter((check) => input.checks[check] !== true)
+    .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
+
+/** The contract made for this change, or the item's own; without either the stage cannot say contract-sent. */
+const contractFor = (app: Application, prepared: ContractRecord | undefined): ContractRecord => {
+  const contract = app.contract ?? prepared;
+  if (!contract) throw new Conflict('The application changed while its contract was prepared; try again');
+  return contract;
+};
+
+export const review = async (id: string, input: ReviewInput, ports: Ports, ctx: StaffContext) => {
+  // Checked before the contract is made, so a refused approval generates nothing.
+  if (input.decision === 'approve' && missingChecks(input).length > 0) {
+    throw new RuleViolation(missingChecks(input));
+  }
+  return withPreparedContract(
+    ports,
+    id,
+    (app) =>
+      input.decision === 'approve' &&
+      app.stage === 'in-review' &&
+      app.dbs.assessment !== 'new-certificate-required',
+    (prepared) => decideReview(id, input, ports, ctx, prepared),
+  );
+};
+
+const decideReview = (
+  id: string,
+  input: ReviewInput,
+  ports: Ports,
+  ctx: StaffContext,
+  prepared: ContractRecord | undefined,
+) =>
   act(ports, id, (app, now) => {
     requireStage(app, 'in-review', 'A review');
     const decidedAt = now.toISOString();
-    const record = { ...input, decidedAt, decidedBy: ctx.staffId };
-    const decided = event(app.id, now, 'review-decided', { decision: input.decision }, 'staff', ctx.staffId);
+    const again = input.decision === 'request-changes' ? documentsToSendAgain(app, input) : undefined;
+    if (input.decision !== 'request-changes' && input.documents) {
+      throw new RuleViolation([
+        { path: 'documents', message: 'Name documents only when you request changes' },
+      ]);
+    }
+    const record = withoutUndefined({ ...input, documents: again, decidedAt, decidedBy: ctx.staffId });
+    const decided = event(
+      app.id,
+      now,
+      'review-decided',
+      { decision: input.decision, ...(again ? { documents: again.join(' ') } : {}) },
+      'staff',
+      ctx.staffId,
+    );
     if (input.decision === 'approve') {
-      const missing: Violation[] = (['dbsOriginalSeen', 'insuranceVerified', 'registerChecked'] as const)
-        .filter((check) => input.checks[check] !== true)
-        .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
-      if (missing.length > 0) throw new RuleViolation(missing);
       const dbsRequired = app.dbs.assessment === 'new-certificate-required';
       const stage = enterStage(app, dbsRequired ? 'awaiting-dbs' : 'contract-sent', now);
-      const next: Application = withoutUndefined({
+      const approved: Application = withoutUndefined({
         ...app,
         ...stage.fields,
         ...completeStep(app, 'review', { decision: 'approve', dbsRequired }),
         review: record,
         dbs: { ...app.dbs, checkMethod: input.checks.dbsCheckMethod },
       });
-      if (dbsRequired)
-        next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: newDbsNeeded(next, ctx.links) })];
-      return { next, events: [decided, stage.event] };
+      if (dbsRequired) {
+        approved.outbox = [
+          ...approved.outbox,
+          outboxEntry({ kind: 'email', email: newDbsNeeded(approved, ctx.links) }),
+        ];
+        return { next: approved, events: [decided, stage.event] };
+      }
+      const sent = withContract(approved, contractFor(app, prepared), ctx.links, now);
+      return { next: sent.next, events: [decided, ...sent.events, stage.event] };
     }
     if (input.decision === 'request-changes') {
       const stage = enterStage(app, 'awaiting-documents', now);
@@ -101,12 +155,12 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
         ...stage.fields,
         ...completeStep(app, 'review', { decision: 'request-changes', dbsRequired: false }),
         review: record,
-        documents: {},
-        documentProblems: {},
+        documents: keepOthers(app.documents, again ?? []),
+        documentProblems: keepOthers(app.documentProblems, again ?? []),
       });
       next.outbox = [
         ...next.outbox,
-        outboxEntry({ kind: 'email', email: changesRequested(next, input.note, ctx.links) }),
+        outboxEntry({ kind: 'email', email: changesRequested(next, input.note, again ?? [], ctx.links) }),
       ];
       return { next, events: [decided, stage.event] };
     }
@@ -126,27 +180,60 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
     return { next, events: [decided, stage.event] };
   });
 
+/** The documents staff ask for again: the ones named, or every required one when none are named. */
+const documentsToSendAgain = (app: Application, input: ReviewInput): DocumentKind[] => {
+  const named = input.documents ?? app.requiredDocuments;
+  const violations = named.flatMap((kind, i) =>
+    app.requiredDocuments.includes(kind)
+      ? []
+      : [
+          {
+            path: `documents.${i}`,
+            message: `This application has no ${DOCUMENT_LABELS[kind]} to send again`,
+          },
+        ],
+  );
+  if (violations.length > 0) throw new RuleViolation(violations);
+  return DOCUMENT_KINDS.filter((kind) => named.includes(kind));
+};
+
+const keepOthers = <V>(byKind: Partial<Record<DocumentKind, V>>, again: readonly DocumentKind[]) =>
+  Object.fromEntries(
+    Object.entries(byKind).filter(([kind]) => !again.includes(kind as DocumentKind)),
+  ) as Partial<Record<DocumentKind, V>>;
+
 export const recordDbs = (
   id: string,
   input: { certificateNumber: string; issueDate: string; level: DbsLevel },
   ports: Ports,
   ctx: StaffContext,
 ) =>
-  act(ports, id, (app, now) => {
-    if (app.stage === 'active') return renewDbs(app, input, now, ctx);
-    requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
-    const stage = enterStage(app, 'contract-sent', now);
-    const next: Application = withoutUndefined({
-      ...app,
-      ...stage.fields,
-      ...completeStep(app, 'dbs', {}),
-      dbs: newCertificate(app, input, now),
-    });
-    return {
-      next,
-      events: [event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId), stage.event],
-    };
-  });
+  withPreparedContract(
+    ports,
+    id,
+    (app) => app.stage === 'awaiting-dbs',
+    (prepared) =>
+      act(ports, id, (app, now) => {
+        if (app.stage === 'active') return renewDbs(app, input, now, ctx);
+        requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
+        const stage = enterStage(app, 'contract-sent', now);
+        const recorded: Application = withoutUndefined({
+          ...app,
+          ...stage.fields,
+          ...completeStep(app, 'dbs', {}),
+          dbs: newCertificate(app, input, now),
+        });
+        const sent = withContract(recorded, contractFor(app, prepared), ctx.links, now);
+        return {
+          next: sent.next,
+          events: [
+            event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId),
+            ...sent.events,
+            stage.event,
+          ],
+        };
+      }),
+  );
 
 const newCertificate = (
   app: Application,

@@ -356,6 +356,13 @@ describe('journeys', () => {
 
   it('reminds at 3 and 7 days once each, alerts staff at 14; documents due by day 30, lapsed on day 31', async () => {
     const app = await createApplication();
+    // The lapse spends the documents step's token: wait for the workflow to store it.
+    await eventually(async () => {
+      const history = (await staff('GET', `/staff/applications/${app.applicationId}`)).body.events as {
+        type: string;
+      }[];
+      expect(history.map((e) => e.type)).toContain('step-waiting');
+    }, 30_000);
     const sweep = (days: number) =>
       api<Record<string, number>>('POST', '/__dev/schedules/onboarding-sweep', {
         body: { asOf: `${isoDaysFromToday(days)}T12:00:00Z` },

@@ -58,7 +58,7 @@ describe('emails', () => {
     staffApplicationReady: t.staffApplicationReady(app, links.siteUrl, links.staffEmail),
     documentRefused: t.documentRefused(app, 'dbs-certificate', 'the file is empty.', links.siteUrl),
     newDbsNeeded: t.newDbsNeeded(app, links),
-    changesRequested: t.changesRequested(app, 'Unreadable', links),
+    changesRequested: t.changesRequested(app, 'Unreadable', ['indemnity-insurance'], links),
     applicationRejected: t.applicationRejected(app, '', links),
     contractReady: t.contractReady(app, links),
     inductionInvitation: t.inductionInvitation(app, links),
