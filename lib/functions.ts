@@ -87,12 +87,14 @@ const DEFINITIONS = {
   'staff-review': {
     entry: 'lambdas/handlers/staff-review.ts',
     description: 'POST /staff/applications/{id}/review',
-    uses: { table: 'write', mail: true, workflow: ['callback'] },
+    // An approval writes the contract PDF before the stage says contract-sent (and deletes one left unused).
+    uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
   },
   'staff-record-dbs': {
     entry: 'lambdas/handlers/staff-record-dbs.ts',
     description: 'POST /staff/applications/{id}/dbs: a new DBS certificate',
-    uses: { table: 'write', mail: true, workflow: ['callback'] },
+    // Recorded in awaiting-dbs, it writes the contract PDF before the stage says contract-sent.
+    uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
   },
   'staff-record-induction': {
     entry: 'lambdas/handlers/staff-record-induction.ts',

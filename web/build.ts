@@ -9,12 +9,15 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { DBS_POLICY, WORDS } from '../lambdas/domain/policy.ts';
 
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 const srcDir = join(webDir, 'src');
 const publicDir = join(webDir, 'public');
 const partialsDir = join(webDir, 'partials');
 const INCLUDE = /<!-- include:([a-z-]+) -->/g;
+/** `<!-- policy:NAME -->` in a page or partial is replaced by that value of lambdas/domain/policy.ts. */
+const POLICY = /<!-- policy:([A-Za-z]+) -->/g;
 
 const isEntryPoint = (name: string): boolean => name.endsWith('.ts') && !name.endsWith('.d.ts');
 /** Folders of web/src whose files are pages' entry points too, built to the same folder of the site. */
@@ -57,8 +60,33 @@ const options = (outDir: string, entryPoints: string[]): BuildOptions => ({
   plugins: [withoutZodLocales],
 });
 
+const escapeHtml = (value: string): string =>
+  value.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+/** The promises pages make, from the one policy module; the emergency notice's numbers become phone links and
+ *  `contactEmailLink` a mailto link. */
+const policyHtml = (name: string): string => {
+  if (name === 'emergencyNotice') {
+    return escapeHtml(WORDS.emergencyNotice).replace(
+      /\b(111|999|116 123)\b/g,
+      (number) => `<a href="tel:${number.replace(/ /g, '')}">${number}</a>`,
+    );
+  }
+  if (name === 'contactEmailLink') {
+    const address = escapeHtml(WORDS.contactEmail);
+    return `<a href="mailto:${address}">${address}</a>`;
+  }
+  const value = (WORDS as Record<string, unknown>)[name] ?? (DBS_POLICY as Record<string, unknown>)[name];
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new Error(`policy value ${name} does not exist in lambdas/domain/policy.ts`);
+  }
+  return escapeHtml(String(value));
+};
+
 const render = (page: string, partial: (name: string) => string): string =>
-  page.replace(INCLUDE, (_, name: string) => partial(name).trimEnd());
+  page
+    .replace(INCLUDE, (_, name: string) => partial(name).trimEnd())
+    .replace(POLICY, (_, name: string) => policyHtml(name));
 
 const missingPartial = (name: string): never => {
   throw new Error(`web/partials/${name}.html does not exist`);

@@ -5,6 +5,7 @@
 import type { Ports } from '../ports/index.ts';
 import { env } from '../shared/env.ts';
 import { createDynamoApplicationStore } from './dynamo-application-store.ts';
+import { createS3DocumentStore } from './s3-document-store.ts';
 import { createSesMailer } from './ses-mailer.ts';
 import { createSfnWorkflow } from './sfn-workflow.ts';
 import { systemClock, unavailable } from './unavailable.ts';
@@ -16,4 +17,10 @@ export const stageChangePorts = (): Ports => ({
   mailer: createSesMailer(env.mailFrom),
   workflow: createSfnWorkflow(env.stateMachineArn),
   clock: systemClock,
+});
+
+/** A change of stage that can reach contract-sent: it also writes the contract PDF (and removes an unused one). */
+export const contractStagePorts = (): Ports => ({
+  ...stageChangePorts(),
+  documents: createS3DocumentStore(env.documentsBucket),
 });

@@ -3,15 +3,21 @@
  * signed copy: the original pages plus a signature page carrying the evidence (name, time, IP, user agent, hash).
  */
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { MIN_PATIENTS_PER_WEEK } from '../domain/availability.ts';
+import { MIN_COVER_GBP } from '../domain/insurance.ts';
+
+const gbp = (pounds: number): string => `£${pounds.toLocaleString('en-GB')}`;
 
 export const CONTRACT_VERSION = 'FAA-2026.1';
 
-const TERMS = [
+/** The terms, their numbers read from the rules' config so the contract cannot promise what the system does not
+ *  check. Each patient keeps the same therapist (seed), so the commitment is in patients, never sessions. */
+export const TERMS = [
   'Status. You provide therapy services as a self-employed contractor, not as an employee or worker. You are responsible for your own tax and National Insurance.',
   'Services. You deliver cognitive behavioural therapy online to patients referred to you, within the hours you offer, and keep each patient for the whole course of their therapy.',
   'Professional standards. You keep your accreditation, follow the ethical framework of your professional body, and keep an enhanced DBS certificate acceptable to us.',
-  'Insurance. You hold professional indemnity insurance of at least £1,000,000 throughout this agreement and send us each renewal.',
-  'Availability. You give at least 3 patient sessions a week. You tell us of any change to your availability as early as you can.',
+  `Insurance. You hold professional indemnity insurance of at least ${gbp(MIN_COVER_GBP)} throughout this agreement and send us each renewal.`,
+  `Availability. You see at least ${MIN_PATIENTS_PER_WEEK} patients a week. You tell us of any change to your availability as early as you can.`,
   'Fees. We pay you per session delivered at the rates in the fee schedule in force, monthly in arrears, on your invoice.',
   'Confidentiality and data protection. You keep patient information confidential and process it only as our data processing terms allow.',
   'Substitution and control. You decide how to deliver therapy within clinical governance; you may decline referrals.',

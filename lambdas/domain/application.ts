@@ -102,6 +102,9 @@ export interface ReviewRecord {
     registerChecked: boolean;
   };
   note: string;
+  /** With request-changes: the documents asked for again. Absent on items written before it existed (then every
+   *  required document was asked for again). */
+  documents?: DocumentKind[];
   decidedAt: string;
   decidedBy: string;
 }

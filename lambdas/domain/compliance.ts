@@ -6,6 +6,7 @@
 import type { ComplianceFlag } from './application.ts';
 import { addDaysIso, addMonthsIso, addYearsIso, compareIso, type IsoDate } from './dates.ts';
 import { certificateAlertDate } from './dbs-application.ts';
+import { insuranceEndedBy, insuranceExpiresOn } from './insurance.ts';
 import { DBS_POLICY } from './policy.ts';
 
 export const COMPLIANCE_CONFIG = {
@@ -118,6 +119,7 @@ const stepsOf = <Days extends number>(
   reminderDays: readonly Days[],
   reminder: (days: Days) => ComplianceAction,
   pastDue: ComplianceAction,
+  pastDueOn: IsoDate = addDaysIso(deadline.dueDate, 1),
 ): Step[] => [
   ...[...reminderDays]
     .sort((a, b) => b - a)
@@ -127,7 +129,7 @@ const stepsOf = <Days extends number>(
       dueOn: addDaysIso(deadline.dueDate, -days),
       daysBefore: days,
     })),
-  { action: pastDue, deadline, dueOn: addDaysIso(deadline.dueDate, 1) },
+  { action: pastDue, deadline, dueOn: pastDueOn },
 ];
 
 const dbsSteps = (deadline: DbsDeadline): Step[] =>
@@ -152,6 +154,7 @@ const timelines = (facts: ComplianceFacts): Step[][] => {
       COMPLIANCE_CONFIG.insuranceReminderDays,
       (days) => `insurance-reminder-${days}` as const,
       'insurance-expired',
+      insuranceExpiresOn({ endDate: facts.insuranceEndDate }),
     ),
   ];
 };
@@ -219,7 +222,7 @@ export const flagsFor = (facts: ComplianceFacts, today: IsoDate): ComplianceFlag
   const dbs = dbsDeadline(facts);
   if (dbs && dbs.kind !== 'dbs-certificate' && compareIso(today, dbs.dueDate) > 0)
     flags.push(dbs.kind === 'dbs-renewal' ? 'dbs-renewal-overdue' : 'dbs-overdue');
-  if (compareIso(today, facts.insuranceEndDate) > 0) flags.push('insurance-expired');
+  if (insuranceEndedBy({ endDate: facts.insuranceEndDate }, today)) flags.push('insurance-expired');
   return flags;
 };
 

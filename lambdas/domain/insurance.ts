@@ -1,5 +1,8 @@
-/** Professional indemnity insurance rules (DESIGN §3). */
-import { compareIso, type IsoDate } from './dates.ts';
+/**
+ * Professional indemnity insurance rules (DESIGN §3). "In force" has one definition, `insuranceInForceOn`; the
+ * submission check, the activation check and the compliance flag all derive from it.
+ */
+import { addDaysIso, compareIso, formatLongDate, type IsoDate } from './dates.ts';
 import type { Violation } from './errors.ts';
 
 export const MIN_COVER_GBP = 1_000_000;
@@ -21,10 +24,10 @@ export const checkInsurance = (ins: InsuranceFacts, today: IsoDate): Violation[]
       message: `Cover must be at least ${gbp(MIN_COVER_GBP)}`,
     });
   }
-  if (compareIso(ins.endDate, today) <= 0) {
+  if (insuranceEndedBy(ins, today)) {
     violations.push({
       path: 'insurance.endDate',
-      message: `The policy must end after today (${today}): a policy that has ended, or ends today, cannot be accepted`,
+      message: `The policy has ended: it must end on ${formatLongDate(today)} (today) or later`,
     });
   }
   if (compareIso(ins.startDate, ins.endDate) > 0) {
@@ -36,8 +39,19 @@ export const checkInsurance = (ins: InsuranceFacts, today: IsoDate): Violation[]
   return violations;
 };
 
-/** Whether the policy covers `date`, both ends inclusive (checked against the start date at activation). */
+/**
+ * The one definition (DESIGN §3): a policy is in force on day d iff startDate <= d <= endDate. Its end is what every
+ * check turns on: ended by d iff d > endDate. A policy ending today is in force all day, so it is accepted at
+ * submission, covers a start that day, and is flagged `insurance-expired` only from the next day.
+ */
+export const insuranceEndedBy = (ins: Pick<InsuranceFacts, 'endDate'>, date: IsoDate): boolean =>
+  compareIso(date, ins.endDate) > 0;
+
 export const insuranceInForceOn = (
   ins: Pick<InsuranceFacts, 'startDate' | 'endDate'>,
   date: IsoDate,
-): boolean => compareIso(ins.startDate, date) <= 0 && compareIso(date, ins.endDate) <= 0;
+): boolean => compareIso(ins.startDate, date) <= 0 && !insuranceEndedBy(ins, date);
+
+/** The first day the policy has ended by: `insurance-expired` is raised from this day. */
+export const insuranceExpiresOn = (ins: Pick<InsuranceFacts, 'endDate'>): IsoDate =>
+  addDaysIso(ins.endDate, 1);

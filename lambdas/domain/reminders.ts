@@ -1,7 +1,8 @@
 /**
  * Reminder cadences (DESIGN §3), the one place they are configured. Every step that waits on the applicant counts
- * days from the date its stage was entered: reminders to the applicant, then an alert to staff, and for missing
- * documents a lapse.
+ * days from the date its stage was entered (day 0; the next London date is day 1): reminders to the applicant, then
+ * an alert to staff, and for missing documents a lapse. Documents may arrive until the end of day `lapseDays` (the
+ * "upload by" date people read); the application lapses at 00:00 London on the day after.
  */
 import { addDaysIso, daysBetween, type IsoDate } from './dates.ts';
 
@@ -18,7 +19,7 @@ export type ReminderAction =
 
 export interface ScheduledAction {
   action: ReminderAction;
-  /** Days after the stage was entered. */
+  /** Days after the stage was entered: due from the start of that London day. */
   afterDays: number;
 }
 
@@ -30,9 +31,16 @@ export const REMINDER_SCHEDULE: readonly ScheduledAction[] = (
       afterDays: days,
     })),
     { action: `staff-alert-${REMINDER_CADENCE.staffAlertDays}`, afterDays: REMINDER_CADENCE.staffAlertDays },
-    { action: `lapse-${REMINDER_CADENCE.lapseDays}`, afterDays: REMINDER_CADENCE.lapseDays },
+    { action: `lapse-${REMINDER_CADENCE.lapseDays}`, afterDays: REMINDER_CADENCE.lapseDays + 1 },
   ] satisfies ScheduledAction[]
 ).sort((a, b) => a.afterDays - b.afterDays);
+
+/** The last day documents are accepted: the "upload by" date on the status page and in emails. */
+export const documentsDueBy = (stageEnteredOn: IsoDate): IsoDate =>
+  addDaysIso(stageEnteredOn, REMINDER_CADENCE.lapseDays);
+
+/** The day the application lapses (at its first moment, 00:00 London) when documents are still missing. */
+export const lapsesOn = (stageEnteredOn: IsoDate): IsoDate => addDaysIso(documentsDueBy(stageEnteredOn), 1);
 
 export interface CadenceOptions {
   /**

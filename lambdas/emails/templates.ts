@@ -3,8 +3,9 @@
  * Staff emails carry the application id and the applicant's name, never a DBS certificate number.
  */
 import type { Application, ComplianceFlag } from '../domain/application.ts';
-import { formatLongDate } from '../domain/dates.ts';
-import { DBS_POLICY } from '../domain/policy.ts';
+import { formatLongDate, londonToday } from '../domain/dates.ts';
+import { DBS_POLICY, WORDS } from '../domain/policy.ts';
+import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import type { Email } from '../ports/index.ts';
 
@@ -13,9 +14,6 @@ const escapeHtml = (value: string): string =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
-
-const EMERGENCY =
-  'If you or someone you are with needs urgent medical help, call 111; in immediate danger, call 999. Samaritans are there 24 hours a day on 116 123.';
 
 interface Body {
   greeting: string;
@@ -31,13 +29,14 @@ const render = (to: string, subject: string, body: Body): Email => {
     ...(body.action ? [`${body.action.label}: ${body.action.url}`, ''] : []),
     '—',
     'Therapist network onboarding',
-    EMERGENCY,
+    `Write to the affiliate team: ${WORDS.contactEmail}`,
+    WORDS.emergencyNotice,
   ].join('\n');
   const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b1b1b;max-width:40rem">
 <p>${escapeHtml(body.greeting)}</p>
 ${body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${body.action ? `<p><a href="${escapeHtml(body.action.url)}" style="display:inline-block;background:#1d5fa8;color:#fff;padding:.6em 1.2em;border-radius:4px;text-decoration:none">${escapeHtml(body.action.label)}</a></p>` : ''}
-<hr><p style="font-size:.85em;color:#555">Therapist network onboarding<br>${escapeHtml(EMERGENCY)}</p>
+<hr><p style="font-size:.85em;color:#555">Therapist network onboarding<br>Write to the affiliate team: <a href="mailto:${escapeHtml(WORDS.contactEmail)}">${escapeHtml(WORDS.contactEmail)}</a><br>${escapeHtml(WORDS.emergencyNotice)}</p>
 </body></html>`;
   return { to, subject, text, html };
 };
@@ -72,7 +71,7 @@ export const documentsReceived = (app: Application, siteUrl: string): Email =>
     greeting: `Dear ${app.applicant.firstName},`,
     paragraphs: [
       `We have received your ${listDocuments(app.requiredDocuments)} for application ${app.id}.`,
-      'Our affiliate team will now review your application. We aim to do this within 5 working days and will email you with the outcome.',
+      `Our affiliate team will now review your application. We aim to do this within ${WORDS.reviewWorkingDays} working days and will email you with the outcome.`,
       'You can follow your application with the private link from our first email.',
     ],
     action: { label: 'Open your application', url: statusLink(siteUrl, app.id) },
@@ -136,13 +135,23 @@ export const newDbsNeeded = (app: Application, links: Links): Email =>
     action: openApplication(links, app),
   });
 
-export const changesRequested = (app: Application, note: string, links: Links): Email =>
+export const changesRequested = (
+  app: Application,
+  note: string,
+  again: readonly DocumentKind[],
+  links: Links,
+): Email =>
   render(app.applicant.email, 'Please update your documents', {
     greeting: dear(app),
     paragraphs: [
-      'Thank you for your documents. Before we can go further, we need you to upload them again.',
-      note ? `Our reviewer's note: ${note}` : 'Please check that both documents are complete and readable.',
-      'You can upload them from your application page, as a PDF, JPEG or PNG of at most 10 MB each.',
+      `Thank you for your documents. Before we can go further, we need you to upload your ${listDocuments(again)} again.`,
+      ...(app.requiredDocuments.some((kind) => !again.includes(kind))
+        ? [
+            `We keep your ${listDocuments(app.requiredDocuments.filter((kind) => !again.includes(kind)))}: there is no need to send it again.`,
+          ]
+        : []),
+      note ? `Our reviewer's note: ${note}` : 'Please check that each document is complete and readable.',
+      'You can upload from your application page, as a PDF, JPEG or PNG of at most 10 MB.',
     ],
     action: openApplication(links, app),
   });
@@ -264,7 +273,9 @@ export const reminder = (app: Application, days: number, links: Links): Email =>
     paragraphs: [
       `A friendly reminder: we are waiting for you to ${STAGE_ASKS[app.stage] ?? 'continue your application'} (it has been ${days} days).`,
       ...(app.stage === 'awaiting-documents'
-        ? ['Applications without documents after 30 days are closed, so please upload them soon.']
+        ? [
+            `Please upload them by ${formatLongDate(documentsDueBy(londonToday(new Date(app.stageEnteredAt))))}: an application still without its documents at the end of that day is closed.`,
+          ]
         : []),
     ],
     action: openApplication(links, app),
@@ -283,7 +294,7 @@ export const lapsed = (app: Application, links: Links): Email =>
   render(app.applicant.email, 'Your application has been closed', {
     greeting: dear(app),
     paragraphs: [
-      'We closed your application because we did not receive your documents within 30 days.',
+      `We closed your application because we did not receive your documents by ${formatLongDate(documentsDueBy(londonToday(new Date(app.stageEnteredAt))))}, ${REMINDER_CADENCE.lapseDays} days after we asked for them.`,
       'You are welcome to apply again whenever you are ready.',
     ],
     action: { label: 'Apply again', url: `${links.siteUrl}/` },
@@ -292,7 +303,9 @@ export const lapsed = (app: Application, links: Links): Email =>
 export const staffLapsed = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Lapsed: application ${app.id}`, {
     greeting: STAFF_GREETING,
-    paragraphs: [`Application ${app.id} (${fullName(app)}) lapsed: no documents after 30 days.`],
+    paragraphs: [
+      `Application ${app.id} (${fullName(app)}) lapsed: documents still missing at the end of ${formatLongDate(documentsDueBy(londonToday(new Date(app.stageEnteredAt))))}.`,
+    ],
     action: reviewIt(links, app),
   });
 

@@ -1,10 +1,10 @@
-import { stageChangePorts } from '../adapters/wiring.ts';
+import { contractStagePorts } from '../adapters/wiring.ts';
 import { mailLinks } from '../shared/env.ts';
 import { newDbsCertificateSchema } from '../shared/schemas.ts';
 import { staffActionHandler } from '../shared/staff-action.ts';
 import { recordDbs } from '../use-cases/staff-actions.ts';
 
-const ports = stageChangePorts();
+const ports = contractStagePorts();
 const links = mailLinks();
 
 export const handler = staffActionHandler(newDbsCertificateSchema, (id, input, staffId) =>

@@ -187,6 +187,13 @@ export const reviewSchema = z.strictObject({
     registerChecked: z.boolean(),
   }),
   note: z.string().trim().max(2000),
+  /** With request-changes: the documents to send again (the others are kept); omitted, every required one. */
+  documents: z
+    .array(documentKindSchema)
+    .min(1, 'Name at least one document to send again')
+    .max(DOCUMENT_KINDS.length)
+    .refine((kinds) => new Set(kinds).size === kinds.length, 'Name each document once')
+    .optional(),
 });
 
 /** The applicant's part of the provider's DBS application: consent to the fee shown, and optionally "apply now". */

@@ -22,7 +22,7 @@
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { checkAvailability } from '../domain/availability.ts';
-import { londonToday } from '../domain/dates.ts';
+import { formatLongDate, londonToday } from '../domain/dates.ts';
 import {
   assessAtActivation,
   newDbsApplication,
@@ -108,7 +108,7 @@ export const giveAvailability = (caller: Caller, input: AvailabilityInput, ports
     if (violations.length === 0 && !insuranceInForceOn(app.insurance, input.startDate)) {
       violations.push({
         path: 'startDate',
-        message: `Your indemnity insurance ends on ${app.insurance.endDate}: choose a start date on or before it, or send us your renewed policy`,
+        message: `Your indemnity insurance must be in force on your start date (it covers ${formatLongDate(app.insurance.startDate)} to ${formatLongDate(app.insurance.endDate)}): choose a start date in that period, or send us your renewed policy`,
       });
     }
     if (violations.length > 0) throw new RuleViolation(violations);

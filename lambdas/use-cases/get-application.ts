@@ -6,11 +6,11 @@
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { dbsDeadline } from '../domain/compliance.ts';
-import { addDaysIso, londonToday } from '../domain/dates.ts';
+import { londonToday } from '../domain/dates.ts';
 import { providerApplicationPossible } from '../domain/dbs-application.ts';
 import { lastStartDate } from '../domain/induction.ts';
 import { DBS_POLICY } from '../domain/policy.ts';
-import { REMINDER_CADENCE } from '../domain/reminders.ts';
+import { documentsDueBy } from '../domain/reminders.ts';
 import { isOpen, STAGES, type Stage } from '../domain/stages.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
@@ -120,7 +120,7 @@ const deadlines = (app: Application): ApplicationView['deadlines'] => {
       {
         id: 'documents',
         label: 'Upload your documents by',
-        date: addDaysIso(londonToday(new Date(app.stageEnteredAt)), REMINDER_CADENCE.lapseDays),
+        date: documentsDueBy(londonToday(new Date(app.stageEnteredAt))),
       },
     ];
   }

@@ -5,8 +5,9 @@
  *  2. Finish what a failure left half-done: start a workflow that failed to start, deliver an undelivered outbox.
  *  3. Apply the time rules as of `asOf`: close an induction window that passed without availability (back to
  *     induction-invited, rebook email, staff told); send each due reminder once (days 3 and 7), alert staff at 14
- *     days, lapse an application without documents at 30 days. In awaiting-dbs with the provider applying, the
- *     reminders go to staff; once applied, staff are alerted when no certificate is recorded 60 days on.
+ *     days, lapse an application still without documents at 00:00 London on day 31 (they are due by the end of
+ *     day 30). In awaiting-dbs with the provider applying, the reminders go to staff; once applied, staff are
+ *     alerted when no certificate is recorded 60 days on.
  *  4. Re-key the application in the due index (or take it out when nothing is left).
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';

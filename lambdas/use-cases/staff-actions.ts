@@ -6,20 +6,24 @@
  * review
  *  1. approve needs every check that can apply recorded true (not the original of a certificate the applicant does
  *     not have); the DBS check method is recorded for a certificate the applicant has.
- *  2. approve → awaiting-dbs when a new certificate is required, else contract-sent (the contract step emails).
- *  3. request-changes → awaiting-documents: documents cleared for fresh uploads, the note emailed.
+ *  2. approve → awaiting-dbs when a new certificate is required, else contract-sent: the contract PDF is made and
+ *     stored first and committed with the stage, and the applicant emailed that it is ready (see contract.ts).
+ *  3. request-changes → awaiting-documents: the named documents (default: every required one) are cleared for
+ *     fresh uploads, the others kept; the note and the documents to send again emailed. `documents` is only for
+ *     request-changes, and must name documents the application requires (422).
  *  4. reject → rejected, politely emailed; the email address is freed.
  * recordDbs
  *  1. In awaiting-dbs, before activation (contract-sent to awaiting-availability) or active; the new certificate is
  *     assessed again and must be current; the provider's DBS application, if any, → certificate-recorded.
- *  2. awaiting-dbs → contract-sent; active: the renewal is done, the re-check restarts, DBS flags clear.
+ *  2. awaiting-dbs → contract-sent, with the contract made first (as for approval); active: the renewal is done,
+ *     the re-check restarts, DBS flags clear.
  * recordInduction
  *  1. Only in induction-invited; attendedOn not in the future.
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
  */
 
 import type * as z from 'zod';
-import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
+import type { Application, ApplicationEvent, ComplianceFlag, ContractRecord } from '../domain/application.ts';
 import { flagsFor } from '../domain/compliance.ts';
 import { londonToday } from '../domain/dates.ts';
 import { assessDbs } from '../domain/dbs.ts';
@@ -27,11 +31,12 @@ import { checkAppliedOn, checkStatusCheckedOn } from '../domain/dbs-application.
 import { assertNoViolations, RuleViolation, type Violation } from '../domain/errors.ts';
 import { checkAttendedOn, lastStartDate } from '../domain/induction.ts';
 import { checkInsurance } from '../domain/insurance.ts';
-import { type DbsLevel, isOpen, type Stage } from '../domain/stages.ts';
+import { type DbsLevel, DOCUMENT_KINDS, type DocumentKind, isOpen, type Stage } from '../domain/stages.ts';
 import {
   applicationRejected,
   availabilityRequested,
   changesRequested,
+  DOCUMENT_LABELS,
   type Links,
   newDbsNeeded,
   staffDbsApplicationRequested,
@@ -39,6 +44,7 @@ import {
 import type { DigestChange, Ports } from '../ports/index.ts';
 import { Conflict, NotFound } from '../shared/errors.ts';
 import type { insuranceSchema, reviewSchema } from '../shared/schemas.ts';
+import { withContract, withPreparedContract } from './contract.ts';
 import {
   completeStep,
   complianceFacts,
@@ -77,31 +83,72 @@ const act = async (
 export type ReviewInput = z.infer<typeof reviewSchema>;
 
 /** The checks approval needs: seeing the original of a certificate the applicant does not have cannot apply. */
-const requiredChecks = (app: Application) =>
-  app.dbs.hasCertificate
+const missingChecks = (app: Application, input: ReviewInput): Violation[] => {
+  const required = app.dbs.hasCertificate
     ? (['dbsOriginalSeen', 'insuranceVerified', 'registerChecked'] as const)
     : (['insuranceVerified', 'registerChecked'] as const);
+  const missing: Violation[] = required
+    .filter((check) => input.checks[check] !== true)
+    .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
+  if (app.dbs.hasCertificate && input.checks.dbsCheckMethod === undefined)
+    missing.push({
+      path: 'checks.dbsCheckMethod',
+      message: 'Record how the original DBS certificate was seen: in-person, update-service or digital-id',
+    });
+  return missing;
+};
 
-export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffContext) =>
+/** The contract made for this change, or the item's own; without either the stage cannot say contract-sent. */
+const contractFor = (app: Application, prepared: ContractRecord | undefined): ContractRecord => {
+  const contract = app.contract ?? prepared;
+  if (!contract) throw new Conflict('The application changed while its contract was prepared; try again');
+  return contract;
+};
+
+export const review = async (id: string, input: ReviewInput, ports: Ports, ctx: StaffContext) =>
+  // A contract is made only for an approval that will go through, so a refused approval generates nothing.
+  withPreparedContract(
+    ports,
+    id,
+    (app) =>
+      input.decision === 'approve' &&
+      app.stage === 'in-review' &&
+      app.dbs.assessment !== 'new-certificate-required' &&
+      missingChecks(app, input).length === 0,
+    (prepared) => decideReview(id, input, ports, ctx, prepared),
+  );
+
+const decideReview = (
+  id: string,
+  input: ReviewInput,
+  ports: Ports,
+  ctx: StaffContext,
+  prepared: ContractRecord | undefined,
+) =>
   act(ports, id, (app, now) => {
     requireStage(app, 'in-review', 'A review');
     const decidedAt = now.toISOString();
-    const record = { ...input, decidedAt, decidedBy: ctx.staffId };
-    const decided = event(app.id, now, 'review-decided', { decision: input.decision }, 'staff', ctx.staffId);
+    const again = input.decision === 'request-changes' ? documentsToSendAgain(app, input) : undefined;
+    if (input.decision !== 'request-changes' && input.documents) {
+      throw new RuleViolation([
+        { path: 'documents', message: 'Name documents only when you request changes' },
+      ]);
+    }
+    const record = withoutUndefined({ ...input, documents: again, decidedAt, decidedBy: ctx.staffId });
+    const decided = event(
+      app.id,
+      now,
+      'review-decided',
+      { decision: input.decision, ...(again ? { documents: again.join(' ') } : {}) },
+      'staff',
+      ctx.staffId,
+    );
     if (input.decision === 'approve') {
-      const missing: Violation[] = requiredChecks(app)
-        .filter((check) => input.checks[check] !== true)
-        .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
-      if (app.dbs.hasCertificate && input.checks.dbsCheckMethod === undefined)
-        missing.push({
-          path: 'checks.dbsCheckMethod',
-          message:
-            'Record how the original DBS certificate was seen: in-person, update-service or digital-id',
-        });
+      const missing = missingChecks(app, input);
       if (missing.length > 0) throw new RuleViolation(missing);
       const dbsRequired = app.dbs.assessment === 'new-certificate-required';
       const stage = enterStage(app, dbsRequired ? 'awaiting-dbs' : 'contract-sent', now);
-      const next: Application = withoutUndefined({
+      const approved: Application = withoutUndefined({
         ...app,
         ...stage.fields,
         ...completeStep(app, 'review', { decision: 'approve', dbsRequired }),
@@ -109,15 +156,24 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
         // How the original was seen means something only for a certificate the applicant has.
         dbs: withoutUndefined({ ...app.dbs, checkMethod: input.checks.dbsCheckMethod }),
       });
-      if (dbsRequired)
-        next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: newDbsNeeded(next, ctx.links) })];
-      // Asked before the review: the team applies once approved.
-      if (next.dbsApplication?.status === 'requested' && next.dbsApplication.applyNow)
-        next.outbox = [
-          ...next.outbox,
-          outboxEntry({ kind: 'email', email: staffDbsApplicationRequested(next, ctx.links) }),
+      let result: { next: Application; events: ApplicationEvent[] };
+      if (dbsRequired) {
+        approved.outbox = [
+          ...approved.outbox,
+          outboxEntry({ kind: 'email', email: newDbsNeeded(approved, ctx.links) }),
         ];
-      return { next, events: [decided, stage.event] };
+        result = { next: approved, events: [decided, stage.event] };
+      } else {
+        const sent = withContract(approved, contractFor(app, prepared), ctx.links, now);
+        result = { next: sent.next, events: [decided, ...sent.events, stage.event] };
+      }
+      // Asked before the review: the team applies once approved.
+      if (result.next.dbsApplication?.status === 'requested' && result.next.dbsApplication.applyNow)
+        result.next.outbox = [
+          ...result.next.outbox,
+          outboxEntry({ kind: 'email', email: staffDbsApplicationRequested(result.next, ctx.links) }),
+        ];
+      return result;
     }
     if (input.decision === 'request-changes') {
       const stage = enterStage(app, 'awaiting-documents', now);
@@ -126,12 +182,12 @@ export const review = (id: string, input: ReviewInput, ports: Ports, ctx: StaffC
         ...stage.fields,
         ...completeStep(app, 'review', { decision: 'request-changes', dbsRequired: false }),
         review: record,
-        documents: {},
-        documentProblems: {},
+        documents: keepOthers(app.documents, again ?? []),
+        documentProblems: keepOthers(app.documentProblems, again ?? []),
       });
       next.outbox = [
         ...next.outbox,
-        outboxEntry({ kind: 'email', email: changesRequested(next, input.note, ctx.links) }),
+        outboxEntry({ kind: 'email', email: changesRequested(next, input.note, again ?? [], ctx.links) }),
       ];
       return { next, events: [decided, stage.event] };
     }
@@ -158,34 +214,63 @@ const CERTIFICATE_ONLY_STAGES: readonly Stage[] = [
   'awaiting-availability',
 ];
 
+/** The documents staff ask for again: the ones named, or every required one when none are named. */
+const documentsToSendAgain = (app: Application, input: ReviewInput): DocumentKind[] => {
+  const named = input.documents ?? app.requiredDocuments;
+  const violations = named.flatMap((kind, i) =>
+    app.requiredDocuments.includes(kind)
+      ? []
+      : [
+          {
+            path: `documents.${i}`,
+            message: `This application has no ${DOCUMENT_LABELS[kind]} to send again`,
+          },
+        ],
+  );
+  if (violations.length > 0) throw new RuleViolation(violations);
+  return DOCUMENT_KINDS.filter((kind) => named.includes(kind));
+};
+
+const keepOthers = <V>(byKind: Partial<Record<DocumentKind, V>>, again: readonly DocumentKind[]) =>
+  Object.fromEntries(
+    Object.entries(byKind).filter(([kind]) => !again.includes(kind as DocumentKind)),
+  ) as Partial<Record<DocumentKind, V>>;
+
 export const recordDbs = (
   id: string,
   input: { certificateNumber: string; issueDate: string; level: DbsLevel },
   ports: Ports,
   ctx: StaffContext,
 ) =>
-  act(ports, id, (app, now) => {
-    if (app.stage === 'active') return renewDbs(app, input, now, ctx);
-    const recorded = event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId);
-    if (CERTIFICATE_ONLY_STAGES.includes(app.stage)) {
-      const next: Application = {
-        ...app,
-        dbs: newCertificate(app, input, now),
-        ...certificateRecorded(app, now),
-      };
-      return { next, events: [recorded] };
-    }
-    requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
-    const stage = enterStage(app, 'contract-sent', now);
-    const next: Application = withoutUndefined({
-      ...app,
-      ...stage.fields,
-      ...completeStep(app, 'dbs', {}),
-      dbs: newCertificate(app, input, now),
-      ...certificateRecorded(app, now),
-    });
-    return { next, events: [recorded, stage.event] };
-  });
+  withPreparedContract(
+    ports,
+    id,
+    (app) => app.stage === 'awaiting-dbs',
+    (prepared) =>
+      act(ports, id, (app, now) => {
+        if (app.stage === 'active') return renewDbs(app, input, now, ctx);
+        const recorded = event(app.id, now, 'dbs-recorded', { level: input.level }, 'staff', ctx.staffId);
+        if (CERTIFICATE_ONLY_STAGES.includes(app.stage)) {
+          const next: Application = {
+            ...app,
+            dbs: newCertificate(app, input, now),
+            ...certificateRecorded(app, now),
+          };
+          return { next, events: [recorded] };
+        }
+        requireStage(app, 'awaiting-dbs', 'Recording a new DBS certificate');
+        const stage = enterStage(app, 'contract-sent', now);
+        const withCertificate: Application = withoutUndefined({
+          ...app,
+          ...stage.fields,
+          ...completeStep(app, 'dbs', {}),
+          dbs: newCertificate(app, input, now),
+          ...certificateRecorded(app, now),
+        });
+        const sent = withContract(withCertificate, contractFor(app, prepared), ctx.links, now);
+        return { next: sent.next, events: [recorded, ...sent.events, stage.event] };
+      }),
+  );
 
 /** The provider's DBS application, if any, ends with the certificate recorded. */
 const certificateRecorded = (app: Application, now: Date): Pick<Application, 'dbsApplication'> =>

@@ -5,17 +5,15 @@
  *     spend the token now with the recorded result.
  *  3. Otherwise store the token on the application (never in a URL or an email), so the API action that completes
  *     the step spends it once.
- *  4. The contract step first generates the applicant's contract PDF and emails them that it is ready.
+ *  4. The contract step of an item approved before the contract was made at approval (items written by the old
+ *     code) generates it here and emails the applicant that it is ready.
  *  5. Deliver the outbox.
  */
-import { createHash } from 'node:crypto';
-import { ulid } from 'ulid';
-import { CONTRACT_VERSION, renderContract } from '../contracts/contract-pdf.ts';
 import type { Application } from '../domain/application.ts';
-import { londonToday } from '../domain/dates.ts';
 import type { WaitStep } from '../domain/stages.ts';
-import { contractReady, type Links } from '../emails/templates.ts';
+import type { Links } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
+import { prepareContract, withContract } from './contract.ts';
 import { deliverOutbox, event, mutate, outboxEntry, withoutUndefined } from './support.ts';
 
 export interface WorkflowTaskInput {
@@ -23,24 +21,6 @@ export interface WorkflowTaskInput {
   applicationId: string;
   taskToken: string;
 }
-
-const prepareContract = async (app: Application, ports: Ports, now: Date) => {
-  const date = londonToday(now);
-  const pdf = await renderContract({
-    applicationId: app.id,
-    fullName: `${app.applicant.firstName} ${app.applicant.lastName}`,
-    date,
-    version: CONTRACT_VERSION,
-  });
-  const key = `applications/${app.id}/contract/${CONTRACT_VERSION}-${ulid()}.pdf`;
-  await ports.documents.put(key, pdf, 'application/pdf');
-  return {
-    version: CONTRACT_VERSION,
-    key,
-    sha256: createHash('sha256').update(pdf).digest('hex'),
-    generatedAt: now.toISOString(),
-  };
-};
 
 export const workflowTask = async (
   input: WorkflowTaskInput,
@@ -76,10 +56,10 @@ export const workflowTask = async (
       next = { ...app, task: { step: input.step, token: input.taskToken, storedAt: now.toISOString() } };
       events.push(event(app.id, now, 'step-waiting', { step: input.step }));
     }
-    if (contract && !app.contract) {
-      next = { ...next, contract };
-      next.outbox = [...next.outbox, outboxEntry({ kind: 'email', email: contractReady(next, links) })];
-      events.push(event(app.id, now, 'contract-generated', { version: contract.version }));
+    if (contract) {
+      const sent = withContract(next, contract, links, now);
+      next = sent.next;
+      events.push(...sent.events);
     }
     return { next, events };
   });

@@ -5,6 +5,7 @@
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addYearsIso, londonToday } from '../../lambdas/domain/dates.ts';
+import { WORDS } from '../../lambdas/domain/policy.ts';
 import { launchBrowser } from './browser.ts';
 import {
   axeViolations,
@@ -21,8 +22,7 @@ import {
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
-const EMERGENCY_NOTICE =
-  'Call 111 for urgent medical help, 999 in immediate danger, Samaritans 24 hours a day on 116 123.';
+const EMERGENCY_NOTICE = WORDS.emergencyNotice;
 
 let browser: Browser;
 beforeAll(async () => {

@@ -354,8 +354,15 @@ describe('journeys', () => {
     ).toBe(409);
   });
 
-  it('reminds at 3 and 7 days once each, alerts staff at 14 and lapses at 30 days without documents', async () => {
+  it('reminds at 3 and 7 days once each, alerts staff at 14; documents due by day 30, lapsed on day 31', async () => {
     const app = await createApplication();
+    // The lapse spends the documents step's token: wait for the workflow to store it.
+    await eventually(async () => {
+      const history = (await staff('GET', `/staff/applications/${app.applicationId}`)).body.events as {
+        type: string;
+      }[];
+      expect(history.map((e) => e.type)).toContain('step-waiting');
+    }, 30_000);
     const sweep = (days: number) =>
       api<Record<string, number>>('POST', '/__dev/schedules/onboarding-sweep', {
         body: { asOf: `${isoDaysFromToday(days)}T12:00:00Z` },
@@ -370,9 +377,12 @@ describe('journeys', () => {
     expect(await reminders()).toBe(2);
     await sweep(14);
     expect(await subjects(STAFF_EMAIL)).toContain(`Stalled for 14 days: application ${app.applicationId}`);
-    await sweep(29);
-    expect((await view(app)).body.stage).toBe('awaiting-documents');
+    expect((await view(app)).body.deadlines).toEqual([
+      { id: 'documents', label: 'Upload your documents by', date: isoDaysFromToday(30) },
+    ]);
     await sweep(30);
+    expect((await view(app)).body.stage).toBe('awaiting-documents');
+    await sweep(31);
     await waitForStage(app, 'lapsed');
     await eventually(async () => {
       expect(await subjects(app.email)).toContain('Your application has been closed');

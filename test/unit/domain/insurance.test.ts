@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkInsurance, insuranceInForceOn, MIN_COVER_GBP } from '#domain/insurance.ts';
+import { flagsFor, nextComplianceDate } from '#domain/compliance.ts';
+import {
+  checkInsurance,
+  insuranceEndedBy,
+  insuranceExpiresOn,
+  insuranceInForceOn,
+  MIN_COVER_GBP,
+} from '#domain/insurance.ts';
 
 const today = '2026-11-26';
 const policy = { coverAmountGbp: 2_000_000, startDate: '2026-01-01', endDate: '2027-01-01' };
@@ -20,15 +27,15 @@ describe('checkInsurance', () => {
 
   it.each([
     ['yesterday', '2026-11-25', ['insurance.endDate']],
-    ['today', '2026-11-26', ['insurance.endDate']],
+    ['today', '2026-11-26', []],
     ['tomorrow', '2026-11-27', []],
   ])('a policy ending %s (%s)', (_label, endDate, expected) => {
     expect(paths({ ...policy, endDate })).toEqual(expected);
   });
 
-  it('says the policy must end after today', () => {
-    expect(checkInsurance({ ...policy, endDate: today }, today)[0]?.message).toContain(
-      'must end after today',
+  it('says the policy has ended and what would pass', () => {
+    expect(checkInsurance({ ...policy, endDate: '2026-11-25' }, today)[0]?.message).toBe(
+      'The policy has ended: it must end on 26 November 2026 (today) or later',
     );
   });
 
@@ -56,5 +63,38 @@ describe('insuranceInForceOn', () => {
     ['2027-01-02', false],
   ])('on %s: %s', (date, expected) => {
     expect(insuranceInForceOn(policy, date)).toBe(expected);
+  });
+});
+
+describe('one definition of "in force" at submission, activation and the compliance flag', () => {
+  const ending = { coverAmountGbp: 2_000_000, startDate: '2026-01-01', endDate: '2026-12-16' };
+  // [day, in force, accepted at submission that day, covers a start that day, insurance-expired flag that day]
+  it.each([
+    ['2026-12-15', true, true, true, false],
+    ['2026-12-16', true, true, true, false],
+    ['2026-12-17', false, false, false, true],
+  ])('on %s (the policy ends 2026-12-16)', (day, inForce, submitted, startCovered, flagged) => {
+    expect(insuranceInForceOn(ending, day)).toBe(inForce);
+    expect(insuranceEndedBy(ending, day)).toBe(!inForce);
+    expect(checkInsurance(ending, day).length === 0).toBe(submitted);
+    expect(insuranceInForceOn(ending, day)).toBe(startCovered);
+    expect(flagsFor({ dbs: {}, insuranceEndDate: ending.endDate }, day).includes('insurance-expired')).toBe(
+      flagged,
+    );
+  });
+
+  it('insurance-expired falls due the day after the end date, the first day the policy has ended by', () => {
+    expect(insuranceExpiresOn(ending)).toBe('2026-12-17');
+    expect(insuranceEndedBy(ending, insuranceExpiresOn(ending))).toBe(true);
+    const sentReminders = [0, 7, 14, 30].map((d) => `insurance-reminder-${d}@2026-12-16`);
+    expect(nextComplianceDate({ dbs: {}, insuranceEndDate: ending.endDate }, sentReminders)).toBe(
+      '2026-12-17',
+    );
+  });
+
+  it('a policy that has not started yet has not ended, and is not in force', () => {
+    const future = { startDate: '2027-01-01', endDate: '2027-12-31' };
+    expect(insuranceEndedBy(future, '2026-12-01')).toBe(false);
+    expect(insuranceInForceOn(future, '2026-12-01')).toBe(false);
   });
 });

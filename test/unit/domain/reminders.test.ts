@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDaysIso } from '#domain/dates.ts';
-import { dueActions, nextDueDate, REMINDER_CADENCE, type ReminderAction } from '#domain/reminders.ts';
+import {
+  documentsDueBy,
+  dueActions,
+  lapsesOn,
+  nextDueDate,
+  REMINDER_CADENCE,
+  type ReminderAction,
+} from '#domain/reminders.ts';
 
 const entered = '2026-11-26';
 const onDay = (day: number) => addDaysIso(entered, day);
@@ -9,6 +16,31 @@ const onDay = (day: number) => addDaysIso(entered, day);
 describe('REMINDER_CADENCE', () => {
   it('reminds after 3 and 7 days, alerts staff after 14 and lapses after 30', () => {
     expect(REMINDER_CADENCE).toEqual({ reminderDays: [3, 7], staffAlertDays: 14, lapseDays: 30 });
+  });
+});
+
+describe('the lapse day', () => {
+  it('documents are due by the end of day 30 (the date people read); the application lapses on day 31', () => {
+    expect(documentsDueBy(entered)).toBe('2026-12-26');
+    expect(lapsesOn(entered)).toBe('2026-12-27');
+    expect(
+      dueActions(entered, documentsDueBy(entered), ['reminder-3', 'reminder-7', 'staff-alert-14']),
+    ).toEqual([]);
+    expect(dueActions(entered, lapsesOn(entered), ['reminder-3', 'reminder-7', 'staff-alert-14'])).toEqual([
+      'lapse-30',
+    ]);
+  });
+
+  it.each([
+    // Submitted the day the clocks go forward / back: whole London days are counted, not 24-hour periods.
+    ['2026-03-29', '2026-04-28', '2026-04-29'],
+    ['2026-09-25', '2026-10-25', '2026-10-26'],
+    ['2026-10-25', '2026-11-24', '2026-11-25'],
+    // Across a month end and a leap day.
+    ['2028-01-31', '2028-03-01', '2028-03-02'],
+  ])('submitted %s: upload by %s, lapses on %s', (submitted, dueBy, lapses) => {
+    expect(documentsDueBy(submitted)).toBe(dueBy);
+    expect(lapsesOn(submitted)).toBe(lapses);
   });
 });
 
@@ -25,8 +57,9 @@ describe('dueActions on a first run each day', () => {
     [14, ['reminder-3', 'reminder-7', 'staff-alert-14']],
     [15, ['reminder-3', 'reminder-7', 'staff-alert-14']],
     [29, ['reminder-3', 'reminder-7', 'staff-alert-14']],
-    [30, ['reminder-3', 'reminder-7', 'staff-alert-14', 'lapse-30']],
+    [30, ['reminder-3', 'reminder-7', 'staff-alert-14']],
     [31, ['reminder-3', 'reminder-7', 'staff-alert-14', 'lapse-30']],
+    [32, ['reminder-3', 'reminder-7', 'staff-alert-14', 'lapse-30']],
   ])('on day %i with nothing sent: %j', (day, expected) => {
     expect(dueActions(entered, onDay(day), [])).toEqual(expected);
   });
@@ -42,8 +75,9 @@ describe('dueActions with what was already sent', () => {
     [14, ['reminder-3', 'reminder-7'], ['staff-alert-14']],
     [15, ['reminder-3', 'reminder-7', 'staff-alert-14'], []],
     [29, ['reminder-3', 'reminder-7', 'staff-alert-14'], []],
-    [30, ['reminder-3', 'reminder-7', 'staff-alert-14'], ['lapse-30']],
-    [31, ['reminder-3', 'reminder-7', 'staff-alert-14', 'lapse-30'], []],
+    [30, ['reminder-3', 'reminder-7', 'staff-alert-14'], []],
+    [31, ['reminder-3', 'reminder-7', 'staff-alert-14'], ['lapse-30']],
+    [32, ['reminder-3', 'reminder-7', 'staff-alert-14', 'lapse-30'], []],
   ])('on day %i after %j: %j', (day, sent, expected) => {
     expect(dueActions(entered, onDay(day), sent)).toEqual(expected);
   });
@@ -68,7 +102,7 @@ describe('dueActions with what was already sent', () => {
             { action: 'reminder-3', day: 3 },
             { action: 'reminder-7', day: 7 },
             { action: 'staff-alert-14', day: 14 },
-            { action: 'lapse-30', day: 30 },
+            { action: 'lapse-30', day: 31 },
           ]);
         },
       ),
@@ -92,7 +126,7 @@ describe('nextDueDate', () => {
     expect(nextDueDate(entered, [])).toBe('2026-11-29');
     expect(nextDueDate(entered, ['reminder-3'])).toBe('2026-12-03');
     expect(nextDueDate(entered, ['reminder-3', 'reminder-7'])).toBe('2026-12-10');
-    expect(nextDueDate(entered, ['reminder-3', 'reminder-7', 'staff-alert-14'])).toBe('2026-12-26');
+    expect(nextDueDate(entered, ['reminder-3', 'reminder-7', 'staff-alert-14'])).toBe('2026-12-27');
     expect(nextDueDate(entered, ['reminder-3', 'reminder-7', 'staff-alert-14', 'lapse-30'])).toBeUndefined();
   });
 

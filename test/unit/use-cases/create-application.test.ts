@@ -95,7 +95,7 @@ describe('createApplication', () => {
     const m = memoryPorts();
     const bad = input();
     bad.insurance.coverAmountGbp = 999_999;
-    bad.insurance.endDate = '2026-11-26';
+    bad.insurance.endDate = '2026-11-25';
     const error = await createApplication(bad, ctx, m.ports).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RuleViolation);
     expect((error as RuleViolation).violations.map((v) => v.path)).toEqual([

@@ -2,6 +2,7 @@
 
 import type { ComplianceFlag } from '../../../lambdas/domain/application.ts';
 import type { DbsDeadlineKind } from '../../../lambdas/domain/compliance.ts';
+import { WORDS } from '../../../lambdas/domain/policy.ts';
 import type {
   DbsAssessment,
   DbsCheckMethod,
@@ -40,7 +41,7 @@ export const STAGE_TEXT: Record<Stage, { heading: string; next: string }> = {
   },
   'in-review': {
     heading: "We're reviewing your documents",
-    next: 'We usually finish within 3 working days and will email you when we have.',
+    next: `We usually finish within ${WORDS.reviewWorkingDays} working days and will email you when we have.`,
   },
   'awaiting-dbs': {
     heading: "We're waiting for your new DBS certificate",

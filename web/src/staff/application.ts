@@ -266,6 +266,19 @@ const reviewForm = (view: StaffView): HTMLElement => {
         'The applicant is on the register of their professional body with this membership number.',
       ),
     ),
+    h(
+      'fieldset',
+      { class: 'field', 'data-field': 'documents' },
+      h('legend', {}, 'Documents to send again'),
+      h(
+        'p',
+        { class: 'hint' },
+        'When you request changes, tick each document the applicant must upload again; the others are kept.',
+      ),
+      ...view.documents.map((document) =>
+        checkboxField(`documents.${document.document}`, DOCUMENT_NAMES[document.document]),
+      ),
+    ),
     field(
       'note',
       'Note to the applicant',
@@ -275,6 +288,9 @@ const reviewForm = (view: StaffView): HTMLElement => {
   );
   const checked = (name: string): boolean =>
     (form.elements.namedItem(`checks.${name}`) as HTMLInputElement | null)?.checked === true;
+  const sendAgain = view.documents
+    .map((document) => document.document)
+    .filter((kind) => (form.elements.namedItem(`documents.${kind}`) as HTMLInputElement).checked);
   const send = async (decision: Decision): Promise<void> => {
     const body = {
       decision,
@@ -286,6 +302,7 @@ const reviewForm = (view: StaffView): HTMLElement => {
         registerChecked: checked('registerChecked'),
       },
       note: note.value,
+      ...(decision === 'request-changes' && sendAgain.length > 0 ? { documents: sendAgain } : {}),
     };
     const parsed = reviewSchema.safeParse(body);
     const errors: FieldError[] = parsed.success ? [] : issuesToErrors(parsed.error.issues);
@@ -298,6 +315,9 @@ const reviewForm = (view: StaffView): HTMLElement => {
     }
     if (decision === 'request-changes' && note.value.trim() === '') {
       errors.push({ path: 'note', message: 'Say what the applicant needs to change' });
+    }
+    if (decision === 'request-changes' && sendAgain.length === 0) {
+      errors.push({ path: 'documents', message: 'Tick each document the applicant must send again' });
     }
     if (!parsed.success || errors.length > 0) {
       showErrors(form, summary, errors);
@@ -524,7 +544,7 @@ const renewInsuranceForm = (view: StaffView): HTMLElement => {
     field('coverAmountGbp', 'Amount of cover', cover, 'In whole pounds: at least £1,000,000.'),
     field('basis', 'Basis of cover', basis),
     field('startDate', 'Policy start date', start),
-    field('endDate', 'Policy end date', end, 'After today.'),
+    field('endDate', 'Policy end date', end, 'Today or later.'),
     button,
   );
   form.addEventListener('submit', (event) => {
@@ -638,6 +658,14 @@ const reviewSection = (view: StaffView): HTMLElement | undefined => {
       ['Insurance verified', yesNo(review.checks.insuranceVerified)],
       ['Register checked', yesNo(review.checks.registerChecked)],
       ['Note', review.note || 'None'],
+      ...(review.documents
+        ? [
+            [
+              'Documents asked for again',
+              review.documents.map((kind) => DOCUMENT_NAMES[kind]).join(', '),
+            ] as Fact,
+          ]
+        : []),
     ]),
   );
 };
