@@ -77,6 +77,10 @@ describe('emails', () => {
     dbsReminder: t.dbsReminder(app, { kind: 'dbs-renewal', dueDate: '2027-06-01' }, 30, links),
     insuranceReminder: t.insuranceReminder(app, '2027-06-01', 14, links),
     staffComplianceAlert: t.staffComplianceAlert(app, 'insurance-expired', 'ended', links),
+    staffDbsRenewalReminder: t.staffDbsRenewalReminder(app, '2027-06-01', 30, links),
+    staffDbsApplicationRequested: t.staffDbsApplicationRequested(app, links),
+    staffDbsApplyReminder: t.staffDbsApplyReminder(app, 3, links),
+    staffDbsCertificateLate: t.staffDbsCertificateLate(app, '2027-01-04', links),
     staffDigest: t.staffDigest(
       '2026-12-01',
       { dueThisWeek: [], overdue: [], raised: [], cleared: [] },
