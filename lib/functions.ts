@@ -2,7 +2,8 @@
  * Every Lambda of the system, once. The CDK stack builds one function per entry (and grants exactly what `uses`
  * says); the local stack loads the same handler modules in process. Nothing else names a handler file.
  */
-export type TableAccess = 'read' | 'write';
+/** purge: write, plus BatchWriteItem to delete a closed application's items in batches (retention). */
+export type TableAccess = 'read' | 'write' | 'purge';
 /** purge: delete every object and version under a prefix (retention), nothing else. */
 export type BucketAccess = 'read' | 'write' | 'read-write' | 'read-write-delete' | 'purge';
 
@@ -130,7 +131,7 @@ const DEFINITIONS = {
   retention: {
     entry: 'lambdas/handlers/retention.ts',
     description: 'Daily: deletes closed applications and DBS certificate images when their time is up',
-    uses: { table: 'write', documents: 'purge' },
+    uses: { table: 'purge', documents: 'purge' },
     timeoutSeconds: 300,
   },
   'document-received': {

@@ -63,6 +63,12 @@ const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: TABLE_READ_ACTIONS,
+  write: TABLE_WRITE_ACTIONS,
+  purge: [...TABLE_WRITE_ACTIONS, 'dynamodb:BatchWriteItem'],
+};
+
 const BUCKET_ACTIONS: Record<BucketAccess, string[]> = {
   read: ['s3:GetObject'],
   write: ['s3:PutObject'],
@@ -144,12 +150,12 @@ export class AppFunction extends NodejsFunction {
     const indexArns = TABLE_KEYS.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: access === 'write' ? TABLE_WRITE_ACTIONS : TABLE_READ_ACTIONS,
+        actions: TABLE_ACTIONS[access],
         resources: [table.tableArn],
       }),
     );
     this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
-    this.grantKeyVia('dynamodb', access === 'write');
+    this.grantKeyVia('dynamodb', access !== 'read');
     this.addEnvironment('TABLE_NAME', table.tableName);
   }
 
