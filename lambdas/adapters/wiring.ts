@@ -10,6 +10,15 @@ import { createSesMailer } from './ses-mailer.ts';
 import { createSfnWorkflow } from './sfn-workflow.ts';
 import { systemClock, unavailable } from './unavailable.ts';
 
+/** The table alone: a staff record that sends nothing and spends no token. */
+export const tablePorts = (): Ports => ({
+  store: createDynamoApplicationStore(env.tableName),
+  documents: unavailable('the documents bucket'),
+  mailer: unavailable('SES'),
+  workflow: unavailable('Step Functions'),
+  clock: systemClock,
+});
+
 /** Table, mail and workflow: what a change of stage needs (it emails and spends a task token). */
 export const stageChangePorts = (): Ports => ({
   store: createDynamoApplicationStore(env.tableName),

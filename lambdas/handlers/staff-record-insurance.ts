@@ -1,18 +1,10 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
-import { env } from '../shared/env.ts';
+import { tablePorts } from '../adapters/wiring.ts';
 import { insuranceSchema } from '../shared/schemas.ts';
 import { staffActionHandler } from '../shared/staff-action.ts';
 import { recordInsurance } from '../use-cases/staff-actions.ts';
 
-/** Recording a renewal sends nothing and spends no token: the table is all it needs. */
-const ports = {
-  store: createDynamoApplicationStore(env.tableName),
-  documents: unavailable<never>('the documents bucket'),
-  mailer: unavailable<never>('SES'),
-  workflow: unavailable<never>('Step Functions'),
-  clock: systemClock,
-};
+/** Recording a renewal sends nothing and spends no token. */
+const ports = tablePorts();
 
 export const handler = staffActionHandler(insuranceSchema, (id, input, staffId) =>
   recordInsurance(id, input, ports, staffId),

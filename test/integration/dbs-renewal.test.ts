@@ -9,9 +9,15 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { describe, expect, inject, it } from 'vitest';
 import { addDaysIso, addMonthsIso, formatLongDate } from '../../lambdas/domain/dates.ts';
 import { TABLE_NAME } from '../../lib/local/stack.ts';
-import { availability, signContract, staff, subjects, toActive, toInReview } from './journey.ts';
 import {
-  ALL_CHECKS,
+  approveToAwaitingAvailability,
+  availability,
+  staff,
+  subjects,
+  toActive,
+  toInReview,
+} from './journey.ts';
+import {
   api,
   type Created,
   emailsTo,
@@ -46,30 +52,6 @@ const runSchedule = async (name: string, date: string) => {
   return res.body;
 };
 
-/** From in-review to awaiting-availability, as staff and the applicant would. */
-const toAwaitingAvailability = async (app: Created & { email: string }) => {
-  expect(
-    (
-      await staff('POST', `/staff/applications/${app.applicationId}/review`, {
-        decision: 'approve',
-        checks: ALL_CHECKS,
-        note: '',
-      })
-    ).status,
-  ).toBe(200);
-  await waitForStage(app, 'contract-sent');
-  await signContract(app);
-  await waitForStage(app, 'induction-invited');
-  expect(
-    (
-      await staff('POST', `/staff/applications/${app.applicationId}/induction`, {
-        attendedOn: isoDaysFromToday(0),
-      })
-    ).status,
-  ).toBe(200);
-  await waitForStage(app, 'awaiting-availability');
-};
-
 const giveAvailability = (app: Created, startDate: string) =>
   api<{ stage: string; errors?: { path: string; message: string }[] }>(
     'PUT',
@@ -85,7 +67,7 @@ describe('the DBS assessed again at activation, as of the start date', () => {
     Object.assign(body.dbs, { acceptsFee: true });
     const app = await toInReview(body);
     expect(app.dbs.assessment).toBe('renewal-after-start');
-    await toAwaitingAvailability(app);
+    await approveToAwaitingAvailability(app);
 
     const start = isoDaysFromToday(3);
     const refused = await giveAvailability(app, start);
@@ -119,7 +101,7 @@ describe('the DBS assessed again at activation, as of the start date', () => {
     body.dbs.issueDate = addMonthsIso(isoDaysFromToday(1), -12); // current through tomorrow
     const app = await toInReview(body);
     expect(app.dbs.assessment).toBe('current');
-    await toAwaitingAvailability(app);
+    await approveToAwaitingAvailability(app);
 
     // The window's last start day is 14 days on: the fee is asked for on the status page.
     const asked = await dbsView(app);
@@ -187,7 +169,7 @@ describe("the provider's DBS application before the start (applyNow)", () => {
       feeGbp: 54,
       acceptsFee: true,
     });
-    await toAwaitingAvailability(app);
+    await approveToAwaitingAvailability(app);
     // Staff were told to apply when they approved.
     expect(await subjects(STAFF_EMAIL)).toContain(
       `Apply for a DBS certificate: application ${app.applicationId}`,

@@ -63,8 +63,8 @@ export const availability = (startDate = isoDaysFromToday(3)) => ({
 });
 
 /** An application taken all the way to active; the body decides the DBS and insurance facts. */
-export const toActive = async (body = validApplication(), startDate = isoDaysFromToday(3)) => {
-  const app = await toInReview(body);
+/** From in-review to awaiting-availability, as staff and the applicant would: approved, signed, induction today. */
+export const approveToAwaitingAvailability = async (app: Created & { email: string }) => {
   const review = await staff('POST', `/staff/applications/${app.applicationId}/review`, {
     decision: 'approve',
     checks: ALL_CHECKS,
@@ -82,6 +82,11 @@ export const toActive = async (body = validApplication(), startDate = isoDaysFro
     ).status,
   ).toBe(200);
   await waitForStage(app, 'awaiting-availability');
+};
+
+export const toActive = async (body = validApplication(), startDate = isoDaysFromToday(3)) => {
+  const app = await toInReview(body);
+  await approveToAwaitingAvailability(app);
   const done = await api('PUT', `/applications/${app.applicationId}/availability`, {
     token: app.accessToken,
     body: availability(startDate),

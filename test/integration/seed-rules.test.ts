@@ -3,7 +3,7 @@
  * request changes naming documents, and the contract fetchable as soon as the stage says so.
  */
 import { describe, expect, it } from 'vitest';
-import { availability, signContract, staff, toInReview } from './journey.ts';
+import { approveToAwaitingAvailability, availability, staff, toInReview } from './journey.ts';
 import {
   ALL_CHECKS,
   api,
@@ -27,26 +27,7 @@ const withInsuranceEnding = (endDate: string) => {
 /** Approved, contract signed, induction attended today: waiting for availability. */
 const toAwaitingAvailability = async (body = validApplication()) => {
   const app = await toInReview(body);
-  expect(
-    (
-      await staff('POST', `/staff/applications/${app.applicationId}/review`, {
-        decision: 'approve',
-        checks: ALL_CHECKS,
-        note: '',
-      })
-    ).status,
-  ).toBe(200);
-  await waitForStage(app, 'contract-sent');
-  await signContract(app);
-  await waitForStage(app, 'induction-invited');
-  expect(
-    (
-      await staff('POST', `/staff/applications/${app.applicationId}/induction`, {
-        attendedOn: isoDaysFromToday(0),
-      })
-    ).status,
-  ).toBe(200);
-  await waitForStage(app, 'awaiting-availability');
+  await approveToAwaitingAvailability(app);
   return app;
 };
 
