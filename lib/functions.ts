@@ -102,6 +102,11 @@ const DEFINITIONS = {
     description: 'POST /staff/applications/{id}/induction',
     uses: { table: 'write', mail: true, workflow: ['callback'] },
   },
+  'staff-extend-induction': {
+    entry: 'lambdas/handlers/staff-extend-induction.ts',
+    description: 'POST /staff/applications/{id}/induction/extension: a new last start date, with a reason',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
   'staff-record-insurance': {
     entry: 'lambdas/handlers/staff-record-insurance.ts',
     description: "POST /staff/applications/{id}/insurance: an active therapist's renewed policy",
