@@ -3,6 +3,7 @@
  * history and the state machine's path (its execution history, from the Step Functions API).
  */
 import { describe, expect, it } from 'vitest';
+import { formatLongDate } from '../../lambdas/domain/dates.ts';
 import {
   availability,
   executionStatus,
@@ -100,7 +101,7 @@ describe('journeys', () => {
       },
     );
     expect(late.status).toBe(422);
-    expect(late.body.errors[0]?.message).toContain(isoDaysFromToday(14));
+    expect(late.body.errors[0]?.message).toContain(formatLongDate(isoDaysFromToday(14)));
 
     const done = await api<{ stage: string }>('PUT', `/applications/${app.applicationId}/availability`, {
       token: app.accessToken,
