@@ -57,9 +57,15 @@ export class Operations extends Construct {
     });
     this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.topic);
-    const alarm = (name: string, metric: Metric | MathExpression, threshold: number, description: string) => {
+    const alarm = (
+      name: string,
+      metric: Metric | MathExpression,
+      threshold: number,
+      description: string,
+      runbook = name.toLowerCase(),
+    ) => {
       const created = new Alarm(this, name, {
-        alarmDescription: `${description} See docs/runbook.md#${name.toLowerCase()}.`,
+        alarmDescription: `${description} See docs/runbook.md#${runbook}.`,
         metric,
         threshold,
         evaluationPeriods: 1,
@@ -78,6 +84,7 @@ export class Operations extends Construct {
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
         1,
         `A message is waiting in the ${name} dead-letter queue: an event or invocation failed after its retries.`,
+        name.endsWith('-invocations') ? 'deadletters-function-invocations' : undefined,
       );
     }
 
@@ -87,8 +94,20 @@ export class Operations extends Construct {
     alarm('WorkflowThrottled', sm.metricThrottled(fiveMinutes), 1, 'Step Functions throttled the workflow.');
 
     for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`Errors-${name}`, fn.metricErrors(fiveMinutes), 1, `The ${name} function reported errors.`);
-      alarm(`Throttles-${name}`, fn.metricThrottles(fiveMinutes), 1, `The ${name} function was throttled.`);
+      alarm(
+        `Errors-${name}`,
+        fn.metricErrors(fiveMinutes),
+        1,
+        `The ${name} function reported errors.`,
+        'errors-function',
+      );
+      alarm(
+        `Throttles-${name}`,
+        fn.metricThrottles(fiveMinutes),
+        1,
+        `The ${name} function was throttled.`,
+        'throttles-function',
+      );
     }
 
     const apiMetric = (metricName: string) =>

@@ -163,3 +163,15 @@ describe('the dashboard', () => {
     }
   });
 });
+
+describe('the runbook', () => {
+  it('has a section for every alarm description’s anchor', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const runbook = await readFile(new URL('../../docs/runbook.md', import.meta.url), 'utf8');
+    const sections = new Set([...runbook.matchAll(/^## (\S+)$/gm)].map((m) => m[1]));
+    for (const alarm of alarms) {
+      const anchor = /docs\/runbook\.md#([\w-]+)\./.exec(alarm.AlarmDescription)?.[1];
+      expect(sections, String(alarm.AlarmDescription)).toContain(anchor);
+    }
+  });
+});
