@@ -73,6 +73,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/staff/reports/dbs', handler: 'staff-dbs-report', auth: 'staff' },
 ];
 
+/** A path segment as the handler sees it: percent-decoded, or as sent when its escapes are not valid UTF-8
+ *  (`%FF`, `abc%zz`), so the handler refuses it like any other unknown id instead of the adapter failing. */
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 /** Turns `/applications/{id}` into a matcher returning the path parameters, or undefined. */
 export const compilePath = (path: string): ((actual: string) => Record<string, string> | undefined) => {
   const names: string[] = [];
@@ -85,6 +95,6 @@ export const compilePath = (path: string): ((actual: string) => Record<string, s
   return (actual) => {
     const match = pattern.exec(actual);
     if (!match) return undefined;
-    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    return Object.fromEntries(names.map((name, i) => [name, decodeSegment(match[i + 1] ?? '')]));
   };
 };

@@ -4,6 +4,7 @@
  * It may import only zod and the domain's constants: it is bundled for the browser too.
  */
 import * as z from 'zod';
+import { CALENDAR_DATE_SOURCE } from '../domain/dates.ts';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,
@@ -13,17 +14,18 @@ import {
   STAGES,
 } from '../domain/stages.ts';
 
-const isRealDate = (value: string): boolean => {
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-};
+/*
+ * Every check below is one JSON Schema can state (a pattern, a length, an enum), never a refinement or a transform
+ * before the check, so /openapi.json publishes exactly the rules the server applies: a value passes the published
+ * schema if and only if it passes here. Patterns carry the `u` flag, as JSON Schema patterns do.
+ */
 
+/** A real calendar date: `2026-02-30` and `0000-01-01` are refused (DESIGN §5). */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date in the form YYYY-MM-DD')
-  .refine(isRealDate, 'This is not a real calendar date')
-  .meta({ format: 'date', example: '2026-01-31' });
+  .regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'Use a date in the form YYYY-MM-DD', abort: true })
+  .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
+  .meta({ format: 'date', examples: ['2026-01-31'] });
 
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
 
@@ -251,14 +253,16 @@ export const staffListQuerySchema = z.strictObject({
   cursor: z.string().max(2048).optional(),
 });
 
-/** `asOf`: an ISO 8601 date or date-time; default now. */
+/** A time of day after a date: hours and minutes, optional seconds and milliseconds, optional UTC offset. */
+const TIME_SOURCE =
+  '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,3})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?';
+
+/** `asOf`: an ISO 8601 date (midnight UTC) or date-time, on a real calendar date; default now. */
 export const asOfSchema = z
   .string()
-  .refine(
-    (value) =>
-      /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
-      !Number.isNaN(Date.parse(value)),
-    'Use an ISO 8601 date or date-time',
+  .regex(
+    new RegExp(`^${CALENDAR_DATE_SOURCE}(?:[T ]${TIME_SOURCE})?$`, 'u'),
+    'Use an ISO 8601 date or date-time on a real calendar date',
   )
   .optional();
 
