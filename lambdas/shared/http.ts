@@ -19,6 +19,7 @@ import {
   UnsupportedMediaType,
 } from './errors.ts';
 import { logger } from './logger.ts';
+import { applicationIdSchema } from './schemas.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -152,9 +153,6 @@ const readJsonBody = (event: HttpEvent): unknown => {
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-/** Every path parameter of the API is an application id: a ULID (Crockford base32, 26 characters). */
-const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-
 const AUTH_BY_ROUTE_KEY = new Map<string, RouteAuth>(ROUTES.map((r) => [`${r.method} ${r.path}`, r.auth]));
 
 /**
@@ -168,7 +166,8 @@ const checkRequest = (event: HttpEvent, opts: { body?: boolean }) => {
   if (auth === 'applicant') bearerToken(event);
   if (auth === 'staff') requireStaff(event);
   for (const value of Object.values(event.pathParameters ?? {})) {
-    if (!value || !ULID.test(value)) throw new NotFound();
+    // Every path parameter of the API is an application id.
+    if (!applicationIdSchema.safeParse(value).success) throw new NotFound();
   }
   if (opts.body) event.parsedBody = readJsonBody(event);
 };

@@ -15,9 +15,10 @@ import {
 } from '../domain/stages.ts';
 
 /*
- * Every check below is one JSON Schema can state (a pattern, a length, an enum), never a refinement or a transform
- * before the check, so /openapi.json publishes exactly the rules the server applies: a value passes the published
- * schema if and only if it passes here. Patterns carry the `u` flag, as JSON Schema patterns do.
+ * Every check of a request below is one JSON Schema states (a pattern, a length, an enum; a refinement only beside
+ * the keyword that states it, like `uniqueItems`), and trimming or case changes come after the checks, so
+ * /openapi.json publishes exactly the rules the server applies: a body passes the published schema if and only if
+ * it passes here (test/unit/shared/openapi.test.ts). Patterns carry the `u` flag, as JSON Schema patterns do.
  */
 
 /** A real calendar date: `2026-02-30` and `0000-01-01` are refused (DESIGN §5). */
@@ -27,22 +28,41 @@ export const isoDate = z
   .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
   .meta({ format: 'date', examples: ['2026-01-31'] });
 
-const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
+/** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
+/** Every `{id}` of a path: an application id, a ULID (Crockford base32, 26 characters). */
+export const applicationIdSchema = z
+  .string()
+  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/u, 'Not an application id');
+
+/** The optional `Idempotency-Key` header of POST /applications. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,255}$/u, 'Use 8 to 255 visible ASCII characters, such as a UUID');
+
+const text = (max: number, { optional = false } = {}) => {
+  const length = new RegExp(`^\\s*(?:\\S(?:[\\s\\S]{0,${max - 2}}\\S)?)${optional ? '?' : ''}\\s*$`, 'u');
+  const checked = optional ? z.string() : z.string().regex(/\S/u, { message: 'Required', abort: true });
+  return checked.regex(length, `At most ${max} characters`).trim();
+};
 
 export const applicantSchema = z.strictObject({
   firstName: text(100),
   lastName: text(100),
   email: z.email('Enter a valid email address').max(254).toLowerCase(),
+  // 7 to 20 of digits, spaces, brackets and dashes after an optional +, neither end a space once trimmed.
   phone: z
     .string()
-    .trim()
-    .regex(/^\+?[0-9 ()-]{7,20}$/, 'Enter a phone number of 7 to 20 digits, spaces allowed'),
+    .regex(
+      /^\s*(?:\+[0-9 ()-]{6,19}[0-9()-]|[0-9()-][0-9 ()-]{5,18}[0-9()-])\s*$/u,
+      'Enter a phone number of 7 to 20 digits, spaces allowed',
+    )
+    .trim(),
   dateOfBirth: isoDate,
   postcode: z
     .string()
+    .regex(/^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\s*$/u, 'Enter a UK postcode, like SW1A 1AA')
     .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/, 'Enter a UK postcode, like SW1A 1AA'),
+    .toUpperCase(),
 });
 
 export const PROFESSIONAL_BODIES = ['BABCP', 'BACP', 'UKCP', 'HCPC', 'BPS', 'other'] as const;
@@ -188,13 +208,14 @@ export const reviewSchema = z.strictObject({
     insuranceVerified: z.boolean(),
     registerChecked: z.boolean(),
   }),
-  note: z.string().trim().max(2000),
+  note: text(2000, { optional: true }),
   /** With request-changes: the documents to send again (the others are kept); omitted, every required one. */
   documents: z
     .array(documentKindSchema)
     .min(1, 'Name at least one document to send again')
     .max(DOCUMENT_KINDS.length)
     .refine((kinds) => new Set(kinds).size === kinds.length, 'Name each document once')
+    .meta({ uniqueItems: true })
     .optional(),
 });
 
@@ -207,7 +228,7 @@ export const dbsApplicationRequestSchema = z.strictObject({
 /** Staff applied for the certificate on this day, with the DBS's reference. */
 export const dbsApplicationMadeSchema = z.strictObject({
   appliedOn: isoDate,
-  reference: z.string().trim().min(1, 'Required').max(50, 'At most 50 characters'),
+  reference: text(50),
 });
 
 export const dbsStatusCheckSchema = z.strictObject({
@@ -245,11 +266,16 @@ export const availabilitySchema = z.strictObject({
     .max(7 * 48),
 });
 
-export const withdrawalSchema = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+export const withdrawalSchema = z.strictObject({ reason: text(1000, { optional: true }).optional() });
 
 export const staffListQuerySchema = z.strictObject({
   stage: z.enum(STAGES).default('in-review'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/u, 'A whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.int().min(1, 'At least 1').max(100, 'At most 100'))
+    .default(25),
   cursor: z.string().max(2048).optional(),
 });
 
