@@ -292,6 +292,18 @@ export const asOfSchema = z
   )
   .optional();
 
+/** The instant an `asOf` names, read as strict ISO 8601 (a space is a `T`, an offset gets its colon): JavaScript's
+ *  lenient parser reads `0014-02-10 10:00` as no date at all. A time without an offset is UTC. */
+export const asOfInstant = (asOf: string): Date => {
+  const iso = asOf
+    .replace(' ', 'T')
+    .replace(/([+-]\d{2})(\d{2})$/u, '$1:$2')
+    .replace(/T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/u, 'T$1Z');
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`Not an instant: ${asOf}`);
+  return instant;
+};
+
 export const reportQuerySchema = z.strictObject({
   asOf: asOfSchema,
   format: z.enum(['json', 'csv']).default('json'),

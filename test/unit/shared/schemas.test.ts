@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isIsoDate } from '../../../lambdas/domain/dates.ts';
-import { asOfSchema, isoDate } from '../../../lambdas/shared/schemas.ts';
+import { asOfInstant, asOfSchema, isoDate } from '../../../lambdas/shared/schemas.ts';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 /** YYYY-MM-DD strings, real or not: any year, months 0–13, days 0–32. */
@@ -40,24 +40,29 @@ describe('asOf: an ISO 8601 date or date-time on a real calendar date', () => {
     'tomorrow',
   ])('refuses %s', (value) => expect(asOfSchema.safeParse(value).success).toBe(false));
 
-  it('every value it accepts is a moment JavaScript reads on the same calendar date', () => {
+  it('every value it accepts is an instant, on its own date when in UTC', () => {
     const time = fc
       .tuple(
         fc.integer({ min: 0, max: 23 }),
         fc.integer({ min: 0, max: 59 }),
         fc.option(fc.integer({ min: 0, max: 59 })),
         fc.constantFrom('', 'Z', '+01:00', '-0530', '+14:00'),
+        fc.constantFrom('T', ' '),
       )
       .map(
-        ([h, m, sec, zone]) => `T${pad(h, 2)}:${pad(m, 2)}${sec === null ? '' : `:${pad(sec, 2)}`}${zone}`,
+        ([h, m, sec, zone, sep]) =>
+          `${sep}${pad(h, 2)}:${pad(m, 2)}${sec === null ? '' : `:${pad(sec, 2)}`}${zone}`,
       );
     fc.assert(
       fc.property(dateShaped, fc.option(time), (date, t) => {
         const value = `${date}${t ?? ''}`;
         const accepted = asOfSchema.safeParse(value).success;
         expect(accepted).toBe(isIsoDate(date) && !date.startsWith('0000'));
-        if (accepted && !t) expect(new Date(value).toISOString().slice(0, 10)).toBe(date);
-        if (accepted) expect(Number.isNaN(Date.parse(value))).toBe(false);
+        if (!accepted) return;
+        // Without an offset (or with Z) the instant is UTC, on the date written; with one, a real instant.
+        if (!t || !/[+-]\d{2}:?\d{2}$/.test(t))
+          expect(asOfInstant(value).toISOString().slice(0, 10)).toBe(date);
+        else expect(Number.isNaN(asOfInstant(value).getTime())).toBe(false);
       }),
       { numRuns: 5000 },
     );
