@@ -1,7 +1,10 @@
 /**
- * The route table (DESIGN §4): the single source of the CDK HTTP API and of the local HTTP adapter.
+ * The route table (DESIGN §4): the single source of the CDK HTTP API, the local HTTP adapter and /openapi.json.
  * `auth`: public (no credentials), applicant (Bearer access token, checked by the handler), staff (Cognito JWT
  * checked by API Gateway's JWT authorizer, group checked by the handler).
+ * `responses`: every status the handler answers (the success first); the contract test fails on any other. What
+ * API Gateway answers by itself (401 from the JWT authorizer, 413, 429, 431, 500 for a failed invocation) is
+ * added by lambdas/shared/openapi.ts for every route.
  */
 import type { FunctionName } from './functions.ts';
 
@@ -14,70 +17,154 @@ export interface Route {
   path: string;
   handler: FunctionName;
   auth: RouteAuth;
+  responses: readonly number[];
 }
 
+/** What each kind of route answers besides its success. */
+const APPLICANT_READ = [401, 404] as const;
+const APPLICANT_CHANGE = [400, 401, 404, 409, 413, 415, 422] as const;
+const STAFF_CHANGE = [400, 401, 403, 404, 409, 413, 415, 422] as const;
+
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/health', handler: 'health', auth: 'public' },
-  { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'public' },
-  { method: 'POST', path: '/applications', handler: 'create-application', auth: 'public' },
-  { method: 'GET', path: '/applications/{id}', handler: 'get-application', auth: 'applicant' },
-  { method: 'POST', path: '/applications/{id}/uploads', handler: 'create-upload', auth: 'applicant' },
-  { method: 'GET', path: '/applications/{id}/contract', handler: 'get-contract', auth: 'applicant' },
+  { method: 'GET', path: '/health', handler: 'health', auth: 'public', responses: [200] },
+  { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'public', responses: [200] },
+  {
+    method: 'POST',
+    path: '/applications',
+    handler: 'create-application',
+    auth: 'public',
+    responses: [201, 400, 409, 413, 415, 422],
+  },
+  {
+    method: 'GET',
+    path: '/applications/{id}',
+    handler: 'get-application',
+    auth: 'applicant',
+    responses: [200, ...APPLICANT_READ],
+  },
+  {
+    method: 'POST',
+    path: '/applications/{id}/uploads',
+    handler: 'create-upload',
+    auth: 'applicant',
+    responses: [201, ...APPLICANT_CHANGE],
+  },
+  {
+    method: 'GET',
+    path: '/applications/{id}/contract',
+    handler: 'get-contract',
+    auth: 'applicant',
+    responses: [200, ...APPLICANT_READ, 409],
+  },
   {
     method: 'POST',
     path: '/applications/{id}/contract/signature',
     handler: 'sign-contract',
     auth: 'applicant',
+    responses: [201, ...APPLICANT_CHANGE],
   },
-  { method: 'PUT', path: '/applications/{id}/availability', handler: 'give-availability', auth: 'applicant' },
+  {
+    method: 'PUT',
+    path: '/applications/{id}/availability',
+    handler: 'give-availability',
+    auth: 'applicant',
+    responses: [200, ...APPLICANT_CHANGE],
+  },
   {
     method: 'PUT',
     path: '/applications/{id}/dbs-application',
     handler: 'request-dbs-application',
     auth: 'applicant',
+    responses: [200, ...APPLICANT_CHANGE],
   },
   {
     method: 'POST',
     path: '/applications/{id}/withdrawal',
     handler: 'withdraw-application',
     auth: 'applicant',
+    responses: [200, 400, 401, 404, 409, 413, 415],
   },
-  { method: 'GET', path: '/staff/applications', handler: 'staff-list-applications', auth: 'staff' },
-  { method: 'GET', path: '/staff/applications/{id}', handler: 'staff-get-application', auth: 'staff' },
-  { method: 'POST', path: '/staff/applications/{id}/review', handler: 'staff-review', auth: 'staff' },
-  { method: 'POST', path: '/staff/applications/{id}/dbs', handler: 'staff-record-dbs', auth: 'staff' },
+  {
+    method: 'GET',
+    path: '/staff/applications',
+    handler: 'staff-list-applications',
+    auth: 'staff',
+    responses: [200, 400, 401, 403],
+  },
+  {
+    method: 'GET',
+    path: '/staff/applications/{id}',
+    handler: 'staff-get-application',
+    auth: 'staff',
+    responses: [200, 401, 403, 404],
+  },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/review',
+    handler: 'staff-review',
+    auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
+  },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/dbs',
+    handler: 'staff-record-dbs',
+    auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
+  },
   {
     method: 'POST',
     path: '/staff/applications/{id}/induction',
     handler: 'staff-record-induction',
     auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
   },
   {
     method: 'POST',
     path: '/staff/applications/{id}/induction/extension',
     handler: 'staff-extend-induction',
     auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
   },
   {
     method: 'POST',
     path: '/staff/applications/{id}/insurance',
     handler: 'staff-record-insurance',
     auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
   },
   {
     method: 'POST',
     path: '/staff/applications/{id}/dbs-application',
     handler: 'staff-record-dbs-application',
     auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
   },
   {
     method: 'POST',
     path: '/staff/applications/{id}/dbs-status-check',
     handler: 'staff-record-dbs-status-check',
     auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
   },
-  { method: 'GET', path: '/staff/reports/dbs', handler: 'staff-dbs-report', auth: 'staff' },
+  {
+    method: 'GET',
+    path: '/staff/reports/dbs',
+    handler: 'staff-dbs-report',
+    auth: 'staff',
+    responses: [200, 400, 401, 403],
+  },
 ];
+
+/** A path segment as the handler sees it: percent-decoded, or as sent when its escapes are not valid UTF-8
+ *  (`%FF`, `abc%zz`), so the handler refuses it like any other unknown id instead of the adapter failing. */
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
 
 /** Turns `/applications/{id}` into a matcher returning the path parameters, or undefined. */
 export const compilePath = (path: string): ((actual: string) => Record<string, string> | undefined) => {
@@ -91,6 +178,6 @@ export const compilePath = (path: string): ((actual: string) => Record<string, s
   return (actual) => {
     const match = pattern.exec(actual);
     if (!match) return undefined;
-    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    return Object.fromEntries(names.map((name, i) => [name, decodeSegment(match[i + 1] ?? '')]));
   };
 };

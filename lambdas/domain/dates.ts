@@ -42,6 +42,17 @@ const toCivil = (value: IsoDate): Civil | undefined => {
 /** True for a real calendar date written YYYY-MM-DD. */
 export const isIsoDate = (value: string): boolean => toCivil(value) !== undefined;
 
+const YEAR = '(?:000[1-9]|00[1-9]\\d|0[1-9]\\d{2}|[1-9]\\d{3})';
+const LEAP_YEAR = '(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
+/**
+ * A real calendar date YYYY-MM-DD of the years 0001 to 9999 (no `2026-02-30`, no `0000-01-01`) as one regular
+ * expression without anchors or look-arounds, so the request schemas check it and publish it as the same JSON
+ * Schema `pattern`, which any generator can read.
+ */
+export const CALENDAR_DATE_SOURCE =
+  `(?:${YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|` +
+  `02-(?:0[1-9]|1\\d|2[0-8]))|${LEAP_YEAR}-02-29)`;
+
 // A malformed date here is a programming error (the schemas reject bad input first): fail loudly.
 const parse = (value: IsoDate): Civil => {
   const civil = toCivil(value);

@@ -6,7 +6,7 @@ import { systemClock } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
 import { BadRequest } from '../shared/errors.ts';
 import { httpHandler, json, parseWith, requestHeader } from '../shared/http.ts';
-import { createApplicationSchema } from '../shared/schemas.ts';
+import { createApplicationSchema, idempotencyKeySchema } from '../shared/schemas.ts';
 import { createApplication } from '../use-cases/create-application.ts';
 
 const ports = {
@@ -20,9 +20,10 @@ const siteUrl = env.siteUrl;
 
 const idempotencyKey = (value: string | undefined): string | undefined => {
   if (value === undefined) return undefined;
-  if (!/^[\x21-\x7e]{8,255}$/.test(value)) {
+  const result = idempotencyKeySchema.safeParse(value);
+  if (!result.success) {
     throw new BadRequest('Invalid Idempotency-Key', [
-      { path: 'Idempotency-Key', message: 'Use 8 to 255 visible ASCII characters, such as a UUID' },
+      { path: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'Invalid' },
     ]);
   }
   return value;

@@ -1,7 +1,7 @@
 import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
 import { env } from '../shared/env.ts';
 import { httpHandler, json, parseWith, requireStaff } from '../shared/http.ts';
-import { reportQuerySchema } from '../shared/schemas.ts';
+import { asOfInstant, reportQuerySchema } from '../shared/schemas.ts';
 import { dbsReport, reportCsv } from '../use-cases/dbs-report.ts';
 
 const ports = { store: createDynamoApplicationStore(env.tableName) };
@@ -9,7 +9,7 @@ const ports = { store: createDynamoApplicationStore(env.tableName) };
 export const handler = httpHandler(async (event) => {
   requireStaff(event);
   const query = parseWith(reportQuerySchema, event.queryStringParameters ?? {});
-  const report = await dbsReport({ asOf: query.asOf ? new Date(query.asOf) : new Date() }, ports);
+  const report = await dbsReport({ asOf: query.asOf ? asOfInstant(query.asOf) : new Date() }, ports);
   if (query.format === 'json') return json(200, report);
   return {
     statusCode: 200,

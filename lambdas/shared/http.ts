@@ -5,7 +5,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { ROUTES, type RouteAuth } from '../../lib/routes.ts';
 import { RuleViolation } from '../domain/errors.ts';
+import { VersionConflict } from '../ports/index.ts';
 import {
   BadRequest,
   Conflict,
@@ -17,6 +19,7 @@ import {
   UnsupportedMediaType,
 } from './errors.ts';
 import { logger } from './logger.ts';
+import { applicationIdSchema } from './schemas.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -98,6 +101,15 @@ export const toProblem = (error: unknown): Problem => {
   if (error instanceof Conflict) {
     return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: error.message };
   }
+  // Concurrent changes outlasted every retry: nothing was saved, and the caller may try again.
+  if (error instanceof VersionConflict) {
+    return {
+      type: problemType('conflict'),
+      title: 'Conflict',
+      status: 409,
+      detail: 'The application changed while this request was saved; nothing was changed, try again',
+    };
+  }
   if (error instanceof PayloadTooLarge) {
     return { type: problemType('too-large'), title: 'Payload too large', status: 413, detail: error.message };
   }
@@ -120,13 +132,16 @@ export const toProblem = (error: unknown): Problem => {
 const header = (event: APIGatewayProxyEventV2, name: string): string | undefined =>
   event.headers?.[name.toLowerCase()];
 
+/** `application/json`, with at most a UTF-8 charset: not problem+json, merge-patch+json or any other type. */
+export const isJsonContentType = (value: string): boolean =>
+  /^application\/json[ \t]*(?:;[ \t]*charset=(?:utf-8|"utf-8")[ \t]*)?$/i.test(value);
+
 const readJsonBody = (event: HttpEvent): unknown => {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES)
     throw new PayloadTooLarge(`The body is over ${MAX_BODY_BYTES / 1024} KB`);
-  const contentType = header(event, 'content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
+  if (!isJsonContentType(header(event, 'content-type') ?? '')) {
     throw new UnsupportedMediaType('Send the body as JSON with Content-Type: application/json');
   }
   try {
@@ -138,12 +153,29 @@ const readJsonBody = (event: HttpEvent): unknown => {
 
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-/** Wraps a handler: JSON body parsing when `body` is set, errors mapped to problems. */
+const AUTH_BY_ROUTE_KEY = new Map<string, RouteAuth>(ROUTES.map((r) => [`${r.method} ${r.path}`, r.auth]));
+
+/**
+ * What every request passes before its handler runs, in this order, as API Gateway orders its own checks:
+ * who asks (the route table's `auth`: 401 without credentials, 403 outside the team), then the path (an id that is
+ * not a ULID is 404 before any lookup), then the body (413, 415, 400). So an unauthenticated caller learns nothing
+ * about what it sent.
+ */
+const checkRequest = (event: HttpEvent, opts: { body?: boolean }) => {
+  const auth = AUTH_BY_ROUTE_KEY.get(event.routeKey);
+  if (auth === 'applicant') bearerToken(event);
+  if (auth === 'staff') requireStaff(event);
+  for (const value of Object.values(event.pathParameters ?? {})) {
+    // Every path parameter of the API is an application id.
+    if (!applicationIdSchema.safeParse(value).success) throw new NotFound();
+  }
+  if (opts.body) event.parsedBody = readJsonBody(event);
+};
+
+/** Wraps a handler: the request checked (see checkRequest), errors mapped to problems. */
 export const httpHandler = (handler: HttpHandler, opts: { body?: boolean } = {}) =>
   middy<HttpEvent, HttpResult>()
-    .before((request) => {
-      if (opts.body) request.event.parsedBody = readJsonBody(request.event);
-    })
+    .before((request) => checkRequest(request.event, opts))
     .onError((request) => {
       const p = toProblem(request.error);
       if (p.status >= 500) {
@@ -155,10 +187,10 @@ export const httpHandler = (handler: HttpHandler, opts: { body?: boolean } = {})
     })
     .handler(handler);
 
-/** The Bearer token of the Authorization header, or a 401. */
+/** The Bearer token of the Authorization header (the scheme is case-insensitive, RFC 9110), or a 401. */
 export const bearerToken = (event: APIGatewayProxyEventV2): string => {
   const value = header(event, 'authorization');
-  const match = value ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(value) : null;
+  const match = value ? /^Bearer +([A-Za-z0-9_-]{20,128})$/i.exec(value) : null;
   if (!match?.[1]) throw new Unauthorized('Send your access token as Authorization: Bearer <token>');
   return match[1];
 };
@@ -174,23 +206,28 @@ export const requestHeader = header;
 export const STAFF_GROUP = 'affiliate-team';
 
 /**
+ * The groups of a `cognito:groups` claim, exactly. The token carries an array; API Gateway flattens array claims to
+ * "[a b]" before the handler sees them. Cognito group names cannot contain white space (pattern
+ * `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`), so splitting that form on single spaces gives back each name whole; commas and
+ * other punctuation belong to the names.
+ */
+export const claimGroups = (raw: unknown): string[] => {
+  if (Array.isArray(raw)) return raw.filter((g): g is string => typeof g === 'string');
+  if (typeof raw !== 'string') return [];
+  const inner = /^\[(.*)\]$/s.exec(raw)?.[1] ?? raw;
+  return inner.split(' ').filter(Boolean);
+};
+
+/**
  * The staff member behind a request. API Gateway's JWT authorizer has already checked the token (401 otherwise);
- * here the group is checked (403 without it). API Gateway flattens array claims to "[a b]"; both shapes are read.
+ * here the group is checked, by exact name (403 without it).
  */
 export const requireStaff = (event: APIGatewayProxyEventV2): { staffId: string } => {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
     .authorizer?.jwt?.claims;
   if (!claims || typeof claims.sub !== 'string')
     throw new Unauthorized('Sign in as a member of the affiliate team');
-  const raw = claims['cognito:groups'];
-  const groups = Array.isArray(raw)
-    ? raw.map(String)
-    : typeof raw === 'string'
-      ? raw
-          .replace(/^\[|\]$/g, '')
-          .split(/[\s,]+/)
-          .filter(Boolean)
-      : [];
-  if (!groups.includes(STAFF_GROUP)) throw new Forbidden('Only the affiliate team can do this');
+  if (!claimGroups(claims['cognito:groups']).includes(STAFF_GROUP))
+    throw new Forbidden('Only the affiliate team can do this');
   return { staffId: claims.sub };
 };

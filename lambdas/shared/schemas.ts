@@ -4,6 +4,7 @@
  * It may import only zod and the domain's constants: it is bundled for the browser too.
  */
 import * as z from 'zod';
+import { CALENDAR_DATE_SOURCE } from '../domain/dates.ts';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,
@@ -13,34 +14,55 @@ import {
   STAGES,
 } from '../domain/stages.ts';
 
-const isRealDate = (value: string): boolean => {
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-};
+/*
+ * Every check of a request below is one JSON Schema states (a pattern, a length, an enum; a refinement only beside
+ * the keyword that states it, like `uniqueItems`), and trimming or case changes come after the checks, so
+ * /openapi.json publishes exactly the rules the server applies: a body passes the published schema if and only if
+ * it passes here (test/unit/shared/openapi.test.ts). Patterns carry the `u` flag, as JSON Schema patterns do.
+ */
 
+/** A real calendar date: `2026-02-30` and `0000-01-01` are refused (DESIGN §5). */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date in the form YYYY-MM-DD')
-  .refine(isRealDate, 'This is not a real calendar date')
-  .meta({ format: 'date', example: '2026-01-31' });
+  .regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'Use a date in the form YYYY-MM-DD', abort: true })
+  .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
+  .meta({ format: 'date', examples: ['2026-01-31'] });
 
-const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
+/** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
+/** Every `{id}` of a path: an application id, a ULID (Crockford base32, 26 characters). */
+export const applicationIdSchema = z
+  .string()
+  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/u, 'Not an application id');
+
+/** The optional `Idempotency-Key` header of POST /applications. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,255}$/u, 'Use 8 to 255 visible ASCII characters, such as a UUID');
+
+const text = (max: number, { optional = false } = {}) => {
+  const length = new RegExp(`^\\s*(?:\\S(?:[\\s\\S]{0,${max - 2}}\\S)?)${optional ? '?' : ''}\\s*$`, 'u');
+  const checked = optional ? z.string() : z.string().regex(/\S/u, { message: 'Required', abort: true });
+  return checked.regex(length, `At most ${max} characters`).trim();
+};
 
 export const applicantSchema = z.strictObject({
   firstName: text(100),
   lastName: text(100),
   email: z.email('Enter a valid email address').max(254).toLowerCase(),
+  // 7 to 20 of digits, spaces, brackets and dashes after an optional +, neither end a space once trimmed.
   phone: z
     .string()
-    .trim()
-    .regex(/^\+?[0-9 ()-]{7,20}$/, 'Enter a phone number of 7 to 20 digits, spaces allowed'),
+    .regex(
+      /^\s*(?:\+[0-9 ()-]{6,19}[0-9()-]|[0-9()-][0-9 ()-]{5,18}[0-9()-])\s*$/u,
+      'Enter a phone number of 7 to 20 digits, spaces allowed',
+    )
+    .trim(),
   dateOfBirth: isoDate,
   postcode: z
     .string()
+    .regex(/^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\s*$/u, 'Enter a UK postcode, like SW1A 1AA')
     .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/, 'Enter a UK postcode, like SW1A 1AA'),
+    .toUpperCase(),
 });
 
 export const PROFESSIONAL_BODIES = ['BABCP', 'BACP', 'UKCP', 'HCPC', 'BPS', 'other'] as const;
@@ -186,13 +208,14 @@ export const reviewSchema = z.strictObject({
     insuranceVerified: z.boolean(),
     registerChecked: z.boolean(),
   }),
-  note: z.string().trim().max(2000),
+  note: text(2000, { optional: true }),
   /** With request-changes: the documents to send again (the others are kept); omitted, every required one. */
   documents: z
     .array(documentKindSchema)
     .min(1, 'Name at least one document to send again')
     .max(DOCUMENT_KINDS.length)
     .refine((kinds) => new Set(kinds).size === kinds.length, 'Name each document once')
+    .meta({ uniqueItems: true })
     .optional(),
 });
 
@@ -205,7 +228,7 @@ export const dbsApplicationRequestSchema = z.strictObject({
 /** Staff applied for the certificate on this day, with the DBS's reference. */
 export const dbsApplicationMadeSchema = z.strictObject({
   appliedOn: isoDate,
-  reference: z.string().trim().min(1, 'Required').max(50, 'At most 50 characters'),
+  reference: text(50),
 });
 
 export const dbsStatusCheckSchema = z.strictObject({
@@ -246,24 +269,43 @@ export const availabilitySchema = z.strictObject({
     .max(7 * 48),
 });
 
-export const withdrawalSchema = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+export const withdrawalSchema = z.strictObject({ reason: text(1000, { optional: true }).optional() });
 
 export const staffListQuerySchema = z.strictObject({
   stage: z.enum(STAGES).default('in-review'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/u, 'A whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.int().min(1, 'At least 1').max(100, 'At most 100'))
+    .default(25),
   cursor: z.string().max(2048).optional(),
 });
 
-/** `asOf`: an ISO 8601 date or date-time; default now. */
+/** A time of day after a date: hours and minutes, optional seconds and milliseconds, optional UTC offset. */
+const TIME_SOURCE =
+  '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,3})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?';
+
+/** `asOf`: an ISO 8601 date (midnight UTC) or date-time, on a real calendar date; default now. */
 export const asOfSchema = z
   .string()
-  .refine(
-    (value) =>
-      /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
-      !Number.isNaN(Date.parse(value)),
-    'Use an ISO 8601 date or date-time',
+  .regex(
+    new RegExp(`^${CALENDAR_DATE_SOURCE}(?:[T ]${TIME_SOURCE})?$`, 'u'),
+    'Use an ISO 8601 date or date-time on a real calendar date',
   )
   .optional();
+
+/** The instant an `asOf` names, read as strict ISO 8601 (a space is a `T`, an offset gets its colon): JavaScript's
+ *  lenient parser reads `0014-02-10 10:00` as no date at all. A time without an offset is UTC. */
+export const asOfInstant = (asOf: string): Date => {
+  const iso = asOf
+    .replace(' ', 'T')
+    .replace(/([+-]\d{2})(\d{2})$/u, '$1:$2')
+    .replace(/T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/u, 'T$1Z');
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) throw new RangeError(`Not an instant: ${asOf}`);
+  return instant;
+};
 
 export const reportQuerySchema = z.strictObject({
   asOf: asOfSchema,

@@ -23,6 +23,7 @@ import { logger } from '../shared/logger.ts';
 
 const OUTBOX_RETRY_MS = 60_000;
 const MAX_ATTEMPTS = 5;
+const RETRY_JITTER_MS = 25;
 
 export const outboxEntry = <E extends DistributiveOmit<OutboxEntry, 'id'>>(entry: E): OutboxEntry =>
   ({ id: ulid(), ...entry }) as OutboxEntry;
@@ -131,7 +132,8 @@ export interface Change {
 }
 
 /**
- * Applies `decide` to the current item and commits the result, retrying on version conflicts.
+ * Applies `decide` to the current item and commits the result, retrying on version conflicts (after a random
+ * pause); a conflict that outlasts every attempt is thrown as VersionConflict (409 at the HTTP edge).
  * `decide` returns undefined when there is nothing to change (a duplicate event, an already-spent step).
  */
 export const mutate = async (
@@ -154,6 +156,8 @@ export const mutate = async (
       return { before, after: next, changed: true };
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt === MAX_ATTEMPTS) throw error;
+      // Callers that collided once collide again in lock step unless they spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_JITTER_MS * attempt));
     }
   }
   return undefined;

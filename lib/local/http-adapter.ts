@@ -3,6 +3,10 @@
  * route, verifies staff JWTs as the JWT authorizer would (401 before the handler runs), builds the event, invokes
  * the handler in process, and answers CORS for the site origin. Dev-only routes (`/__dev/*`) are passed in by the
  * local stack; they never exist in the cloud.
+ *
+ * What API Gateway answers by itself (no route, a refused JWT, a body over 10 MB, headers over 10 KB, a failed
+ * invocation) an HTTP API cannot customise: these answers are API Gateway's own, `{"message": ...}` as
+ * application/json, and /openapi.json documents them as such. Everything a handler answers is problem+json.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,6 +18,8 @@ import type { LocalIssuer } from './staff-issuer.ts';
 
 /** API Gateway's own payload limit; the handlers refuse more than 64 KB themselves. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway's limit on the request line and headers together (HTTP API quotas). */
+const MAX_HEADER_BYTES = 10 * 1024;
 
 export type DevRoute = (req: {
   method: string;
@@ -48,8 +54,17 @@ const send = (res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 };
 
-const problem = (status: number, title: string, detail: string) =>
-  JSON.stringify({ type: 'about:blank', title, status, detail });
+/** An error API Gateway answers itself: `{"message": ...}` as application/json. */
+const gatewayError = (
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string>,
+) => send(res, status, { ...headers, 'content-type': 'application/json' }, JSON.stringify({ message }));
+
+/** The Authorization header's token for the JWT authorizer: the token alone or after `Bearer` (any case). */
+const jwtFrom = (authorization: string | undefined): string | undefined =>
+  authorization ? /^(?:bearer +)?([^\s]+)$/i.exec(authorization)?.[1] : undefined;
 
 const isText = (contentType: string | undefined) =>
   !contentType || /^(text\/|application\/([\w.+-]+\+)?(json|xml|x-www-form-urlencoded))/i.test(contentType);
@@ -60,7 +75,7 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
       ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'location', vary: 'origin' }
       : {};
 
-  const server = createServer(async (req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const cors = corsHeaders(req.headers.origin);
@@ -79,14 +94,7 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
         );
       }
       const raw = await readBody(req);
-      if (raw === 'too-large') {
-        return send(
-          res,
-          413,
-          { ...cors, 'content-type': 'application/json' },
-          '{"message":"Request Entity Too Large"}',
-        );
-      }
+      if (raw === 'too-large') return gatewayError(res, 413, 'Request Entity Too Large', cors);
       if (url.pathname.startsWith('/__dev/') && opts.devRoutes) {
         const result = await opts.devRoutes({
           method,
@@ -108,9 +116,7 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
           params: route.method === method ? match(url.pathname) : undefined,
         }))
         .find((candidate) => candidate.params);
-      if (!found?.params) {
-        return send(res, 404, { ...cors, 'content-type': 'application/json' }, '{"message":"Not Found"}');
-      }
+      if (!found?.params) return gatewayError(res, 404, 'Not Found', cors);
       const { route, params } = found;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
@@ -118,17 +124,16 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
       }
       let jwtClaims: Record<string, unknown> | undefined;
       if (route.auth === 'staff') {
-        const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+        const token = jwtFrom(headers.authorization);
+        if (!token) return gatewayError(res, 401, 'Unauthorized', { ...cors, 'www-authenticate': 'Bearer' });
         try {
-          if (!token) throw new Error('no token');
           jwtClaims = await opts.issuer.verify(token);
-        } catch {
-          return send(
-            res,
-            401,
-            { ...cors, 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-            '{"message":"Unauthorized"}',
-          );
+        } catch (error) {
+          const reason = (error as Error).message.replace(/["\\\r\n]/g, ' ');
+          return gatewayError(res, 401, 'Unauthorized', {
+            ...cors,
+            'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason}"`,
+          });
         }
       }
       const now = new Date();
@@ -193,14 +198,20 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
         body,
       );
     } catch (error) {
+      // A function that fails outside its own error handling is, to API Gateway, a failed invocation.
       console.error('[api] handler crashed', (error as Error).stack);
-      return send(
-        res,
-        500,
-        { ...cors, 'content-type': 'application/json' },
-        problem(500, 'Internal Server Error', 'The handler failed'),
-      );
+      return gatewayError(res, 500, 'Internal Server Error', cors);
     }
+  });
+  // Node answers over-long headers itself, with no body; API Gateway answers with its own JSON message.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, message] =
+      error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    const body = JSON.stringify({ message });
+    socket.end(
+      `HTTP/1.1 ${status} ${message}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   const port = await listenLoopback(server, opts.port);
   return { url: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };

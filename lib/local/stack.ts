@@ -20,7 +20,7 @@ import { freePort } from './ports.ts';
 import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
 import { startSite } from './site.ts';
-import { createLocalIssuer } from './staff-issuer.ts';
+import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
 import { startStepFunctions } from './stepfunctions.ts';
 
 export const TABLE_NAME = 'affiliate-onboarding';
@@ -179,7 +179,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
         const groups = query.has('groups')
           ? (query.get('groups') ?? '').split(',').filter(Boolean)
           : undefined;
-        return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
+        try {
+          return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
+        } catch (error) {
+          if (error instanceof InvalidGroupName) return { status: 400, body: { title: error.message } };
+          throw error;
+        }
       }
       const schedule = /^\/__dev\/schedules\/([\w-]+)$/.exec(path);
       if (method === 'POST' && schedule) {

@@ -1,10 +1,13 @@
 /**
  * A local stand-in for the Cognito user pool's token issuer: its own RSA key set, tokens with `cognito:groups`,
- * and verification as API Gateway's JWT authorizer does it (signature, issuer, audience, expiry).
+ * and verification as API Gateway's HTTP API JWT authorizer does it: an RSA signature by the key its `kid` names,
+ * `iss` equal to the issuer, `aud` (or, only when there is no `aud`, `client_id`) one of the audiences, `exp` after
+ * now, `nbf` and `iat` not after now. Anything else is 401.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import {
   createLocalJWKSet,
+  decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -15,6 +18,29 @@ import {
 } from 'jose';
 
 export const STAFF_GROUP = 'affiliate-team';
+
+/** Cognito's rule for a group name (CreateGroup): 1 to 128 letters, marks, symbols, digits or punctuation. */
+const COGNITO_GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+
+export class InvalidGroupName extends Error {
+  override readonly name = 'InvalidGroupName';
+}
+
+/** The JWT authorizer accepts RSA signatures only. */
+const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
+
+/** The claim checks of the JWT authorizer that jose leaves to its caller. */
+export const checkAuthorizerClaims = (
+  payload: JWTPayload,
+  audience: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): void => {
+  if (typeof payload.exp !== 'number') throw new Error('the token has no exp');
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds)
+    throw new Error('the token is issued later');
+  const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+  if (!audiences.includes(audience)) throw new Error('the token does not have a valid audience');
+};
 
 export interface LocalIssuer {
   issuer: string;
@@ -51,15 +77,25 @@ export const createLocalIssuer = async (
   return {
     issuer,
     audience,
-    token: ({ groups = [STAFF_GROUP], subject = 'local-staff-user', expiresInSeconds = 8 * 3600 } = {}) =>
-      new SignJWT({ 'cognito:groups': groups, token_use: 'id', email: 'staff@affiliates.local' })
+    token: ({ groups = [STAFF_GROUP], subject = 'local-staff-user', expiresInSeconds = 8 * 3600 } = {}) => {
+      const invalid = groups.find((group) => !COGNITO_GROUP_NAME.test(group));
+      if (invalid !== undefined)
+        throw new InvalidGroupName(`Cognito refuses the group name ${JSON.stringify(invalid)}`);
+      return new SignJWT({ 'cognito:groups': groups, token_use: 'id', email: 'staff@affiliates.local' })
         .setProtectedHeader({ alg: 'RS256', kid: 'local-1' })
         .setIssuer(issuer)
         .setAudience(audience)
         .setSubject(subject)
         .setIssuedAt()
         .setExpirationTime(`${expiresInSeconds}s`)
-        .sign(privateKey),
-    verify: async (token) => (await jwtVerify(token, keySet, { issuer, audience })).payload,
+        .sign(privateKey);
+    },
+    verify: async (token) => {
+      // Without a kid the authorizer finds no key, even when the key set holds only one.
+      if (typeof decodeProtectedHeader(token).kid !== 'string') throw new Error('the token has no kid');
+      const { payload } = await jwtVerify(token, keySet, { issuer, algorithms: RSA_ALGORITHMS });
+      checkAuthorizerClaims(payload, audience);
+      return payload;
+    },
   };
 };

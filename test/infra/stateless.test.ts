@@ -219,6 +219,7 @@ describe('HTTP API', () => {
       path: '/staff/probe/{id}',
       handler: 'get-application',
       auth: 'staff',
+      responses: [200],
     };
     const routes = ROUTES.some((r) => r.auth === 'staff') ? ROUTES : [...ROUTES, probe];
     const built = routes === ROUTES ? s : synth({ routes });

@@ -116,13 +116,11 @@ describe('dbs-audit', () => {
       status: 'overdue',
       flags: ['dbs-renewal-overdue'],
     });
-    const csv = await fetch(`${inject('apiUrl')}/staff/reports/dbs?asOf=${addDaysIso(due, 1)}&format=csv`, {
-      headers: {
-        authorization: `Bearer ${(await api<{ token: string }>('GET', '/__dev/staff-token')).body.token}`,
-      },
+    const csv = await api<string>('GET', `/staff/reports/dbs?asOf=${addDaysIso(due, 1)}&format=csv`, {
+      token: (await api<{ token: string }>('GET', '/__dev/staff-token')).body.token,
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const lines = (await csv.text()).split('\r\n');
+    const lines = csv.body.split('\r\n');
     expect(lines[0]).toBe(
       'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags',
     );

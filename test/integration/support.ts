@@ -1,5 +1,10 @@
-/** Helpers for tests that drive the local stack over HTTP, as a browser or a client would. */
+/**
+ * Helpers for tests that drive the local stack over HTTP, as a browser or a client would. Every response `api()`
+ * sees is checked against the served /openapi.json (test/support/contract.ts): an undocumented status, content
+ * type or body fails the test that met it.
+ */
 import { inject } from 'vitest';
+import { type Contract, createContract, type OpenApiDocument } from '../support/contract.ts';
 import { validApplication } from './fixtures.ts';
 
 export const apiUrl = () => inject('apiUrl');
@@ -9,6 +14,15 @@ export interface ApiResponse<T = Record<string, unknown>> {
   headers: Headers;
   body: T;
 }
+
+let served: Promise<Contract> | undefined;
+/** The contract as the stack serves it, fetched once per test file. */
+export const contract = (): Promise<Contract> => {
+  served ??= fetch(`${apiUrl()}/openapi.json`)
+    .then((response) => response.json() as Promise<OpenApiDocument>)
+    .then(createContract);
+  return served;
+};
 
 export const api = async <T = Record<string, unknown>>(
   method: string,
@@ -24,7 +38,14 @@ export const api = async <T = Record<string, unknown>>(
     body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
+  const contentType = response.headers.get('content-type');
+  const body = /[/+]json\s*(;|$)/i.test(contentType ?? '') ? JSON.parse(text) : text;
+  // Dev-only routes are not part of the API.
+  if (!path.startsWith('/__dev/')) {
+    const problems = (await contract()).check({ method, path, status: response.status, contentType, body });
+    if (problems.length > 0) throw new Error(`Response breaks /openapi.json:\n${problems.join('\n')}`);
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
 };
 
 export { isoDaysFromToday, uniqueEmail, validApplication } from './fixtures.ts';

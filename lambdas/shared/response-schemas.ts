@@ -1,0 +1,242 @@
+/**
+ * Shapes of the responses only /openapi.json needs (staff reads and actions, the report, the contract link): no
+ * handler parses them, so they stay out of schemas.ts, which every function and the web form load. The contract
+ * test validates every response the integration tests see against them.
+ */
+import * as z from 'zod';
+import {
+  DBS_ASSESSMENTS,
+  DBS_CHECK_METHODS,
+  DBS_LEVELS,
+  DOCUMENT_KINDS,
+  INSURANCE_BASES,
+  STAGES,
+  WAIT_STEPS,
+} from '../domain/stages.ts';
+import { isoDate } from './schemas.ts';
+
+const at = z.iso.datetime();
+const day = isoDate;
+
+export const healthSchema = z.strictObject({ status: z.literal('ok') });
+
+/** The document itself: its own schema would be the OpenAPI 3.1 meta-schema; the test suite lints it instead. */
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+export const contractLinkSchema = z.strictObject({
+  version: z.string(),
+  sha256: z.string(),
+  downloadUrl: z.url(),
+  expiresAt: at,
+  signed: z.boolean(),
+  signedAt: at.optional(),
+});
+
+/** What every staff action answers: the application's new stage. */
+export const staffActionResultSchema = z.strictObject({
+  applicationId: z.string(),
+  stage: z.enum(STAGES),
+  updatedAt: at,
+});
+
+const queueItemShape = {
+  applicationId: z.string(),
+  stage: z.enum(STAGES),
+  name: z.string(),
+  dbsAssessment: z.enum(DBS_ASSESSMENTS),
+  createdAt: at,
+  updatedAt: at,
+  stageEnteredAt: at,
+};
+
+export const staffQueueSchema = z.strictObject({
+  items: z.array(z.strictObject(queueItemShape)),
+  /** Present when there is a next page: pass it back as `?cursor=`. */
+  cursor: z.string().optional(),
+});
+
+const staffDbsSchema = z.strictObject({
+  hasCertificate: z.boolean(),
+  level: z.enum(DBS_LEVELS).optional(),
+  certificateNumber: z.string().optional(),
+  issueDate: day.optional(),
+  onUpdateService: z.boolean().optional(),
+  applyOnMyBehalf: z.boolean().optional(),
+  acceptsFee: z.boolean().optional(),
+  assessment: z.enum(DBS_ASSESSMENTS),
+  reasons: z.array(z.string()),
+  checkMethod: z.enum(DBS_CHECK_METHODS).optional(),
+});
+
+const staffDocumentSchema = z.strictObject({
+  document: z.enum(DOCUMENT_KINDS),
+  received: z.boolean(),
+  contentType: z.string().optional(),
+  sizeBytes: z.int().optional(),
+  sha256: z.string().optional(),
+  receivedAt: at.optional(),
+  downloadUrl: z.url().optional(),
+  deletedByRetention: z.boolean().optional(),
+  problem: z.string().optional(),
+});
+
+const eventSchema = z.strictObject({
+  applicationId: z.string(),
+  at,
+  type: z.string(),
+  actor: z.enum(['applicant', 'system', 'staff']),
+  actorId: z.string().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** Everything staff see of one application; the download links are valid until `downloadUrlsExpireAt`. */
+
+/** A recorded induction, with the latest extension of its window (DESIGN §3). */
+const inductionRecord = z.strictObject({
+  attendedOn: day,
+  recordedAt: at,
+  recordedBy: z.string(),
+  extension: z
+    .strictObject({ lastStartDate: day, reason: z.string(), recordedAt: at, recordedBy: z.string() })
+    .optional(),
+});
+export const staffApplicationSchema = z.strictObject({
+  ...queueItemShape,
+  applicant: z.strictObject({
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string(),
+    phone: z.string(),
+    dateOfBirth: day,
+    postcode: z.string(),
+  }),
+  professional: z.strictObject({ body: z.string(), membershipNumber: z.string(), accredited: z.boolean() }),
+  dbs: staffDbsSchema,
+  insurance: z.strictObject({
+    insurer: z.string(),
+    policyNumber: z.string(),
+    coverAmountGbp: z.int(),
+    basis: z.enum(INSURANCE_BASES),
+    startDate: day,
+    endDate: day,
+  }),
+  consents: z.strictObject({
+    privacyNotice: z.boolean(),
+    criminalRecordProcessing: z.boolean(),
+    givenAt: at,
+  }),
+  documents: z.array(staffDocumentSchema),
+  /** The step the workflow waits on, if any. */
+  waitingOn: z.enum(WAIT_STEPS).optional(),
+  review: z
+    .strictObject({
+      decision: z.enum(['approve', 'request-changes', 'reject']),
+      checks: z.strictObject({
+        dbsOriginalSeen: z.boolean().optional(),
+        dbsCheckMethod: z.enum(DBS_CHECK_METHODS).optional(),
+        insuranceVerified: z.boolean(),
+        registerChecked: z.boolean(),
+      }),
+      note: z.string(),
+      documents: z.array(z.enum(DOCUMENT_KINDS)).optional(),
+      decidedAt: at,
+      decidedBy: z.string(),
+    })
+    .optional(),
+  contract: z
+    .strictObject({
+      version: z.string(),
+      sha256: z.string(),
+      generatedAt: at,
+      downloadUrl: z.url(),
+      signature: z
+        .strictObject({
+          fullName: z.string(),
+          at,
+          ip: z.string(),
+          userAgent: z.string(),
+          contractSha256: z.string(),
+          signedSha256: z.string(),
+          downloadUrl: z.url(),
+        })
+        .optional(),
+    })
+    .optional(),
+  induction: inductionRecord.optional(),
+  expiredInduction: inductionRecord.optional(),
+  availability: z
+    .strictObject({
+      patientsPerWeek: z.int(),
+      startDate: day,
+      weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
+      givenAt: at,
+    })
+    .optional(),
+  dbsRenewalDueBy: day.optional(),
+  dbsApplication: z
+    .strictObject({
+      status: z.enum(['requested', 'applied', 'certificate-recorded']),
+      acceptsFee: z.literal(true),
+      feeGbp: z.number(),
+      applyNow: z.boolean(),
+      requestedAt: at,
+      appliedOn: day.optional(),
+      reference: z.string().optional(),
+      certificateRecordedAt: at.optional(),
+    })
+    .optional(),
+  dbsStatusCheck: z
+    .strictObject({
+      checkedOn: day,
+      result: z.enum(['no-new-information', 'new-information']),
+      recordedAt: at,
+      recordedBy: z.string(),
+    })
+    .optional(),
+  compliance: z
+    .strictObject({
+      flags: z.array(z.enum(['dbs-overdue', 'dbs-renewal-overdue', 'insurance-expired'])),
+      remindersSent: z.array(z.string()),
+    })
+    .optional(),
+  dbsImageDeletedAt: at.optional(),
+  closedAt: at.optional(),
+  closedReason: z.string().optional(),
+  downloadUrlsExpireAt: at,
+  /** The audit trail, oldest first. */
+  events: z.array(eventSchema),
+});
+
+export const dbsReportSchema = z.strictObject({
+  asOf: day,
+  counts: z.strictObject({ overdue: z.int(), due: z.int(), upcoming: z.int() }),
+  items: z.array(
+    z.strictObject({
+      applicationId: z.string(),
+      name: z.string(),
+      status: z.enum(['overdue', 'due', 'upcoming']),
+      dbsDeadline: z
+        .strictObject({
+          kind: z.enum(['dbs-renewal', 'dbs-certificate', 'dbs-recheck']),
+          dueDate: day,
+          daysLeft: z.int(),
+        })
+        .optional(),
+      dbsRenewalDueBy: day.optional(),
+      insuranceEndDate: day,
+      insuranceDaysLeft: z.int(),
+      flags: z.array(z.string()),
+    }),
+  ),
+});
+
+/** The same report for a spreadsheet: a header row, then one row per therapist, CRLF line ends. */
+export const dbsReportCsvSchema = z.string().meta({
+  examples: [
+    'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags\r\n',
+  ],
+});
