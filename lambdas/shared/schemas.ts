@@ -4,6 +4,7 @@
  * It may import only zod and the domain's constants: it is bundled for the browser too.
  */
 import * as z from 'zod';
+import { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPES } from '../domain/documents.ts';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,
@@ -96,8 +97,8 @@ export const createApplicationSchema = z.strictObject({
 export type CreateApplicationInput = z.infer<typeof createApplicationSchema>;
 
 export const documentKindSchema = z.enum(DOCUMENT_KINDS);
-export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+// Defined in the domain so that a function checking uploads does not construct every schema to read a constant.
+export { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPES };
 /** A presigned POST pins one content type (S3 policies cannot say "one of"), so the client names the file's type;
  *  PDF when it does not. */
 export const createUploadSchema = z.strictObject({
