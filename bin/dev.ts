@@ -3,6 +3,7 @@
  * `npm run dev -- --fresh` starts with empty data; Ctrl-C stops everything cleanly.
  */
 import { resolve } from 'node:path';
+import { DataFolderInUse } from '../lib/local/data-lock.ts';
 import { startLocalStack } from '../lib/local/stack.ts';
 
 const port = (name: string, fallback: number): number => {
@@ -21,6 +22,12 @@ const stack = await startLocalStack({
   mailPort: port('MAIL_PORT', 3002),
   scheduler: true,
   log: (line) => console.log(line),
+}).catch((error: unknown) => {
+  if (error instanceof DataFolderInUse) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 });
 
 console.log(`

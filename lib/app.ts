@@ -44,7 +44,7 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     },
     builtinCloudFormationValidation: options.cfnValidation ?? true,
   });
-  const fromContext = (key: 'mailFrom' | 'staffEmail'): string | undefined => {
+  const fromContext = (key: 'mailFrom' | 'staffEmail' | 'alarmEmail'): string | undefined => {
     const value = app.node.tryGetContext(key) as unknown;
     return typeof value === 'string' && value ? value : undefined;
   };
@@ -53,6 +53,7 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     ...base,
     mailFrom: fromContext('mailFrom') ?? base.mailFrom,
     staffEmail: fromContext('staffEmail') ?? base.staffEmail,
+    alarmEmail: fromContext('alarmEmail') ?? base.alarmEmail,
   };
   // Environment-agnostic (no account or region): synth needs no credentials and makes no lookups.
   const stateful = new StatefulStack(app, 'Stateful', {

@@ -8,6 +8,8 @@ export interface StageConfig {
   mailFrom: string;
   /** The affiliate team's address: staff notifications go here. */
   staffEmail: string;
+  /** Who is emailed when an alarm fires (the operations SNS topic's subscription). */
+  alarmEmail: string;
   /** Origin of the static site (links in emails, CORS). Empty in the cloud: the CloudFront domain is used. */
   siteOrigin?: string;
   /** Therapy website's account-creation link and induction booking link (issue 3). */
@@ -21,6 +23,7 @@ export const CLOUD_CONFIG: StageConfig = {
   name: 'AffiliateOnboarding',
   mailFrom: 'onboarding@example.org',
   staffEmail: 'affiliate-team@example.org',
+  alarmEmail: 'operations@example.org',
   therapyAccountUrl: 'https://therapy.example.org/account/new',
   inductionBookingUrl: 'https://therapy.example.org/induction',
 };
@@ -29,6 +32,7 @@ export const LOCAL_CONFIG: StageConfig = {
   name: 'Local',
   mailFrom: 'onboarding@affiliates.local',
   staffEmail: 'affiliate-team@affiliates.local',
+  alarmEmail: 'operations@affiliates.local',
   therapyAccountUrl: 'http://127.0.0.1:3001/therapy-account.html',
   inductionBookingUrl: 'http://127.0.0.1:3001/induction-booking.html',
 };

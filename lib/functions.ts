@@ -20,6 +20,11 @@ export interface FunctionSpec {
   };
   timeoutSeconds?: number;
   memoryMb?: number;
+  /**
+   * Reserved concurrency: the work no flood on the public API may starve (the workflow's task, uploads, the
+   * schedules), and 1 for a schedule whose runs must never overlap. The sum is a deploy prerequisite (README).
+   */
+  reservedConcurrency?: number;
 }
 
 const DEFINITIONS = {
@@ -102,6 +107,11 @@ const DEFINITIONS = {
     description: 'POST /staff/applications/{id}/induction',
     uses: { table: 'write', mail: true, workflow: ['callback'] },
   },
+  'staff-extend-induction': {
+    entry: 'lambdas/handlers/staff-extend-induction.ts',
+    description: 'POST /staff/applications/{id}/induction/extension: a new last start date, with a reason',
+    uses: { table: 'write', mail: true, workflow: ['callback'] },
+  },
   'staff-record-insurance': {
     entry: 'lambdas/handlers/staff-record-insurance.ts',
     description: "POST /staff/applications/{id}/insurance: an active therapist's renewed policy",
@@ -127,12 +137,14 @@ const DEFINITIONS = {
     description: 'Daily 06:00 London: DBS and insurance reminders, compliance flags, the staff digest',
     uses: { table: 'write', mail: true },
     timeoutSeconds: 300,
+    reservedConcurrency: 1,
   },
   retention: {
     entry: 'lambdas/handlers/retention.ts',
     description: 'Daily: deletes closed applications and DBS certificate images when their time is up',
     uses: { table: 'purge', documents: 'purge' },
     timeoutSeconds: 300,
+    reservedConcurrency: 1,
   },
   'document-received': {
     entry: 'lambdas/handlers/document-received.ts',
@@ -140,6 +152,7 @@ const DEFINITIONS = {
     uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
     timeoutSeconds: 60,
     memoryMb: 512,
+    reservedConcurrency: 5,
   },
   'workflow-task': {
     entry: 'lambdas/handlers/workflow-task.ts',
@@ -147,12 +160,14 @@ const DEFINITIONS = {
       'Invoked by the state machine at every step that waits on a person: stores the task token, sends emails',
     uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
     memoryMb: 512,
+    reservedConcurrency: 10,
   },
   'onboarding-sweep': {
     entry: 'lambdas/handlers/onboarding-sweep.ts',
     description: 'Scheduled: starts workflows that failed to start, reminders, lapsing, induction windows',
     uses: { table: 'write', mail: true, workflow: ['start', 'callback', 'stop'] },
     timeoutSeconds: 300,
+    reservedConcurrency: 1,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

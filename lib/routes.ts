@@ -54,6 +54,12 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
+    path: '/staff/applications/{id}/induction/extension',
+    handler: 'staff-extend-induction',
+    auth: 'staff',
+  },
+  {
+    method: 'POST',
     path: '/staff/applications/{id}/insurance',
     handler: 'staff-record-insurance',
     auth: 'staff',

@@ -4,6 +4,7 @@ declare module 'vitest' {
     siteUrl: string;
     mailUrl: string;
     endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+    dataDir: string;
   }
 }
 

@@ -1,6 +1,7 @@
 /** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
 import type { CreateApplicationInput } from '../shared/schemas.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
+import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
 
 export interface StoredDocument {
@@ -56,7 +57,9 @@ export interface Application {
   earlyResults?: { step: WaitStep; output: Record<string, unknown> }[];
   review?: ReviewRecord;
   contract?: ContractRecord;
-  induction?: { attendedOn: string; recordedAt: string; recordedBy: string };
+  induction?: InductionRecord;
+  /** The induction whose window closed with no availability (kept so staff can still extend it). */
+  expiredInduction?: InductionRecord;
   availability?: {
     patientsPerWeek: number;
     startDate: string;

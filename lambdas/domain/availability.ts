@@ -2,9 +2,8 @@
  * Availability rules (DESIGN §3). Slots are Europe/London wall-clock times repeated every week, so a week with a
  * clock change does not alter them: Sunday 01:00-02:00 is one hour of availability whatever the date.
  */
-import { compareIso, type IsoDate } from './dates.ts';
+import { compareIso, formatLongDate, type IsoDate } from './dates.ts';
 import type { Violation } from './errors.ts';
-import { INDUCTION_WINDOW_DAYS, lastStartDate } from './induction.ts';
 
 export const WEEK_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type WeekDay = (typeof WEEK_DAYS)[number];
@@ -111,10 +110,10 @@ export const weeklyHours = (slots: WeeklySlot[]): number => {
 
 const formatHours = (hours: number): string => `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
 
-/** Every rule broken by the availability given on `today` after an induction attended on `inductionAttendedOn`. */
+/** Every rule broken by the availability given on `today`, for an induction window whose last day is `lastStartDate`. */
 export const checkAvailability = (
   input: AvailabilityInput,
-  context: { today: IsoDate; inductionAttendedOn: IsoDate },
+  context: { today: IsoDate; lastStartDate: IsoDate },
 ): Violation[] => {
   const { patientsPerWeek, startDate, weeklySlots } = input;
   const violations: Violation[] = [];
@@ -156,19 +155,18 @@ export const checkAvailability = (
     });
   }
 
-  const { today, inductionAttendedOn } = context;
-  const lastStart = lastStartDate(inductionAttendedOn);
+  const { today, lastStartDate: lastStart } = context;
   if (compareIso(lastStart, today) < 0) {
     violations.push({
       path: 'startDate',
-      message: `Your induction window closed on ${lastStart}, ${INDUCTION_WINDOW_DAYS} days after your induction on ${inductionAttendedOn}: book a new induction`,
+      message: `Your induction window closed on ${formatLongDate(lastStart)}: book a new induction`,
     });
   } else if (compareIso(startDate, today) < 0) {
-    violations.push({ path: 'startDate', message: `Start today (${today}) or later` });
+    violations.push({ path: 'startDate', message: `Start today (${formatLongDate(today)}) or later` });
   } else if (compareIso(startDate, lastStart) > 0) {
     violations.push({
       path: 'startDate',
-      message: `Start no later than ${lastStart}, ${INDUCTION_WINDOW_DAYS} days after your induction`,
+      message: `Start no later than ${formatLongDate(lastStart)}, the last day of your induction window`,
     });
   }
   return violations;

@@ -4,6 +4,7 @@
  */
 import type { Application, ComplianceFlag } from '../domain/application.ts';
 import { formatLongDate, londonToday } from '../domain/dates.ts';
+import { windowLastDay } from '../domain/induction.ts';
 import { DBS_POLICY, WORDS } from '../domain/policy.ts';
 import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind } from '../domain/stages.ts';
@@ -204,8 +205,19 @@ export const availabilityRequested = (app: Application, lastStart: string, links
     greeting: dear(app),
     paragraphs: [
       'Thank you for attending the induction.',
-      `Please tell us the hours you can offer each week, how many patients you can see (3 to 40 a week), and your start date, no later than ${lastStart}.`,
+      `Please tell us the hours you can offer each week, how many patients you can see (3 to 40 a week), and your start date, no later than ${formatLongDate(lastStart)}.`,
       'Each patient keeps the same therapist, so the number of patients is a standing weekly commitment.',
+    ],
+    action: openApplication(links, app),
+  });
+
+/** Staff extended the induction window: the new last start date, and what is still asked. */
+export const inductionExtended = (app: Application, lastStart: string, links: Links): Email =>
+  render(app.applicant.email, 'More time to start: tell us your availability', {
+    greeting: dear(app),
+    paragraphs: [
+      `We have extended the time you have to start after your induction: you can now start as late as ${formatLongDate(lastStart)}, without attending the induction again.`,
+      'Please tell us the hours you can offer each week, how many patients you can see (3 to 40 a week), and your start date.',
     ],
     action: openApplication(links, app),
   });
@@ -323,7 +335,7 @@ export const staffInductionExpired = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Induction expired: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `${fullName(app)} (application ${app.id}) did not give availability within 14 days of the induction on ${app.induction?.attendedOn}. They are invited to rebook.`,
+      `${fullName(app)} (application ${app.id}) did not give availability by the last day of the induction window${app.induction ? ` (induction on ${formatLongDate(app.induction.attendedOn)}, window to ${formatLongDate(windowLastDay(app.induction))})` : ''}. They are invited to rebook. To let them start without a new induction, extend the window from the application page.`,
     ],
     action: reviewIt(links, app),
   });

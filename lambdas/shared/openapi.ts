@@ -90,6 +90,11 @@ export const OPERATIONS: Record<string, Operation> = {
     request: s.inductionSchema,
     status: 200,
   },
+  'POST /staff/applications/{id}/induction/extension': {
+    summary: 'Extend an induction window: a new last start date (at most 14 days from today) and the reason',
+    request: s.inductionExtensionSchema,
+    status: 200,
+  },
   'POST /staff/applications/{id}/insurance': {
     summary: "Record an active therapist's renewed indemnity insurance",
     request: s.insuranceSchema,

@@ -222,6 +222,9 @@ export const newDbsCertificateSchema = z.strictObject({
 
 export const inductionSchema = z.strictObject({ attendedOn: isoDate });
 
+/** Staff extend an induction window: the new last start date and why. */
+export const inductionExtensionSchema = z.strictObject({ lastStartDate: isoDate, reason: text(500) });
+
 export const signatureSchema = z.strictObject({
   fullName: text(201),
   agree: z.literal(true, 'Tick the box to agree to the contract'),

@@ -29,7 +29,7 @@ import {
   providerApplicationPossible,
 } from '../domain/dbs-application.ts';
 import { RuleViolation } from '../domain/errors.ts';
-import { lastStartDate } from '../domain/induction.ts';
+import { windowLastDay } from '../domain/induction.ts';
 import { insuranceInForceOn } from '../domain/insurance.ts';
 import { isOpen } from '../domain/stages.ts';
 import {
@@ -103,7 +103,7 @@ export const giveAvailability = (caller: Caller, input: AvailabilityInput, ports
     }
     const violations = checkAvailability(input, {
       today: londonToday(now),
-      inductionAttendedOn: app.induction.attendedOn,
+      lastStartDate: windowLastDay(app.induction),
     });
     if (violations.length === 0 && !insuranceInForceOn(app.insurance, input.startDate)) {
       violations.push({
@@ -204,9 +204,7 @@ export const requestDbsApplication = (
     const today = londonToday(now);
     // The latest day the applicant could start: the fee is asked for whenever the certificate is too old by then.
     const latest =
-      app.stage === 'awaiting-availability' && app.induction
-        ? lastStartDate(app.induction.attendedOn)
-        : today;
+      app.stage === 'awaiting-availability' && app.induction ? windowLastDay(app.induction) : today;
     const needed =
       app.stage === 'active'
         ? app.dbsRenewalDueBy !== undefined

@@ -8,7 +8,7 @@ import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { dbsDeadline } from '../domain/compliance.ts';
 import { londonToday } from '../domain/dates.ts';
 import { providerApplicationPossible } from '../domain/dbs-application.ts';
-import { lastStartDate } from '../domain/induction.ts';
+import { windowLastDay } from '../domain/induction.ts';
 import { DBS_POLICY } from '../domain/policy.ts';
 import { documentsDueBy } from '../domain/reminders.ts';
 import { isOpen, STAGES, type Stage } from '../domain/stages.ts';
@@ -54,7 +54,7 @@ const feeConsentAsked = (app: Application, today: string): boolean => {
   if (app.dbsApplication || !isOpen(app.stage)) return false;
   if (app.dbs.assessment === 'new-certificate-required') return app.dbs.applyOnMyBehalf !== false;
   const latest =
-    app.stage === 'awaiting-availability' && app.induction ? lastStartDate(app.induction.attendedOn) : today;
+    app.stage === 'awaiting-availability' && app.induction ? windowLastDay(app.induction) : today;
   return providerApplicationPossible(app.dbs, latest);
 };
 
@@ -125,7 +125,7 @@ const deadlines = (app: Application): ApplicationView['deadlines'] => {
     ];
   }
   if (app.stage === 'awaiting-availability' && app.induction) {
-    return [{ id: 'start', label: 'Start no later than', date: lastStartDate(app.induction.attendedOn) }];
+    return [{ id: 'start', label: 'Start no later than', date: windowLastDay(app.induction) }];
   }
   if (app.stage === 'active') {
     const deadline = dbsDeadline(complianceFacts(app));
@@ -180,6 +180,7 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'contract-signed': 'Contract signed',
   'induction-recorded': 'Induction attended',
   'induction-expired': 'Induction window closed: please rebook',
+  'induction-extended': 'More time to start: induction window extended',
   'availability-given': 'Availability given',
   'reminder-sent': 'Reminder sent',
   'compliance-reminder-sent': 'Compliance reminder sent',

@@ -89,6 +89,8 @@ const expireInduction = (app: Application, now: Date, links: Links): Change => {
     ...stage.fields,
     ...completeStep(app, 'availability', { outcome: 'induction-expired' }),
     induction: undefined,
+    // Kept so staff can still extend this window after it closed (DESIGN §3).
+    expiredInduction: app.induction,
   });
   next.outbox = [
     ...next.outbox,
@@ -143,11 +145,7 @@ const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links
   const today = londonToday(asOf);
   const outcome = await mutate(ports, due.id, (app, now) => {
     let change: Change | undefined;
-    if (
-      app.stage === 'awaiting-availability' &&
-      app.induction &&
-      inductionExpired(app.induction.attendedOn, today)
-    ) {
+    if (app.stage === 'awaiting-availability' && app.induction && inductionExpired(app.induction, today)) {
       change = expireInduction(app, now, links);
       result.inductionsExpired++;
     } else {

@@ -18,8 +18,15 @@
  *  2. awaiting-dbs → contract-sent, with the contract made first (as for approval); active: the renewal is done,
  *     the re-check restarts, DBS flags clear.
  * recordInduction
- *  1. Only in induction-invited; attendedOn not in the future.
+ *  1. Only in induction-invited; attendedOn not in the future and not more than 14 days ago (its window still open).
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
+ * extendInduction
+ *  1. In awaiting-availability (the window open, or closed but not yet swept), or in induction-invited after the
+ *     sweep closed a window (409 otherwise); the new last day from today to 14 days ahead, later than the current
+ *     one; a reason.
+ *  2. The window's last day moves (each extension replaces the previous); a closed window is reopened: back to
+ *     awaiting-availability, spending the induction step as a recorded induction does. The applicant is emailed
+ *     the new last start date.
  */
 
 import type * as z from 'zod';
@@ -29,7 +36,7 @@ import { londonToday } from '../domain/dates.ts';
 import { assessDbs } from '../domain/dbs.ts';
 import { checkAppliedOn, checkStatusCheckedOn } from '../domain/dbs-application.ts';
 import { assertNoViolations, RuleViolation, type Violation } from '../domain/errors.ts';
-import { checkAttendedOn, lastStartDate } from '../domain/induction.ts';
+import { checkAttendedOn, checkExtension, lastStartDate, windowLastDay } from '../domain/induction.ts';
 import { checkInsurance } from '../domain/insurance.ts';
 import { type DbsLevel, DOCUMENT_KINDS, type DocumentKind, isOpen, type Stage } from '../domain/stages.ts';
 import {
@@ -37,6 +44,7 @@ import {
   availabilityRequested,
   changesRequested,
   DOCUMENT_LABELS,
+  inductionExtended,
   type Links,
   newDbsNeeded,
   staffDbsApplicationRequested,
@@ -388,6 +396,7 @@ export const recordInduction = (id: string, input: { attendedOn: string }, ports
       ...stage.fields,
       ...completeStep(app, 'induction', {}),
       induction: { attendedOn: input.attendedOn, recordedAt: now.toISOString(), recordedBy: ctx.staffId },
+      expiredInduction: undefined,
     });
     next.outbox = [
       ...next.outbox,
@@ -401,6 +410,60 @@ export const recordInduction = (id: string, input: { attendedOn: string }, ports
       events: [
         event(app.id, now, 'induction-recorded', { attendedOn: input.attendedOn }, 'staff', ctx.staffId),
         stage.event,
+      ],
+    };
+  });
+
+export const extendInduction = (
+  id: string,
+  input: { lastStartDate: string; reason: string },
+  ports: Ports,
+  ctx: StaffContext,
+) =>
+  act(ports, id, (app, now) => {
+    const open = app.stage === 'awaiting-availability' ? app.induction : undefined;
+    const closed = app.stage === 'induction-invited' ? app.expiredInduction : undefined;
+    const induction = open ?? closed;
+    if (!induction) {
+      throw new Conflict(
+        app.stage === 'induction-invited'
+          ? 'There is no induction to extend: record the induction the therapist attends'
+          : `An induction window can be extended in awaiting-availability, or in induction-invited after it closed; this application is ${app.stage}`,
+      );
+    }
+    assertNoViolations(checkExtension(input.lastStartDate, windowLastDay(induction), londonToday(now)));
+    const extended = {
+      ...induction,
+      extension: {
+        lastStartDate: input.lastStartDate,
+        reason: input.reason,
+        recordedAt: now.toISOString(),
+        recordedBy: ctx.staffId,
+      },
+    };
+    const reopened = closed ? enterStage(app, 'awaiting-availability', now) : undefined;
+    const next: Application = withoutUndefined({
+      ...app,
+      ...(reopened ? { ...reopened.fields, ...completeStep(app, 'induction', {}) } : {}),
+      induction: extended,
+      expiredInduction: undefined,
+    });
+    next.outbox = [
+      ...next.outbox,
+      outboxEntry({ kind: 'email', email: inductionExtended(next, input.lastStartDate, ctx.links) }),
+    ];
+    return {
+      next,
+      events: [
+        event(
+          app.id,
+          now,
+          'induction-extended',
+          { lastStartDate: input.lastStartDate, reopened: closed ? 'yes' : 'no' },
+          'staff',
+          ctx.staffId,
+        ),
+        ...(reopened ? [reopened.event] : []),
       ],
     };
   });

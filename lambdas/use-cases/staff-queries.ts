@@ -101,6 +101,7 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
     ...(app.review ? { review: app.review } : {}),
     ...(contract ? { contract } : {}),
     ...(app.induction ? { induction: app.induction } : {}),
+    ...(app.expiredInduction ? { expiredInduction: app.expiredInduction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),
     ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
     ...(app.dbsApplication ? { dbsApplication: app.dbsApplication } : {}),

@@ -15,7 +15,7 @@ import {
 } from '../domain/compliance.ts';
 import { addDaysIso, type IsoDate, londonToday } from '../domain/dates.ts';
 import { certificateAlertDate } from '../domain/dbs-application.ts';
-import { lastStartDate } from '../domain/induction.ts';
+import { windowLastDay } from '../domain/induction.ts';
 import { nextDueDate } from '../domain/reminders.ts';
 import type { Stage, WaitStep } from '../domain/stages.ts';
 import { type Ports, VersionConflict } from '../ports/index.ts';
@@ -65,7 +65,7 @@ export const nextDueAt = (app: Application, now: Date): string | undefined => {
     if (date) candidates.push(londonMidnight(date));
   }
   if (app.stage === 'awaiting-availability' && app.induction) {
-    candidates.push(londonMidnight(addDaysIso(lastStartDate(app.induction.attendedOn), 1)));
+    candidates.push(londonMidnight(addDaysIso(windowLastDay(app.induction), 1)));
   }
   const alert = awaitingCertificateAlert(app);
   if (alert && !app.remindersSent.includes(alert.key)) candidates.push(londonMidnight(alert.date));

@@ -116,6 +116,7 @@ export class AppFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
       memorySize: spec.memoryMb ?? 256,
+      ...(spec.reservedConcurrency ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
       logGroup,
       role,
       ...(deadLetterQueue ? { deadLetterQueue } : {}),

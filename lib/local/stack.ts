@@ -12,6 +12,7 @@ import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
+import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
 import { invokeLambda } from './lambdas.ts';
@@ -93,14 +94,16 @@ const startScheduler = (log: (line: string) => void): (() => Promise<void>) => {
 
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const log = opts.log ?? (() => undefined);
-  if (opts.fresh) await rm(opts.dataDir, { recursive: true, force: true });
-  await mkdir(join(opts.dataDir, 'dynamodb'), { recursive: true });
-  const stops: (() => Promise<void>)[] = [];
+  // Before anything touches the folder: a second stack on it must not share, or `--fresh` delete, its data.
+  const lock = await acquireDataLock(opts.dataDir);
+  const stops: (() => Promise<void>)[] = [lock.release];
   const stopAll = async () => {
     for (const stop of stops.reverse())
       await stop().catch((error: Error) => log(`stop failed: ${error.message}`));
   };
   try {
+    if (opts.fresh) await rm(opts.dataDir, { recursive: true, force: true });
+    await mkdir(join(opts.dataDir, 'dynamodb'), { recursive: true });
     const apiPort = opts.apiPort ?? 0;
     const sitePort = opts.sitePort || (await freePort());
     const siteUrl = `http://127.0.0.1:${sitePort}`;
@@ -208,6 +211,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     stops.push(site.stop);
 
     if (opts.scheduler) stops.push(startScheduler(log));
+    await lock.describe({ API: api.url, site: site.url, mail: ses.viewerUrl });
 
     return {
       apiUrl: api.url,

@@ -12,6 +12,7 @@ import type { StageConfig } from '../config.ts';
 import { Api, routeId } from '../constructs/api.ts';
 import { AppFunction } from '../constructs/function.ts';
 import { Mail } from '../constructs/mail.ts';
+import { Operations } from '../constructs/operations.ts';
 import { Schedules } from '../constructs/schedules.ts';
 import { SiteDeployment } from '../constructs/site.ts';
 import { Workflow } from '../constructs/workflow.ts';
@@ -41,6 +42,7 @@ export class StatelessStack extends Stack {
   readonly documentEvents: Rule;
   readonly documentEventsDeadLetters: Queue;
   readonly site: SiteDeployment;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -132,6 +134,25 @@ export class StatelessStack extends Stack {
 
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions, key });
 
+    const functionDeadLetters = Object.fromEntries(
+      Object.values(this.functions).flatMap((fn) =>
+        fn.deadLetterQueue ? [[`${fn.registryName}-invocations`, fn.deadLetterQueue]] : [],
+      ),
+    );
+    this.operations = new Operations(this, 'Operations', {
+      alarmEmail: config.alarmEmail,
+      key,
+      functions: this.functions,
+      deadLetterQueues: {
+        'upload-events': this.documentEventsDeadLetters,
+        'schedule-runs': this.schedules.deadLetterQueue,
+        ...functionDeadLetters,
+      },
+      stateMachine: this.workflow.stateMachine,
+      apiId: this.api.httpApi.apiId,
+      documentEvents: this.documentEvents,
+    });
+
     this.site = new SiteDeployment(this, 'Site', {
       bucket: stateful.site.bucket,
       distribution: stateful.site.distribution,
@@ -175,18 +196,18 @@ export class StatelessStack extends Stack {
       // The role is a sibling of the function (it exists before the function does), so it is acknowledged apart.
       const role = fn.role;
       if (!role) throw new Error(`${fn.registryName} has no role`);
-      Validations.of(fn).acknowledge(
-        {
-          id: 'HIPAA.Security-LambdaInsideVPC',
-          reason:
-            'The functions reach only AWS APIs (DynamoDB, S3, SES, Step Functions) over TLS with IAM auth; a VPC would add NAT or endpoint cost and no private resource to protect.',
-        },
-        {
+      Validations.of(fn).acknowledge({
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          'The functions reach only AWS APIs (DynamoDB, S3, SES, Step Functions) over TLS with IAM auth; a VPC would add NAT or endpoint cost and no private resource to protect.',
+      });
+      if (!fn.spec.reservedConcurrency) {
+        Validations.of(fn).acknowledge({
           id: 'HIPAA.Security-LambdaConcurrency',
           reason:
-            'Reserving concurrency fails deployment in accounts whose limit is the new-account default of 10; the API stage throttle bounds load instead.',
-        },
-      );
+            'An API function: the stage and route throttles bound it. Concurrency is reserved for the work a flood on the API must not starve (workflow-task, document-received, the schedules).',
+        });
+      }
       Validations.of(role).acknowledge(inlinePolicy, {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: callback

@@ -70,6 +70,7 @@ export const VALID_BODIES: Record<string, Record<string, unknown>> = {
     level: 'enhanced',
   },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
+  'POST /staff/applications/{id}/induction/extension': { lastStartDate: '2026-01-01', reason: 'Illness' },
   'POST /staff/applications/{id}/insurance': {
     insurer: 'Balens',
     policyNumber: 'PI-1',

@@ -15,6 +15,7 @@ export default async function setup(project: TestProject) {
   project.provide('siteUrl', stack.siteUrl);
   project.provide('mailUrl', stack.mailUrl);
   project.provide('endpoints', stack.endpoints);
+  project.provide('dataDir', dataDir);
   return async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 /** Journeys as building blocks: an application taken to a stage through the real API, as people would. */
 import { createHash } from 'node:crypto';
-import { expect } from 'vitest';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { expect, inject } from 'vitest';
 import {
   ALL_CHECKS,
   api,
@@ -20,6 +21,31 @@ export const staff = async (method: string, path: string, body?: unknown) =>
     token: await staffToken(),
     ...(body === undefined ? {} : { body }),
   });
+
+const sfn = () =>
+  new SFNClient({
+    endpoint: inject('endpoints').sfn,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+
+const executionArn = (id: string) => `arn:aws:states:eu-west-2:000000000000:execution:onboarding:${id}`;
+
+/** The task states the execution entered, in order. */
+export const statesEntered = async (id: string): Promise<string[]> => {
+  const history = await sfn().send(
+    new GetExecutionHistoryCommand({ executionArn: executionArn(id), maxResults: 1000 }),
+  );
+  return (history.events ?? [])
+    .filter(
+      (e) =>
+        e.type === 'TaskStateEntered' || e.type === 'SucceedStateEntered' || e.type === 'ChoiceStateEntered',
+    )
+    .map((e) => e.stateEnteredEventDetails?.name ?? '');
+};
+
+export const executionStatus = async (id: string) =>
+  (await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }))).status;
 
 export const subjects = async (address: string) => (await emailsTo(address)).map((m) => m.subject);
 
@@ -63,8 +89,8 @@ export const availability = (startDate = isoDaysFromToday(3)) => ({
 });
 
 /** An application taken all the way to active; the body decides the DBS and insurance facts. */
-/** From in-review to awaiting-availability, as staff and the applicant would: approved, signed, induction today. */
-export const approveToAwaitingAvailability = async (app: Created & { email: string }) => {
+/** From in-review to induction-invited, as staff and the applicant would: approved, contract signed. */
+export const approveToInductionInvited = async (app: Created & { email: string }) => {
   const review = await staff('POST', `/staff/applications/${app.applicationId}/review`, {
     decision: 'approve',
     checks: ALL_CHECKS,
@@ -74,12 +100,16 @@ export const approveToAwaitingAvailability = async (app: Created & { email: stri
   await waitForStage(app, 'contract-sent');
   await signContract(app);
   await waitForStage(app, 'induction-invited');
+};
+
+/** From in-review to awaiting-availability: approved, signed, induction attended on `attendedOn` (today). */
+export const approveToAwaitingAvailability = async (
+  app: Created & { email: string },
+  attendedOn = isoDaysFromToday(0),
+) => {
+  await approveToInductionInvited(app);
   expect(
-    (
-      await staff('POST', `/staff/applications/${app.applicationId}/induction`, {
-        attendedOn: isoDaysFromToday(0),
-      })
-    ).status,
+    (await staff('POST', `/staff/applications/${app.applicationId}/induction`, { attendedOn })).status,
   ).toBe(200);
   await waitForStage(app, 'awaiting-availability');
 };

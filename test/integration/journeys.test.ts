@@ -2,9 +2,17 @@
  * Every journey of DESIGN §2 through the local HTTP API, as applicants and staff would take it: stages, emails,
  * history and the state machine's path (its execution history, from the Step Functions API).
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { describe, expect, inject, it } from 'vitest';
-import { availability, signContract, staff, subjects, toInReview } from './journey.ts';
+import { describe, expect, it } from 'vitest';
+import { formatLongDate } from '../../lambdas/domain/dates.ts';
+import {
+  availability,
+  executionStatus,
+  signContract,
+  staff,
+  statesEntered,
+  subjects,
+  toInReview,
+} from './journey.ts';
 import {
   ALL_CHECKS,
   api,
@@ -19,31 +27,6 @@ import {
   view,
   waitForStage,
 } from './support.ts';
-
-const sfn = () =>
-  new SFNClient({
-    endpoint: inject('endpoints').sfn,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-
-const executionArn = (id: string) => `arn:aws:states:eu-west-2:000000000000:execution:onboarding:${id}`;
-
-/** The task states the execution entered, in order. */
-const statesEntered = async (id: string): Promise<string[]> => {
-  const history = await sfn().send(
-    new GetExecutionHistoryCommand({ executionArn: executionArn(id), maxResults: 1000 }),
-  );
-  return (history.events ?? [])
-    .filter(
-      (e) =>
-        e.type === 'TaskStateEntered' || e.type === 'SucceedStateEntered' || e.type === 'ChoiceStateEntered',
-    )
-    .map((e) => e.stateEnteredEventDetails?.name ?? '');
-};
-
-const executionStatus = async (id: string) =>
-  (await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }))).status;
 
 describe('journeys', () => {
   it('goes straight through to active: review, contract, induction, availability', async () => {
@@ -118,7 +101,7 @@ describe('journeys', () => {
       },
     );
     expect(late.status).toBe(422);
-    expect(late.body.errors[0]?.message).toContain(isoDaysFromToday(14));
+    expect(late.body.errors[0]?.message).toContain(formatLongDate(isoDaysFromToday(14)));
 
     const done = await api<{ stage: string }>('PUT', `/applications/${app.applicationId}/availability`, {
       token: app.accessToken,

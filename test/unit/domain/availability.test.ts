@@ -6,7 +6,8 @@ import {
   weeklyHours,
 } from '#domain/availability.ts';
 
-const context = { today: '2026-11-27', inductionAttendedOn: '2026-11-26' };
+// An induction attended on 26 November 2026: its window runs to 10 December 2026.
+const context = { today: '2026-11-27', lastStartDate: '2026-12-10' };
 const slot = (day: WeeklySlot['day'], start: string, end: string): WeeklySlot => ({ day, start, end });
 const valid: AvailabilityInput = {
   patientsPerWeek: 6,
@@ -137,7 +138,7 @@ describe('wall-clock hours, whatever the week', () => {
     expect(weeklyHours([slot('sun', '00:00', '24:00')])).toBe(24);
     expect(weeklyHours([slot('sun', '01:00', '02:00')])).toBe(1);
     for (const startDate of ['2026-03-29', '2026-10-25']) {
-      const ctx = { today: startDate, inductionAttendedOn: startDate };
+      const ctx = { today: startDate, lastStartDate: startDate };
       const weeklySlots = [slot('sun', '00:30', '03:30')];
       expect(checkAvailability({ patientsPerWeek: 3, startDate, weeklySlots }, ctx)).toEqual([]);
       expect(
@@ -159,22 +160,34 @@ describe('start date', () => {
 
   it('names the last valid date', () => {
     expect(check({ startDate: '2026-12-11' })).toEqual([
-      { path: 'startDate', message: 'Start no later than 2026-12-10, 14 days after your induction' },
+      {
+        path: 'startDate',
+        message: 'Start no later than 10 December 2026, the last day of your induction window',
+      },
     ]);
     expect(check({ startDate: '2026-11-26' })).toEqual([
-      { path: 'startDate', message: 'Start today (2026-11-27) or later' },
+      { path: 'startDate', message: 'Start today (27 November 2026) or later' },
     ]);
   });
 
   it('on day 14 only a start that day is valid; by day 15 the window has closed', () => {
-    const day14 = { today: '2026-12-10', inductionAttendedOn: '2026-11-26' };
+    const day14 = { today: '2026-12-10', lastStartDate: '2026-12-10' };
     expect(paths({ startDate: '2026-12-10' }, day14)).toEqual([]);
-    const day15 = { today: '2026-12-11', inductionAttendedOn: '2026-11-26' };
+    const day15 = { today: '2026-12-11', lastStartDate: '2026-12-10' };
     expect(check({ startDate: '2026-12-11' }, day15)).toEqual([
       {
         path: 'startDate',
-        message:
-          'Your induction window closed on 2026-12-10, 14 days after your induction on 2026-11-26: book a new induction',
+        message: 'Your induction window closed on 10 December 2026: book a new induction',
+      },
+    ]);
+  });
+  it('an extended window moves the last valid start date', () => {
+    const extended = { today: '2026-12-15', lastStartDate: '2026-12-20' };
+    expect(paths({ startDate: '2026-12-20' }, extended)).toEqual([]);
+    expect(check({ startDate: '2026-12-21' }, extended)).toEqual([
+      {
+        path: 'startDate',
+        message: 'Start no later than 20 December 2026, the last day of your induction window',
       },
     ]);
   });

@@ -64,6 +64,7 @@ describe('emails', () => {
     inductionInvitation: t.inductionInvitation(app, links),
     staffContractSigned: t.staffContractSigned(app, links),
     availabilityRequested: t.availabilityRequested(app, '2026-12-04', links),
+    inductionExtended: t.inductionExtended(app, '2026-12-20', links),
     welcome: t.welcome(app, links),
     staffActivated: t.staffActivated(app, links),
     withdrawalConfirmed: t.withdrawalConfirmed(app, links),

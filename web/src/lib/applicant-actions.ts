@@ -10,7 +10,7 @@ import {
   MAX_PATIENTS_PER_WEEK,
   MIN_PATIENTS_PER_WEEK,
 } from '../../../lambdas/domain/availability.ts';
-import { addDaysIso, compareIso, formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
+import { compareIso, formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
 import { INDUCTION_WINDOW_DAYS } from '../../../lambdas/domain/induction.ts';
 import {
   type ApplicationView,
@@ -282,7 +282,7 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
       'When can you start?',
       startDate,
       lastStart
-        ? `Today or later, and no later than ${formatLongDate(lastStart)} (${INDUCTION_WINDOW_DAYS} days after your induction).`
+        ? `Today or later, and no later than ${formatLongDate(lastStart)}, the last day of your induction window.`
         : `Today or later, and within ${INDUCTION_WINDOW_DAYS} days of your induction.`,
     ),
     h(
@@ -316,9 +316,8 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
     if (input.startDate === '')
       errors.unshift({ path: 'startDate', message: 'Enter the date you can start' });
     if (!parsed.success) return errors;
-    // Without the window's end from the API, the induction date is unknown: leave the start date to the API.
-    const inductionAttendedOn = lastStart ? addDaysIso(lastStart, -INDUCTION_WINDOW_DAYS) : today;
-    return checkAvailability(parsed.data, { today, inductionAttendedOn })
+    // Without the window's end from the API, leave the start date to the API.
+    return checkAvailability(parsed.data, { today, lastStartDate: lastStart ?? today })
       .filter((violation) => lastStart || violation.path !== 'startDate')
       .concat(
         !lastStart && compareIso(parsed.data.startDate, today) < 0

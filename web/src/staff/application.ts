@@ -5,9 +5,11 @@
  * evidence and the whole event history.
  */
 import { dbsDeadline } from '../../../lambdas/domain/compliance.ts';
-import { daysBetween, formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
+import { addDaysIso, daysBetween, formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
+import { INDUCTION_EXTENSION_MAX_DAYS, windowLastDay } from '../../../lambdas/domain/induction.ts';
 import type { DbsLevel, Stage } from '../../../lambdas/domain/stages.ts';
 import {
+  inductionExtensionSchema,
   inductionSchema,
   insuranceSchema,
   newDbsCertificateSchema,
@@ -457,6 +459,81 @@ const inductionForm = (view: StaffView): HTMLElement => {
   return section('action-title', 'Record the induction', form);
 };
 
+/**
+ * Extend the induction window (DESIGN §3): while the applicant is asked for availability, or after the sweep closed
+ * the window. The new last day is from today to 14 days ahead, with a reason.
+ */
+const extensionForm = (view: StaffView): HTMLElement | undefined => {
+  const induction = view.induction ?? view.expiredInduction;
+  if (!induction) return undefined;
+  const today = londonToday(new Date());
+  const latest = addDaysIso(today, INDUCTION_EXTENSION_MAX_DAYS);
+  const current = windowLastDay(induction);
+  const summary = errorSummary();
+  const lastDay = h('input', { type: 'date', min: today, max: latest, class: 'width-10' });
+  const reason = h('textarea', { rows: '3' });
+  const button = h('button', { type: 'submit', class: 'button button--secondary' }, 'Extend the window');
+  const closed = view.stage === 'induction-invited';
+  const form = h(
+    'form',
+    { id: 'extension-form', novalidate: true },
+    summary,
+    field(
+      'lastStartDate',
+      'New last start date',
+      lastDay,
+      `From ${formatLongDate(today)} to ${formatLongDate(latest)}, later than ${formatLongDate(current)}.`,
+    ),
+    field('reason', 'Reason', reason, 'Kept in the application record; the applicant is not shown it.'),
+    button,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(button, async () => {
+      const parsed = inductionExtensionSchema.safeParse({
+        lastStartDate: lastDay.value,
+        reason: reason.value,
+      });
+      if (!parsed.success) {
+        showErrors(form, summary, issuesToErrors(parsed.error.issues));
+        return;
+      }
+      clearErrors(form, summary);
+      const done = await sendForm(form, summary, () =>
+        staffApi<{ stage: Stage }>(path(view.applicationId, 'induction/extension'), {
+          method: 'POST',
+          body: parsed.data,
+        }),
+      );
+      if (done) {
+        await afterAction(
+          view.applicationId,
+          `Induction window extended to ${formatLongDate(parsed.data.lastStartDate)}: the application is ${STAGE_NAMES[done.stage].toLowerCase()} and the applicant has been emailed.`,
+        );
+      }
+    });
+  });
+  return section(
+    'extension-title',
+    'Extend the induction window',
+    h(
+      'p',
+      {},
+      closed
+        ? `The window of the induction on ${formatLongDate(induction.attendedOn)} closed on ${formatLongDate(current)} without availability. Extend it to let the applicant start without a new induction.`
+        : `The applicant can start until ${formatLongDate(current)} (induction on ${formatLongDate(induction.attendedOn)}).`,
+    ),
+    form,
+  );
+};
+
+const inductionActions = (view: StaffView): HTMLElement =>
+  h('div', { class: 'actions' }, inductionForm(view), extensionForm(view));
+
+const availabilityActions = (view: StaffView): HTMLElement =>
+  extensionForm(view) ??
+  h('p', { class: 'notice', id: 'no-action' }, 'There is nothing for the team to do in this stage.');
+
 /** A text input's pounds as a number when it is one ("£1,500,000" too); anything else goes to the schema as typed. */
 const poundsOf = (typed: string): number | string | undefined => {
   const compact = typed.replace(/[£,\s]/g, '');
@@ -637,7 +714,8 @@ const complianceSection = (view: StaffView): HTMLElement => {
 const ACTIONS: Partial<Record<Stage, (view: StaffView) => HTMLElement>> = {
   'in-review': reviewForm,
   'awaiting-dbs': dbsForm,
-  'induction-invited': inductionForm,
+  'induction-invited': inductionActions,
+  'awaiting-availability': availabilityActions,
   active: complianceSection,
 };
 
@@ -727,6 +805,15 @@ const onboardingSection = (view: StaffView): HTMLElement | undefined => {
     'Induction and availability',
     facts([
       ['Induction attended', date(view.induction?.attendedOn)],
+      ['Last start date', view.induction && date(windowLastDay(view.induction))],
+      ...(view.induction?.extension
+        ? [
+            [
+              'Window extended',
+              `${view.induction.extension.reason} (on ${dateTime(view.induction.extension.recordedAt)})`,
+            ] as Fact,
+          ]
+        : []),
       ['Patients a week', availability && String(availability.patientsPerWeek)],
       ['Starts', date(availability?.startDate)],
     ]),
