@@ -49,6 +49,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'staff-review': CHANGE, // + addToDigest (update)
   'staff-record-dbs': CHANGE,
   'staff-record-induction': CHANGE,
+  'staff-extend-induction': CHANGE,
   'staff-record-insurance': CHANGE,
   'staff-record-dbs-application': CHANGE,
   'staff-record-dbs-status-check': CHANGE,
@@ -109,6 +110,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'staff-review': 1.37,
   'staff-record-dbs': 1.37,
   'staff-record-induction': 1.62,
+  'staff-extend-induction': 1.62,
   'staff-record-insurance': 1.84,
   'staff-record-dbs-application': 1.84,
   'staff-record-dbs-status-check': 1.85,
