@@ -13,6 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { baselineSource, type SdkPackage, sdkUsage } from '../lib/bundle-contents.ts';
 import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
 import { validApplication } from '../test/integration/fixtures.ts';
@@ -60,62 +61,6 @@ const table = (header: string[], rows: string[][]): string => {
 };
 
 // --- bundles ---------------------------------------------------------------------------------------------------------
-
-/** The top-level SDK packages the adapters import; everything else under @aws-sdk is what these pull in. */
-const SDK_PACKAGES = [
-  'client-dynamodb',
-  'lib-dynamodb',
-  'client-s3',
-  's3-presigned-post',
-  's3-request-presigner',
-  'client-sesv2',
-  'client-sfn',
-] as const;
-type SdkPackage = (typeof SDK_PACKAGES)[number];
-
-/** What a baseline needs from each package so that the parts the function ships are not tree-shaken away. */
-const SDK_USAGE: Record<SdkPackage, { imports: string[]; keep: string[] }> = {
-  'client-dynamodb': { imports: ['DynamoDBClient'], keep: ['new DynamoDBClient({})'] },
-  'lib-dynamodb': {
-    imports: ['DynamoDBDocumentClient'],
-    keep: ['DynamoDBDocumentClient.from(new DynamoDBClient({}))'],
-  },
-  'client-s3': { imports: ['S3Client'], keep: ['new S3Client({})'] },
-  's3-presigned-post': { imports: ['createPresignedPost'], keep: ['createPresignedPost'] },
-  's3-request-presigner': { imports: ['getSignedUrl'], keep: ['getSignedUrl'] },
-  'client-sesv2': { imports: ['SESv2Client'], keep: ['new SESv2Client({})'] },
-  'client-sfn': { imports: ['SFNClient'], keep: ['new SFNClient({})'] },
-};
-
-/**
- * Which SDK packages, and which of their command classes, a bundle ships. Only inputs with bytes in the output count:
- * esbuild parses every command module a package index re-exports, then tree-shakes most of them away. The innermost
- * `@aws-sdk/<pkg>/` of a path names the package the file belongs to, even when npm nested a copy under another.
- */
-const sdkUsage = (output: Metafile['outputs'][string]): Map<SdkPackage, Set<string>> => {
-  const used = new Map<SdkPackage, Set<string>>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    if (bytesInOutput === 0) continue;
-    const match = /node_modules\/@aws-sdk\/([^/]+)\/(?!.*node_modules\/)(.*)$/.exec(input);
-    const pkg = match?.[1] as SdkPackage | undefined;
-    if (!pkg || !SDK_PACKAGES.includes(pkg)) continue;
-    const commands = used.get(pkg) ?? new Set<string>();
-    const command = /(?:^|\/)commands\/(\w+Command)\.js$/.exec(match?.[2] ?? '')?.[1];
-    if (command) commands.add(command);
-    used.set(pkg, commands);
-  }
-  return used;
-};
-
-/** An entry that imports exactly the SDK parts a function ships, and keeps them alive. */
-const baselineSource = (used: Map<SdkPackage, Set<string>>): string => {
-  const packages = SDK_PACKAGES.filter((pkg) => used.has(pkg));
-  // lib-dynamodb's keep expression builds a DynamoDBClient: lib-dynamodb never ships without client-dynamodb.
-  const importsOf = (pkg: SdkPackage) => [...SDK_USAGE[pkg].imports, ...[...(used.get(pkg) ?? [])].sort()];
-  const lines = packages.map((pkg) => `import { ${importsOf(pkg).join(', ')} } from '@aws-sdk/${pkg}';`);
-  const keep = packages.flatMap((pkg) => [...SDK_USAGE[pkg].keep, ...[...(used.get(pkg) ?? [])].sort()]);
-  return `${lines.join('\n')}\n(globalThis as Record<string, unknown>).__sdkBaseline = [\n  ${keep.join(',\n  ')},\n];\n`;
-};
 
 interface Bundle {
   file: string;

@@ -1,18 +1,26 @@
 /**
  * ApplicationStore on the single DynamoDB table (lib/table.ts). Every change is a transaction guarded by the
  * item's version; the staff-queue and due-index keys are derived here from the item, so no caller can forget them.
+ *
+ * One factory per store method, each taking the table: a handler wires only the methods its use case calls, so its
+ * bundle carries only the DynamoDB commands it sends (issue 10: one object with every method carried every command
+ * into every function). The commands are client-dynamodb's, marshalled here with util-dynamodb: lib-dynamodb's
+ * package does not declare itself free of side effects, and its paginators keep Query and Scan in any bundle that
+ * imports it.
  */
 import { createHash } from 'node:crypto';
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
   QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+  type QueryCommandInput,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { type Application, type ApplicationEvent, upgradeApplication } from '../domain/application.ts';
 import { isOpen } from '../domain/stages.ts';
@@ -24,7 +32,8 @@ import {
   VersionConflict,
 } from '../ports/index.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type TransactItem = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
+type Item = Record<string, unknown>;
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -89,297 +98,382 @@ export class InvalidCursor extends Error {
   override readonly name = 'InvalidCursor';
 }
 
-const eventPut = (tableName: string, event: ApplicationEvent): TransactItem => ({
+/** Plain values to DynamoDB attribute values, as lib-dynamodb did with `removeUndefinedValues`. */
+const toAttributes = (value: Item) => marshall(value, { removeUndefinedValues: true });
+const fromAttributes = (value: Parameters<typeof unmarshall>[0]): Item => unmarshall(value);
+
+/** The table a store method works on: its name and the one client of the function. */
+export interface DynamoTable {
+  name: string;
+  client: DynamoDBClient;
+}
+
+export const dynamoTable = (name: string, client: DynamoDBClient = new DynamoDBClient({})): DynamoTable => ({
+  name,
+  client,
+});
+
+const put = (
+  tableName: string,
+  item: Item,
+  condition?: { expression: string; values?: Item },
+): TransactItem => ({
   Put: {
     TableName: tableName,
-    Item: { pk: `APP#${event.applicationId}`, sk: `EVENT#${event.at}#${ulid()}`, entity: 'event', ...event },
+    Item: toAttributes(item),
+    ...(condition
+      ? {
+          ConditionExpression: condition.expression,
+          ...(condition.values ? { ExpressionAttributeValues: toAttributes(condition.values) } : {}),
+        }
+      : {}),
   },
 });
 
+const eventPut = (tableName: string, event: ApplicationEvent): TransactItem =>
+  put(tableName, {
+    pk: `APP#${event.applicationId}`,
+    sk: `EVENT#${event.at}#${ulid()}`,
+    entity: 'event',
+    ...event,
+  });
+
+const getItem = async (
+  { name, client }: DynamoTable,
+  key: Item,
+  projection?: string,
+): Promise<Item | undefined> => {
+  const result = await client.send(
+    new GetItemCommand({
+      TableName: name,
+      Key: toAttributes(key),
+      ConsistentRead: true,
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    }),
+  );
+  return result.Item ? fromAttributes(result.Item) : undefined;
+};
+
+/** One page of a query: values and keys as plain objects, so a cursor is the same whatever the client. */
+const queryPage = async (
+  { name, client }: DynamoTable,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues' | 'ExclusiveStartKey'> & {
+    values: Item;
+    startKey?: Item;
+  },
+): Promise<{ items: Item[]; lastKey?: Item }> => {
+  const { values, startKey, ...rest } = input;
+  const page = await client.send(
+    new QueryCommand({
+      ...rest,
+      TableName: name,
+      ExpressionAttributeValues: toAttributes(values),
+      ...(startKey ? { ExclusiveStartKey: toAttributes(startKey) } : {}),
+    }),
+  );
+  return {
+    items: (page.Items ?? []).map(fromAttributes),
+    ...(page.LastEvaluatedKey ? { lastKey: fromAttributes(page.LastEvaluatedKey) } : {}),
+  };
+};
+
+const update = async (
+  { name, client }: DynamoTable,
+  key: Item,
+  expression: { update: string; condition?: string; values: Item },
+): Promise<void> => {
+  await client.send(
+    new UpdateItemCommand({
+      TableName: name,
+      Key: toAttributes(key),
+      UpdateExpression: expression.update,
+      ...(expression.condition ? { ConditionExpression: expression.condition } : {}),
+      ExpressionAttributeValues: toAttributes(expression.values),
+    }),
+  );
+};
+
+const transact = async ({ client }: DynamoTable, items: TransactItem[]): Promise<void> => {
+  await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+};
+
 const queryUpTo =
-  (client: DynamoDBDocumentClient, tableName: string) =>
-  async (
+  (
+    table: DynamoTable,
     index: string,
     pkName: string,
     pkValue: string,
     skName: string,
-    asOf: string,
-    limit: number,
-    cursor?: string,
-  ) => {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index,
-        KeyConditionExpression: `${pkName} = :pk AND ${skName} <= :asOf`,
-        ExpressionAttributeValues: { ':pk': pkValue, ':asOf': `${asOf}~` },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    return { items: (page.Items ?? []).map(fromItem), cursor: encodeCursor(page.LastEvaluatedKey) };
+  ): ApplicationStore['due'] =>
+  async (asOf, limit, cursor) => {
+    const page = await queryPage(table, {
+      IndexName: index,
+      KeyConditionExpression: `${pkName} = :pk AND ${skName} <= :asOf`,
+      values: { ':pk': pkValue, ':asOf': `${asOf}~` },
+      Limit: limit,
+      startKey: decodeCursor(cursor),
+    });
+    return { items: page.items.map(fromItem), cursor: encodeCursor(page.lastKey) };
   };
 
+// --- one factory per ApplicationStore method ------------------------------------------------------------------------
+
+export const storeCreate =
+  (table: DynamoTable): ApplicationStore['create'] =>
+  async (app, events, idempotency) => {
+    const items: TransactItem[] = [
+      put(table.name, toItem(app), { expression: 'attribute_not_exists(pk)' }),
+      put(
+        table.name,
+        { ...emailKey(app.applicant.email), entity: 'email-uniqueness', applicationId: app.id },
+        { expression: 'attribute_not_exists(pk)' },
+      ),
+      ...events.map((event) => eventPut(table.name, event)),
+    ];
+    if (idempotency) {
+      items.push(
+        put(
+          table.name,
+          {
+            ...idempotencyKey(idempotency.keyHash),
+            entity: 'idempotency',
+            ...idempotency,
+            expiresAtEpoch: Math.floor(Date.parse(idempotency.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          },
+          { expression: 'attribute_not_exists(pk)' },
+        ),
+      );
+    }
+    try {
+      await transact(table, items);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateEmail();
+        if (idempotency && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed')
+          throw new VersionConflict();
+      }
+      throw error;
+    }
+  };
+
+export const storeGet =
+  (table: DynamoTable): ApplicationStore['get'] =>
+  async (id) => {
+    const item = await getItem(table, appKey(id));
+    return item ? fromItem(item) : undefined;
+  };
+
+export const storeUpdate =
+  (table: DynamoTable): ApplicationStore['update'] =>
+  async (app, before, events) => {
+    const expectedVersion = before.version;
+    const items: TransactItem[] = [
+      put(table.name, toItem(app), {
+        expression: 'version = :expected',
+        values: { ':expected': expectedVersion },
+      }),
+      ...events.map((event) => eventPut(table.name, event)),
+    ];
+    // The email stays reserved while an application is open; closing it frees the address for a new application.
+    if (isOpen(before.stage) && !isOpen(app.stage) && app.stage !== 'active') {
+      items.push({
+        Delete: {
+          TableName: table.name,
+          Key: toAttributes(emailKey(app.applicant.email)),
+          ConditionExpression: 'applicationId = :id',
+          ExpressionAttributeValues: toAttributes({ ':id': app.id }),
+        },
+      });
+    }
+    try {
+      await transact(table, items);
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        throw new VersionConflict(`Application ${app.id} changed since version ${expectedVersion}`);
+      }
+      throw error;
+    }
+  };
+
+export const storeEvents =
+  (table: DynamoTable): ApplicationStore['events'] =>
+  async (id) => {
+    const events: ApplicationEvent[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await queryPage(table, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        values: { ':pk': `APP#${id}`, ':prefix': 'EVENT#' },
+        startKey,
+        ConsistentRead: true,
+      });
+      for (const item of page.items) {
+        const { pk: _pk, sk: _sk, entity: _entity, ...event } = item;
+        events.push(event as unknown as ApplicationEvent);
+      }
+      startKey = page.lastKey;
+    } while (startKey);
+    return events;
+  };
+
+export const storeFindIdempotency =
+  (table: DynamoTable): ApplicationStore['findIdempotency'] =>
+  async (keyHash) => {
+    const item = await getItem(table, idempotencyKey(keyHash));
+    if (!item) return undefined;
+    const { keyHash: k, bodySha256, applicationId, sealedToken, createdAt } = item;
+    return { keyHash: k, bodySha256, applicationId, sealedToken, createdAt } as IdempotencyRecord;
+  };
+
+export const storeClearOutbox = (table: DynamoTable): ApplicationStore['clearOutbox'] => {
+  const get = storeGet(table);
+  return async (id, entryIds) => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const app = await get(id);
+      if (!app) return;
+      const remaining = app.outbox.filter((entry) => !entryIds.includes(entry.id));
+      if (remaining.length === app.outbox.length) return;
+      try {
+        await update(table, appKey(id), {
+          update: 'SET outbox = :outbox',
+          condition: 'version = :version',
+          values: { ':outbox': remaining, ':version': app.version },
+        });
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    throw new VersionConflict(`Could not clear the outbox of ${id}`);
+  };
+};
+
+export const storeByStage =
+  (table: DynamoTable): ApplicationStore['byStage'] =>
+  async (stage, limit, cursor) => {
+    const page = await queryPage(table, {
+      IndexName: 'by-stage',
+      KeyConditionExpression: 'gsi1pk = :stage',
+      values: { ':stage': `STAGE#${stage}` },
+      ScanIndexForward: false,
+      Limit: limit,
+      startKey: decodeCursor(cursor),
+    });
+    return { items: page.items.map(fromItem), cursor: encodeCursor(page.lastKey) };
+  };
+
+export const storeDue = (table: DynamoTable): ApplicationStore['due'] =>
+  queryUpTo(table, 'by-due', 'duePk', 'DUE', 'dueSk');
+
+export const storeComplianceDue = (table: DynamoTable): ApplicationStore['complianceDue'] =>
+  queryUpTo(table, 'by-compliance', 'compliancePk', 'COMPLIANCE', 'complianceSk');
+
+export const storeRetentionDue = (table: DynamoTable): ApplicationStore['retentionDue'] =>
+  queryUpTo(table, 'by-retention', 'retentionPk', 'RETENTION', 'retentionSk');
+
+export const storeDigest =
+  (table: DynamoTable): ApplicationStore['digest'] =>
+  async (date) => {
+    const item = await getItem(table, digestKey(date));
+    if (!item) return undefined;
+    return {
+      date,
+      changes: (item.changes ?? []) as DigestChange[],
+      sentAt: item.sentAt as string | undefined,
+    };
+  };
+
+export const storeAddToDigest =
+  (table: DynamoTable): ApplicationStore['addToDigest'] =>
+  async (date, changes) => {
+    if (changes.length === 0) return;
+    await update(table, digestKey(date), {
+      update: 'SET changes = list_append(if_not_exists(changes, :empty), :changes), entity = :entity',
+      values: { ':changes': changes, ':empty': [], ':entity': 'digest' },
+    });
+  };
+
+export const storeMarkDigestSent =
+  (table: DynamoTable): ApplicationStore['markDigestSent'] =>
+  async (date, at) => {
+    try {
+      await update(table, digestKey(date), {
+        update: 'SET sentAt = :at, entity = :entity',
+        condition: 'attribute_not_exists(sentAt)',
+        values: { ':at': at, ':entity': 'digest' },
+      });
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  };
+
+export const storePurge =
+  (table: DynamoTable): ApplicationStore['purge'] =>
+  async (id, tombstone) => {
+    let deleted = 0;
+    for (;;) {
+      const page = await queryPage(table, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        values: { ':pk': `APP#${id}`, ':prefix': 'EVENT#' },
+        ProjectionExpression: 'pk, sk, #type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        Limit: 25,
+      });
+      const events = page.items.filter((item) => item.type !== tombstone.type);
+      if (events.length === 0) break;
+      await table.client.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [table.name]: events.map((item) => ({
+              DeleteRequest: { Key: toAttributes({ pk: item.pk, sk: item.sk }) },
+            })),
+          },
+        }),
+      );
+      deleted += events.length;
+    }
+    // Last: the item and the tombstone together, so a run that stops earlier finds the item and finishes the job.
+    await transact(table, [
+      { Delete: { TableName: table.name, Key: toAttributes(appKey(id)) } },
+      put(table.name, {
+        pk: `APP#${id}`,
+        sk: `EVENT#${tombstone.at}#${ulid()}`,
+        entity: 'event',
+        ...tombstone,
+      }),
+    ]);
+    return deleted + 1;
+  };
+
+/**
+ * Every method, for tests and the bench. A Lambda never uses this: it wires the methods its use case calls (see
+ * wiring.ts), so its bundle does not carry the others' commands.
+ */
 export const createDynamoApplicationStore = (
   tableName: string,
-  client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  client: DynamoDBClient = new DynamoDBClient({}),
 ): ApplicationStore => {
-  const upTo = queryUpTo(client, tableName);
+  const table = dynamoTable(tableName, client);
   return {
-    async create(app, events, idempotency) {
-      const items: TransactItem[] = [
-        { Put: { TableName: tableName, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...emailKey(app.applicant.email), entity: 'email-uniqueness', applicationId: app.id },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...events.map((event) => eventPut(tableName, event)),
-      ];
-      if (idempotency) {
-        items.push({
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...idempotencyKey(idempotency.keyHash),
-              entity: 'idempotency',
-              ...idempotency,
-              expiresAtEpoch: Math.floor(Date.parse(idempotency.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
-      }
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) {
-          const reasons = error.CancellationReasons ?? [];
-          if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateEmail();
-          if (idempotency && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed')
-            throw new VersionConflict();
-        }
-        throw error;
-      }
-    },
-
-    async get(id) {
-      const result = await client.send(
-        new GetCommand({ TableName: tableName, Key: appKey(id), ConsistentRead: true }),
-      );
-      return result.Item ? fromItem(result.Item) : undefined;
-    },
-
-    async update(app, before, events) {
-      const expectedVersion = before.version;
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: toItem(app),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
-        },
-        ...events.map((event) => eventPut(tableName, event)),
-      ];
-      // The email stays reserved while an application is open; closing it frees the address for a new application.
-      if (isOpen(before.stage) && !isOpen(app.stage) && app.stage !== 'active') {
-        items.push({
-          Delete: {
-            TableName: tableName,
-            Key: emailKey(app.applicant.email),
-            ConditionExpression: 'applicationId = :id',
-            ExpressionAttributeValues: { ':id': app.id },
-          },
-        });
-      }
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          throw new VersionConflict(`Application ${app.id} changed since version ${expectedVersion}`);
-        }
-        throw error;
-      }
-    },
-
-    async events(id) {
-      const events: ApplicationEvent[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': `APP#${id}`, ':prefix': 'EVENT#' },
-            ExclusiveStartKey: startKey,
-            ConsistentRead: true,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const { pk: _pk, sk: _sk, entity: _entity, ...event } = item;
-          events.push(event as ApplicationEvent);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return events;
-    },
-
-    async findIdempotency(keyHash) {
-      const result = await client.send(
-        new GetCommand({ TableName: tableName, Key: idempotencyKey(keyHash), ConsistentRead: true }),
-      );
-      if (!result.Item) return undefined;
-      const { keyHash: k, bodySha256, applicationId, sealedToken, createdAt } = result.Item;
-      return { keyHash: k, bodySha256, applicationId, sealedToken, createdAt } as IdempotencyRecord;
-    },
-
-    async clearOutbox(id, entryIds) {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const app = await this.get(id);
-        if (!app) return;
-        const remaining = app.outbox.filter((entry) => !entryIds.includes(entry.id));
-        if (remaining.length === app.outbox.length) return;
-        try {
-          await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: appKey(id),
-              UpdateExpression: 'SET outbox = :outbox',
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':outbox': remaining, ':version': app.version },
-            }),
-          );
-          return;
-        } catch (error) {
-          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        }
-      }
-      throw new VersionConflict(`Could not clear the outbox of ${id}`);
-    },
-
-    async byStage(stage, limit, cursor) {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'by-stage',
-          KeyConditionExpression: 'gsi1pk = :stage',
-          ExpressionAttributeValues: { ':stage': `STAGE#${stage}` },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor),
-        }),
-      );
-      return { items: (page.Items ?? []).map(fromItem), cursor: encodeCursor(page.LastEvaluatedKey) };
-    },
-
-    due(asOf, limit, cursor) {
-      return upTo('by-due', 'duePk', 'DUE', 'dueSk', asOf, limit, cursor);
-    },
-
-    complianceDue(asOf, limit, cursor) {
-      return upTo('by-compliance', 'compliancePk', 'COMPLIANCE', 'complianceSk', asOf, limit, cursor);
-    },
-
-    retentionDue(asOf, limit, cursor) {
-      return upTo('by-retention', 'retentionPk', 'RETENTION', 'retentionSk', asOf, limit, cursor);
-    },
-
-    async digest(date) {
-      const result = await client.send(
-        new GetCommand({ TableName: tableName, Key: digestKey(date), ConsistentRead: true }),
-      );
-      if (!result.Item) return undefined;
-      return {
-        date,
-        changes: (result.Item.changes ?? []) as DigestChange[],
-        sentAt: result.Item.sentAt as string | undefined,
-      };
-    },
-
-    async addToDigest(date, changes) {
-      if (changes.length === 0) return;
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: digestKey(date),
-          UpdateExpression:
-            'SET changes = list_append(if_not_exists(changes, :empty), :changes), entity = :entity',
-          ExpressionAttributeValues: { ':changes': changes, ':empty': [], ':entity': 'digest' },
-        }),
-      );
-    },
-
-    async markDigestSent(date, at) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: digestKey(date),
-            UpdateExpression: 'SET sentAt = :at, entity = :entity',
-            ConditionExpression: 'attribute_not_exists(sentAt)',
-            ExpressionAttributeValues: { ':at': at, ':entity': 'digest' },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    },
-
-    async purge(id, tombstone) {
-      let deleted = 0;
-      for (;;) {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': `APP#${id}`, ':prefix': 'EVENT#' },
-            ProjectionExpression: 'pk, sk, #type',
-            ExpressionAttributeNames: { '#type': 'type' },
-            Limit: 25,
-          }),
-        );
-        const events = (page.Items ?? []).filter((item) => item.type !== tombstone.type);
-        if (events.length === 0) break;
-        await client.send(
-          new BatchWriteCommand({
-            RequestItems: {
-              [tableName]: events.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
-            },
-          }),
-        );
-        deleted += events.length;
-      }
-      // Last: the item and the tombstone together, so a run that stops earlier finds the item and finishes the job.
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: tableName, Key: appKey(id) } },
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  pk: `APP#${id}`,
-                  sk: `EVENT#${tombstone.at}#${ulid()}`,
-                  entity: 'event',
-                  ...tombstone,
-                },
-              },
-            },
-          ],
-        }),
-      );
-      return deleted + 1;
-    },
+    create: storeCreate(table),
+    get: storeGet(table),
+    update: storeUpdate(table),
+    events: storeEvents(table),
+    findIdempotency: storeFindIdempotency(table),
+    clearOutbox: storeClearOutbox(table),
+    due: storeDue(table),
+    complianceDue: storeComplianceDue(table),
+    retentionDue: storeRetentionDue(table),
+    digest: storeDigest(table),
+    addToDigest: storeAddToDigest(table),
+    markDigestSent: storeMarkDigestSent(table),
+    purge: storePurge(table),
+    byStage: storeByStage(table),
   };
 };

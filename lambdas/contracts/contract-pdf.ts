@@ -2,7 +2,7 @@
  * The freelance affiliate agreement as a PDF (pdf-lib): generated per applicant (name, date, version), and the
  * signed copy: the original pages plus a signature page carrying the evidence (name, time, IP, user agent, hash).
  */
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import { MIN_PATIENTS_PER_WEEK } from '../domain/availability.ts';
 import { MIN_COVER_GBP } from '../domain/insurance.ts';
 
@@ -10,9 +10,15 @@ const gbp = (pounds: number): string => `£${pounds.toLocaleString('en-GB')}`;
 
 export const CONTRACT_VERSION = 'FAA-2026.1';
 
+/**
+ * pdf-lib (about 420 KB) is loaded when the first PDF is made, not at cold start: the functions that bundle this
+ * module make a PDF on few of their paths (an approval, the contract step, a signature), see issue 10.
+ */
+const pdfLib = () => import('pdf-lib');
+
 /** The terms, their numbers read from the rules' config so the contract cannot promise what the system does not
  *  check. Each patient keeps the same therapist (seed), so the commitment is in patients, never sessions. */
-export const TERMS = [
+export const terms = (): string[] => [
   'Status. You provide therapy services as a self-employed contractor, not as an employee or worker. You are responsible for your own tax and National Insurance.',
   'Services. You deliver cognitive behavioural therapy online to patients referred to you, within the hours you offer, and keep each patient for the whole course of their therapy.',
   'Professional standards. You keep your accreditation, follow the ethical framework of your professional body, and keep an enhanced DBS certificate acceptable to us.',
@@ -51,6 +57,7 @@ class Writer {
     private readonly doc: PDFDocument,
     private readonly font: PDFFont,
     private readonly bold: PDFFont,
+    private readonly color: Color,
   ) {
     this.page = doc.addPage([WIDTH, HEIGHT]);
   }
@@ -62,7 +69,7 @@ class Writer {
         this.page = this.doc.addPage([WIDTH, HEIGHT]);
         this.y = HEIGHT - MARGIN;
       }
-      this.page.drawText(line, { x: MARGIN, y: this.y - size, size, font, color: rgb(0.1, 0.1, 0.1) });
+      this.page.drawText(line, { x: MARGIN, y: this.y - size, size, font, color: this.color });
       this.y -= size * 1.45;
     }
     this.y -= opts.gap ?? 6;
@@ -78,6 +85,7 @@ export const renderContract = async (input: {
   date: string;
   version?: string;
 }): Promise<Uint8Array> => {
+  const { PDFDocument, rgb, StandardFonts } = await pdfLib();
   const doc = await PDFDocument.create();
   const when = new Date(`${input.date}T00:00:00Z`);
   doc.setTitle(`Freelance affiliate agreement ${input.version ?? CONTRACT_VERSION}`);
@@ -88,6 +96,7 @@ export const renderContract = async (input: {
     doc,
     await doc.embedFont(StandardFonts.Helvetica),
     await doc.embedFont(StandardFonts.HelveticaBold),
+    rgb(0.1, 0.1, 0.1),
   );
   w.write('Freelance clinical affiliate agreement', { size: 18, bold: true, gap: 10 });
   w.write(
@@ -97,7 +106,7 @@ export const renderContract = async (input: {
     `Between the provider of the online CBT therapy service ("we") and ${printable(input.fullName)} ("you").`,
     { gap: 12 },
   );
-  TERMS.forEach((term, i) => {
+  terms().forEach((term, i) => {
     w.write(`${i + 1}. ${term}`);
   });
   w.write('You sign this agreement electronically by typing your full name and confirming that you agree.', {
@@ -117,11 +126,13 @@ export const appendSignaturePage = async (
     version: string;
   },
 ): Promise<Uint8Array> => {
+  const { PDFDocument, rgb, StandardFonts } = await pdfLib();
   const doc = await PDFDocument.load(original, { updateMetadata: false });
   const w = new Writer(
     doc,
     await doc.embedFont(StandardFonts.Helvetica),
     await doc.embedFont(StandardFonts.HelveticaBold),
+    rgb(0.1, 0.1, 0.1),
   );
   w.write('Electronic signature', { size: 16, bold: true, gap: 10 });
   w.write(`Signed by: ${printable(evidence.fullName)}`);

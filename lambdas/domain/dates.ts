@@ -87,17 +87,23 @@ const fromDayNumber = (days: number): Civil => {
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 };
 
-const londonDateFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+let londonDateFormat: Intl.DateTimeFormat | undefined;
+// Made on first use, not at import: the first formatter for a time zone loads ICU's data (tens of milliseconds), and
+// a module-level `new` is a side effect that keeps it in every bundle importing any date helper (issue 10).
+const londonDates = (): Intl.DateTimeFormat =>
+  (londonDateFormat ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }));
 
 /** The calendar date in Europe/London at the instant `now` (BST or GMT, whichever is in force then). */
 export const londonToday = (now: Date): IsoDate => {
   const parts = Object.fromEntries(
-    londonDateFormat.formatToParts(now).map((part) => [part.type, part.value]),
+    londonDates()
+      .formatToParts(now)
+      .map((part) => [part.type, part.value]),
   );
   return format({ year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) });
 };

@@ -1,3 +1,7 @@
+/** The types a document may be uploaded as, and its size limit (the presigned POST pins both). */
+export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
 /** What a file really is, from its first bytes (magic numbers), whatever name or type it was sent with. */
 export type DetectedType = 'application/pdf' | 'image/jpeg' | 'image/png';
 

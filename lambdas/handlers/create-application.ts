@@ -1,16 +1,22 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable, storeCreate, storeFindIdempotency } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { systemClock } from '../adapters/unavailable.ts';
+import { systemClock, wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods } from '../adapters/wiring.ts';
 import { env } from '../shared/env.ts';
 import { BadRequest } from '../shared/errors.ts';
 import { httpHandler, json, parseWith, requestHeader } from '../shared/http.ts';
 import { createApplicationSchema, idempotencyKeySchema } from '../shared/schemas.ts';
 import { createApplication } from '../use-cases/create-application.ts';
 
+const table = dynamoTable(env.tableName);
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore({
+    ...changeMethods(table),
+    create: storeCreate(table),
+    findIdempotency: storeFindIdempotency(table),
+  }),
   documents: createS3DocumentStore(env.documentsBucket),
   mailer: createSesMailer(env.mailFrom),
   workflow: createSfnWorkflow(env.stateMachineArn),

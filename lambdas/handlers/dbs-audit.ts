@@ -1,12 +1,26 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import {
+  dynamoTable,
+  storeAddToDigest,
+  storeComplianceDue,
+  storeDigest,
+  storeMarkDigestSent,
+} from '../adapters/dynamo-application-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
+import { systemClock, unavailable, wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods } from '../adapters/wiring.ts';
 import { env, mailLinks } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
 import { type AuditResult, dbsAudit } from '../use-cases/dbs-audit.ts';
 
+const table = dynamoTable(env.tableName);
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore({
+    ...changeMethods(table),
+    complianceDue: storeComplianceDue(table),
+    addToDigest: storeAddToDigest(table),
+    digest: storeDigest(table),
+    markDigestSent: storeMarkDigestSent(table),
+  }),
   documents: unavailable<never>('the documents bucket'),
   mailer: createSesMailer(env.mailFrom),
   workflow: unavailable<never>('Step Functions'),

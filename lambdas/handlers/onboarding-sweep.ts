@@ -1,9 +1,12 @@
-import { stageChangePorts } from '../adapters/wiring.ts';
-import { mailLinks } from '../shared/env.ts';
+import { dynamoTable, storeDue } from '../adapters/dynamo-application-store.ts';
+import { wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods, stageChangePorts } from '../adapters/wiring.ts';
+import { env, mailLinks } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
 import { onboardingSweep, type SweepResult } from '../use-cases/onboarding-sweep.ts';
 
-const ports = stageChangePorts();
+const table = dynamoTable(env.tableName);
+const ports = stageChangePorts(wiredStore({ ...changeMethods(table), due: storeDue(table) }));
 
 const links = mailLinks();
 

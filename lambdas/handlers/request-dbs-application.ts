@@ -1,6 +1,7 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable, storeEvents } from '../adapters/dynamo-application-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
+import { systemClock, unavailable, wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods } from '../adapters/wiring.ts';
 import { env, mailLinks } from '../shared/env.ts';
 import { bearerToken, httpHandler, json, parseWith, pathParam } from '../shared/http.ts';
 import { dbsApplicationRequestSchema } from '../shared/schemas.ts';
@@ -8,8 +9,9 @@ import { requestDbsApplication } from '../use-cases/applicant-actions.ts';
 import { applicantView } from '../use-cases/get-application.ts';
 
 /** The fee consent emails staff but moves no stage: no workflow. */
+const table = dynamoTable(env.tableName);
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore({ ...changeMethods(table), events: storeEvents(table) }),
   documents: unavailable<never>('the documents bucket'),
   mailer: createSesMailer(env.mailFrom),
   workflow: unavailable<never>('Step Functions'),

@@ -1,12 +1,24 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import {
+  dynamoTable,
+  storeGet,
+  storePurge,
+  storeRetentionDue,
+  storeUpdate,
+} from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
-import { systemClock, unavailable } from '../adapters/unavailable.ts';
+import { systemClock, unavailable, wiredStore } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
 import { type RetentionResult, retention } from '../use-cases/retention.ts';
 
+const table = dynamoTable(env.tableName);
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore({
+    retentionDue: storeRetentionDue(table),
+    purge: storePurge(table),
+    get: storeGet(table),
+    update: storeUpdate(table),
+  }),
   documents: createS3DocumentStore(env.documentsBucket),
   mailer: unavailable<never>('SES'),
   workflow: unavailable<never>('Step Functions'),

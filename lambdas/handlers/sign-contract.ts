@@ -1,16 +1,18 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable, storeEvents } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { systemClock } from '../adapters/unavailable.ts';
+import { systemClock, wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods } from '../adapters/wiring.ts';
 import { env, mailLinks } from '../shared/env.ts';
 import { bearerToken, httpHandler, json, parseWith, pathParam, requestHeader } from '../shared/http.ts';
 import { signatureSchema } from '../shared/schemas.ts';
 import { applicantView } from '../use-cases/get-application.ts';
 import { signContract } from '../use-cases/sign-contract.ts';
 
+const table = dynamoTable(env.tableName);
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore({ ...changeMethods(table), events: storeEvents(table) }),
   documents: createS3DocumentStore(env.documentsBucket),
   mailer: createSesMailer(env.mailFrom),
   workflow: createSfnWorkflow(env.stateMachineArn),

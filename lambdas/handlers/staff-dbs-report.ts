@@ -1,10 +1,11 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable, storeComplianceDue } from '../adapters/dynamo-application-store.ts';
+import { wiredStore } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
 import { httpHandler, json, parseWith, requireStaff } from '../shared/http.ts';
 import { asOfInstant, reportQuerySchema } from '../shared/schemas.ts';
 import { dbsReport, reportCsv } from '../use-cases/dbs-report.ts';
 
-const ports = { store: createDynamoApplicationStore(env.tableName) };
+const ports = { store: wiredStore({ complianceDue: storeComplianceDue(dynamoTable(env.tableName)) }) };
 
 export const handler = httpHandler(async (event) => {
   requireStaff(event);

@@ -1,11 +1,13 @@
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable, storeEvents, storeGet } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
+import { wiredStore } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
 import { httpHandler, json, pathParam, requireStaff } from '../shared/http.ts';
 import { staffView } from '../use-cases/staff-queries.ts';
 
+const table = dynamoTable(env.tableName);
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore({ get: storeGet(table), events: storeEvents(table) }),
   documents: createS3DocumentStore(env.documentsBucket),
 };
 

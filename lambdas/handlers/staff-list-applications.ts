@@ -1,11 +1,12 @@
-import { createDynamoApplicationStore, InvalidCursor } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable, InvalidCursor, storeByStage } from '../adapters/dynamo-application-store.ts';
+import { wiredStore } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
 import { BadRequest } from '../shared/errors.ts';
 import { httpHandler, json, parseWith, requireStaff } from '../shared/http.ts';
 import { staffListQuerySchema } from '../shared/schemas.ts';
 import { listApplications } from '../use-cases/staff-queries.ts';
 
-const ports = { store: createDynamoApplicationStore(env.tableName) };
+const ports = { store: wiredStore({ byStage: storeByStage(dynamoTable(env.tableName)) }) };
 
 export const handler = httpHandler(async (event) => {
   requireStaff(event);

@@ -1,10 +1,15 @@
-import { contractStagePorts } from '../adapters/wiring.ts';
-import { mailLinks } from '../shared/env.ts';
+import { dynamoTable, storeAddToDigest } from '../adapters/dynamo-application-store.ts';
+import { wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods, contractStagePorts } from '../adapters/wiring.ts';
+import { env, mailLinks } from '../shared/env.ts';
 import { reviewSchema } from '../shared/schemas.ts';
 import { staffActionHandler } from '../shared/staff-action.ts';
 import { review } from '../use-cases/staff-actions.ts';
 
-const ports = contractStagePorts();
+const table = dynamoTable(env.tableName);
+const ports = contractStagePorts(
+  wiredStore({ ...changeMethods(table), addToDigest: storeAddToDigest(table) }),
+);
 const links = mailLinks();
 
 export const handler = staffActionHandler(reviewSchema, (id, input, staffId) =>

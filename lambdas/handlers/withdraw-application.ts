@@ -1,11 +1,14 @@
-import { stageChangePorts } from '../adapters/wiring.ts';
-import { mailLinks } from '../shared/env.ts';
+import { dynamoTable, storeEvents } from '../adapters/dynamo-application-store.ts';
+import { wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods, stageChangePorts } from '../adapters/wiring.ts';
+import { env, mailLinks } from '../shared/env.ts';
 import { bearerToken, httpHandler, json, parseWith, pathParam } from '../shared/http.ts';
 import { withdrawalSchema } from '../shared/schemas.ts';
 import { withdraw } from '../use-cases/applicant-actions.ts';
 import { applicantView } from '../use-cases/get-application.ts';
 
-const ports = stageChangePorts();
+const table = dynamoTable(env.tableName);
+const ports = stageChangePorts(wiredStore({ ...changeMethods(table), events: storeEvents(table) }));
 const links = mailLinks();
 
 export const handler = httpHandler(

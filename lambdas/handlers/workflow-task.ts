@@ -1,16 +1,17 @@
 import * as z from 'zod';
-import { createDynamoApplicationStore } from '../adapters/dynamo-application-store.ts';
+import { dynamoTable } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { systemClock } from '../adapters/unavailable.ts';
+import { systemClock, wiredStore } from '../adapters/unavailable.ts';
+import { changeMethods } from '../adapters/wiring.ts';
 import { WAIT_STEPS } from '../domain/stages.ts';
 import { env, mailLinks } from '../shared/env.ts';
 import { parseWith } from '../shared/http.ts';
 import { type WorkflowTaskInput, workflowTask } from '../use-cases/workflow-task.ts';
 
 const ports = {
-  store: createDynamoApplicationStore(env.tableName),
+  store: wiredStore(changeMethods(dynamoTable(env.tableName))),
   documents: createS3DocumentStore(env.documentsBucket),
   mailer: createSesMailer(env.mailFrom),
   workflow: createSfnWorkflow(env.stateMachineArn),

@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { CALENDAR_DATE_SOURCE } from '../domain/dates.ts';
+import { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPES } from '../domain/documents.ts';
+import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,
@@ -30,9 +32,7 @@ export const isoDate = z
 
 /** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
 /** Every `{id}` of a path: an application id, a ULID (Crockford base32, 26 characters). */
-export const applicationIdSchema = z
-  .string()
-  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/u, 'Not an application id');
+export const applicationIdSchema = z.string().regex(APPLICATION_ID_PATTERN, 'Not an application id');
 
 /** The optional `Idempotency-Key` header of POST /applications. */
 export const idempotencyKeySchema = z
@@ -118,8 +118,8 @@ export const createApplicationSchema = z.strictObject({
 export type CreateApplicationInput = z.infer<typeof createApplicationSchema>;
 
 export const documentKindSchema = z.enum(DOCUMENT_KINDS);
-export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+// Defined in the domain so that a function checking uploads does not construct every schema to read a constant.
+export { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPES };
 /** A presigned POST pins one content type (S3 policies cannot say "one of"), so the client names the file's type;
  *  PDF when it does not. */
 export const createUploadSchema = z.strictObject({

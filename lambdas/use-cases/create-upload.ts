@@ -5,11 +5,11 @@
  *  3. A fresh presigned POST under the application's prefix: one content type, 1 byte to 10 MB, 15 minutes.
  */
 import { ulid } from 'ulid';
+import { MAX_UPLOAD_BYTES, type UPLOAD_CONTENT_TYPES } from '../domain/documents.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import type { Ports, PresignedUpload } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
-import { MAX_UPLOAD_BYTES, type UPLOAD_CONTENT_TYPES } from '../shared/schemas.ts';
 import { findOwnApplication } from './get-application.ts';
 
 export const UPLOAD_EXPIRES_SECONDS = 15 * 60;

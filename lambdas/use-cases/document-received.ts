@@ -11,11 +11,10 @@
  *     retries; the retry finds the committed state and only finishes the delivery.
  */
 import type { Application, StoredDocument } from '../domain/application.ts';
-import { type DetectedType, detectContentType } from '../domain/documents.ts';
+import { type DetectedType, detectContentType, MAX_UPLOAD_BYTES } from '../domain/documents.ts';
 import { documentRefused, documentsReceived, staffApplicationReady } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
-import { MAX_UPLOAD_BYTES } from '../shared/schemas.ts';
 import { parseDocumentKey } from './create-upload.ts';
 import {
   completeStep,
