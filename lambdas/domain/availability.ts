@@ -2,7 +2,7 @@
  * Availability rules (DESIGN §3). Slots are Europe/London wall-clock times repeated every week, so a week with a
  * clock change does not alter them: Sunday 01:00-02:00 is one hour of availability whatever the date.
  */
-import { compareIso, type IsoDate } from './dates.ts';
+import { compareIso, formatLongDate, type IsoDate } from './dates.ts';
 import type { Violation } from './errors.ts';
 import { INDUCTION_WINDOW_DAYS, lastStartDate } from './induction.ts';
 
@@ -161,14 +161,14 @@ export const checkAvailability = (
   if (compareIso(lastStart, today) < 0) {
     violations.push({
       path: 'startDate',
-      message: `Your induction window closed on ${lastStart}, ${INDUCTION_WINDOW_DAYS} days after your induction on ${inductionAttendedOn}: book a new induction`,
+      message: `Your induction window closed on ${formatLongDate(lastStart)}, ${INDUCTION_WINDOW_DAYS} days after your induction on ${formatLongDate(inductionAttendedOn)}: book a new induction`,
     });
   } else if (compareIso(startDate, today) < 0) {
-    violations.push({ path: 'startDate', message: `Start today (${today}) or later` });
+    violations.push({ path: 'startDate', message: `Start today (${formatLongDate(today)}) or later` });
   } else if (compareIso(startDate, lastStart) > 0) {
     violations.push({
       path: 'startDate',
-      message: `Start no later than ${lastStart}, ${INDUCTION_WINDOW_DAYS} days after your induction`,
+      message: `Start no later than ${formatLongDate(lastStart)}, ${INDUCTION_WINDOW_DAYS} days after your induction`,
     });
   }
   return violations;

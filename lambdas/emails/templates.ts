@@ -204,7 +204,7 @@ export const availabilityRequested = (app: Application, lastStart: string, links
     greeting: dear(app),
     paragraphs: [
       'Thank you for attending the induction.',
-      `Please tell us the hours you can offer each week, how many patients you can see (3 to 40 a week), and your start date, no later than ${lastStart}.`,
+      `Please tell us the hours you can offer each week, how many patients you can see (3 to 40 a week), and your start date, no later than ${formatLongDate(lastStart)}.`,
       'Each patient keeps the same therapist, so the number of patients is a standing weekly commitment.',
     ],
     action: openApplication(links, app),
@@ -214,7 +214,7 @@ export const welcome = (app: Application, links: Links): Email =>
   render(app.applicant.email, 'Welcome to the network: you are ready to see patients', {
     greeting: dear(app),
     paragraphs: [
-      `Welcome! From ${app.availability?.startDate ?? 'your start date'} you are ready to see patients, up to ${app.availability?.patientsPerWeek ?? 0} a week.`,
+      `Welcome! From ${app.availability ? formatLongDate(app.availability.startDate) : 'your start date'} you are ready to see patients, up to ${app.availability?.patientsPerWeek ?? 0} a week.`,
       ...(app.dbsRenewalDueBy
         ? [
             app.dbsApplication?.appliedOn
@@ -231,7 +231,7 @@ export const staffActivated = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Ready to see patients: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `${fullName(app)} (application ${app.id}) is active from ${app.availability?.startDate}, ${app.availability?.patientsPerWeek} patients a week.`,
+      `${fullName(app)} (application ${app.id}) is active from ${app.availability ? formatLongDate(app.availability.startDate) : 'their start date'}, ${app.availability?.patientsPerWeek} patients a week.`,
       ...(app.dbsRenewalDueBy && !app.dbsApplication?.appliedOn
         ? [
             `We must apply for their new DBS certificate by ${formatLongDate(app.dbsRenewalDueBy)} (fee accepted).`,
@@ -323,7 +323,7 @@ export const staffInductionExpired = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Induction expired: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `${fullName(app)} (application ${app.id}) did not give availability within 14 days of the induction on ${app.induction?.attendedOn}. They are invited to rebook.`,
+      `${fullName(app)} (application ${app.id}) did not give availability within 14 days of the induction${app.induction ? ` on ${formatLongDate(app.induction.attendedOn)}` : ''}. They are invited to rebook.`,
     ],
     action: reviewIt(links, app),
   });
@@ -429,7 +429,7 @@ export const insuranceReminder = (
     {
       greeting: dear(app),
       paragraphs: [
-        `Your professional indemnity insurance ends on ${endDate}. Please renew it (cover of at least £1,000,000) and send the new schedule to the affiliate team.`,
+        `Your professional indemnity insurance ends on ${formatLongDate(endDate)}. Please renew it (cover of at least £1,000,000) and send the new schedule to the affiliate team.`,
         'Without insurance in force we must pause new referrals to you.',
       ],
       action: openApplication(links, app),
@@ -486,7 +486,7 @@ export const staffDigest = (
   ];
   return render(
     links.staffEmail,
-    `Compliance digest for ${date}: ${sections.overdue.length} overdue, ${sections.dueThisWeek.length} due this week`,
+    `Compliance digest for ${formatLongDate(date)}: ${sections.overdue.length} overdue, ${sections.dueThisWeek.length} due this week`,
     {
       greeting: STAFF_GREETING,
       paragraphs,

@@ -21,7 +21,7 @@ const isRealDate = (value: string): boolean => {
 
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date in the form YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date with its day, month and year')
   .refine(isRealDate, 'This is not a real calendar date')
   .meta({ format: 'date', example: '2026-01-31' });
 

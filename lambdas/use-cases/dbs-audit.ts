@@ -123,10 +123,10 @@ export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links
         overdue.push(line(listed.compliance.flags.join(', ')));
       } else {
         if (deadline && daysBetween(today, deadline.dueDate) <= 7) {
-          dueThisWeek.push(line(`DBS (${deadline.kind}) due ${deadline.dueDate}`));
+          dueThisWeek.push(line(`DBS (${deadline.kind}) due ${formatLongDate(deadline.dueDate)}`));
         }
         if (daysBetween(today, facts.insuranceEndDate) <= 7) {
-          dueThisWeek.push(line(`insurance ends ${facts.insuranceEndDate}`));
+          dueThisWeek.push(line(`insurance ends ${formatLongDate(facts.insuranceEndDate)}`));
         }
       }
       if (!listed.complianceDueAt || listed.complianceDueAt > input.asOf.toISOString()) continue;

@@ -4,6 +4,7 @@
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, inject, it } from 'vitest';
+import { formatLongDate } from '../../lambdas/domain/dates.ts';
 import { availability, signContract, staff, subjects, toInReview } from './journey.ts';
 import {
   ALL_CHECKS,
@@ -118,7 +119,7 @@ describe('journeys', () => {
       },
     );
     expect(late.status).toBe(422);
-    expect(late.body.errors[0]?.message).toContain(isoDaysFromToday(14));
+    expect(late.body.errors[0]?.message).toContain(formatLongDate(isoDaysFromToday(14)));
 
     const done = await api<{ stage: string }>('PUT', `/applications/${app.applicationId}/availability`, {
       token: app.accessToken,

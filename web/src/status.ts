@@ -3,7 +3,7 @@
  * fragment (never sent to any server, never in a Referer); the page reads them and asks the API for the view.
  */
 import type * as z from 'zod';
-import { formatLongDate } from '../../lambdas/domain/dates.ts';
+import { formatLongDate, formatLongDateTime } from '../../lambdas/domain/dates.ts';
 import { type DocumentKind, isOpen } from '../../lambdas/domain/stages.ts';
 import {
   type ApplicationView,
@@ -46,11 +46,6 @@ const RECEIPT_WAIT_MS = 20_000;
 const RECEIPT_POLL_MS = 1_500;
 
 const root = byId('status-root');
-const dateTime = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Europe/London',
-});
 
 /**
  * Only the first email's link carries the token; later emails link with the id alone. The token is remembered
@@ -107,7 +102,7 @@ const showMessage = (heading: string, message: string, retry?: () => void): void
   root.removeAttribute('aria-busy');
 };
 
-const time = (iso: string): HTMLTimeElement => h('time', { datetime: iso }, dateTime.format(new Date(iso)));
+const time = (iso: string): HTMLTimeElement => h('time', { datetime: iso }, formatLongDateTime(iso));
 
 const checklist = (view: ApplicationView): HTMLElement =>
   h(
@@ -223,7 +218,7 @@ const documentsSection = (creds: Credentials, view: ApplicationView): HTMLElemen
         const state = entry.rejectedReason
           ? `We could not accept it: ${entry.rejectedReason}`
           : entry.received && entry.receivedAt
-            ? `Received ${dateTime.format(new Date(entry.receivedAt))}`
+            ? `Received ${formatLongDateTime(entry.receivedAt)}`
             : entry.received
               ? 'Received'
               : 'Not received yet';

@@ -159,10 +159,10 @@ describe('start date', () => {
 
   it('names the last valid date', () => {
     expect(check({ startDate: '2026-12-11' })).toEqual([
-      { path: 'startDate', message: 'Start no later than 2026-12-10, 14 days after your induction' },
+      { path: 'startDate', message: 'Start no later than 10 December 2026, 14 days after your induction' },
     ]);
     expect(check({ startDate: '2026-11-26' })).toEqual([
-      { path: 'startDate', message: 'Start today (2026-11-27) or later' },
+      { path: 'startDate', message: 'Start today (27 November 2026) or later' },
     ]);
   });
 
@@ -174,7 +174,7 @@ describe('start date', () => {
       {
         path: 'startDate',
         message:
-          'Your induction window closed on 2026-12-10, 14 days after your induction on 2026-11-26: book a new induction',
+          'Your induction window closed on 10 December 2026, 14 days after your induction on 26 November 2026: book a new induction',
       },
     ]);
   });

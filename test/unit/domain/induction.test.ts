@@ -13,7 +13,7 @@ describe('checkAttendedOn', () => {
     expect(checkAttendedOn('2026-11-27', '2026-11-26')).toEqual([
       {
         path: 'attendedOn',
-        message: 'The induction date cannot be in the future: use 2026-11-26 or earlier',
+        message: 'The induction date cannot be in the future: use 26 November 2026 or earlier',
       },
     ]);
   });

@@ -322,7 +322,7 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
       .filter((violation) => lastStart || violation.path !== 'startDate')
       .concat(
         !lastStart && compareIso(parsed.data.startDate, today) < 0
-          ? [{ path: 'startDate', message: `Start today (${today}) or later` }]
+          ? [{ path: 'startDate', message: `Start today (${formatLongDate(today)}) or later` }]
           : [],
       );
   };

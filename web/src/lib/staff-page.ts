@@ -1,16 +1,11 @@
 /** What every staff page shares: dates as the team reads them, and sign-in or failure in place of the page. */
+import { formatLongDateTime } from '../../../lambdas/domain/dates.ts';
 import { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import { accessView, StaffAccessError } from './staff-auth.ts';
 
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Europe/London',
-});
-
 export const dateTime = (iso: string): HTMLTimeElement =>
-  h('time', { datetime: iso }, dateTimeFormat.format(new Date(iso)));
+  h('time', { datetime: iso }, formatLongDateTime(iso));
 
 /**
  * Runs `render` into `root`, showing sign-in when the API wants a token (401), why not when it refuses the person
