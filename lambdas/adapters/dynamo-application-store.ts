@@ -281,6 +281,26 @@ export const createDynamoApplicationStore = (
       return { items: (page.Items ?? []).map(fromItem), cursor: encodeCursor(page.LastEvaluatedKey) };
     },
 
+    async countByStage(stage) {
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'by-stage',
+            KeyConditionExpression: 'gsi1pk = :stage',
+            ExpressionAttributeValues: { ':stage': `STAGE#${stage}` },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        );
+        count += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return count;
+    },
+
     due(asOf, limit, cursor) {
       return upTo('by-due', 'duePk', 'DUE', 'dueSk', asOf, limit, cursor);
     },

@@ -4,6 +4,7 @@
  */
 import type { Application, ComplianceFlag } from '../domain/application.ts';
 import { formatLongDate, londonToday } from '../domain/dates.ts';
+import { stageInSentence } from '../domain/labels.ts';
 import { DBS_POLICY, WORDS } from '../domain/policy.ts';
 import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind } from '../domain/stages.ts';
@@ -254,7 +255,7 @@ export const staffWithdrawn = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Withdrawn: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `${fullName(app)} (application ${app.id}) has withdrawn their application (it was ${app.stage}).`,
+      `${fullName(app)} (application ${app.id}) has withdrawn their application (it was ${stageInSentence(app.stage)}).`,
     ],
     action: reviewIt(links, app),
   });
@@ -285,7 +286,7 @@ export const staffStalled = (app: Application, days: number, links: Links): Emai
   render(links.staffEmail, `Stalled for ${days} days: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `Application ${app.id} (${fullName(app)}) has been ${app.stage} for ${days} days. Consider contacting the applicant.`,
+      `Application ${app.id} (${fullName(app)}) has been ${stageInSentence(app.stage)} for ${days} days. Consider contacting the applicant.`,
     ],
     action: reviewIt(links, app),
   });

@@ -13,10 +13,13 @@ import {
   fillApplication,
   fillApplicationByKeyboard,
   goodAnswers,
+  ISO_DATE,
   newPage,
   pdfDocument,
   pngImage,
+  RAW_CODE,
   submitByKeyboard,
+  visibleText,
   waitForStage,
 } from './support.ts';
 
@@ -79,6 +82,9 @@ describe('applying', () => {
     const applicationId = await text(page, '#confirmation-id');
     expect(applicationId).toMatch(/^[0-9A-Z]{26}$/);
     expect(await text(page, '#confirmation-email')).toBe(answers.email);
+    expect(await text(page, '#confirmation-dbs h2')).toBe(
+      'Your DBS certificate meets our rules; we will check it',
+    );
     const link = (await page.locator('#status-link').getAttribute('href')) ?? '';
     expect(link).toMatch(new RegExp(`^/status\\.html#id=${applicationId}&token=[\\w-]{40,}$`));
 
@@ -89,7 +95,9 @@ describe('applying', () => {
     await page.waitForURL(`${siteUrl}${link}`);
     expect(await waitForStage(page, 'in-review')).toBe('in-review');
     expect(await text(page, 'h1')).toBe("We're reviewing your documents");
-    expect(await text(page, '.stage-name')).toBe('Stage: in-review');
+    expect(await text(page, '.stage-name')).toBe('Stage: In review');
+    // Before anyone has reviewed it, the certificate "meets our rules": nobody has accepted it yet.
+    expect(await text(page, '#dbs-title')).toBe('Your DBS certificate meets our rules; we will check it');
     const checklist = page.locator('.checklist__item');
     expect(await checklist.count()).toBeGreaterThan(2);
     expect(await page.locator('.checklist__item[data-status="waiting-on-us"]').count()).toBe(1);
@@ -98,6 +106,10 @@ describe('applying', () => {
       expect.stringContaining('Received'),
     ]);
     expect(await page.locator('input[type="file"]').count()).toBe(0);
+    // The words a person reads: no internal name, no date written the machine's way.
+    const words = await visibleText(page);
+    expect(words).not.toMatch(RAW_CODE);
+    expect(words).not.toMatch(ISO_DATE);
     await page.context().close();
   });
 

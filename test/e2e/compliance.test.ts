@@ -84,11 +84,11 @@ describe('the compliance report and renewals', () => {
     expect(download.suggestedFilename()).toBe(`dbs-compliance-${asOf}.csv`);
     const csv = (await readFile(await download.path())).toString('utf8').split('\r\n');
     expect(csv[0]).toBe(
-      'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags',
+      'Application,Name,Status,DBS deadline,DBS due date,DBS days left,Insurance ends,Insurance days left,Flags',
     );
     expect(csv.find((line) => line.startsWith(app.applicationId))).toMatch(
       new RegExp(
-        `^${app.applicationId},Alex Morgan,overdue,dbs-renewal,${due},-1,\\d{4}-\\d{2}-\\d{2},\\d+,dbs-renewal-overdue$`,
+        `^${app.applicationId},Alex Morgan,Overdue,Our renewal application due,${due},-1,\\d{4}-\\d{2}-\\d{2},\\d+,DBS renewal not applied for$`,
       ),
     );
     expect(await text(page, '#download-status')).toBe(`Downloaded dbs-compliance-${asOf}.csv.`);
@@ -152,6 +152,8 @@ describe('the compliance report and renewals', () => {
     const body = validApplication();
     body.insurance.endDate = isoDaysFromToday(40);
     const app = await toActive(body);
+    // The first run is 3 days before the end: the 30- and 14-day reminders are passed over, the 7-day one goes out.
+    await runSchedule('dbs-audit', addDaysIso(body.insurance.endDate, -3));
     await runSchedule('dbs-audit', addDaysIso(body.insurance.endDate, 1));
 
     const page = await newPage(browser);
@@ -159,6 +161,13 @@ describe('the compliance report and renewals', () => {
     await signInLocally(page);
     await page.locator('[data-stage="active"]').waitFor();
     expect(await text(page, '#compliance-flags')).toBe('Insurance expired');
+    // What was sent, not what catch-up marked as passed (30, 14 and 0 days before, and the flag's alert).
+    expect(await text(page, '#compliance-reminders')).toBe(
+      '1 to the therapist, 0 to the team (before each deadline)',
+    );
+    expect(await text(page, '.history tr[data-type="compliance-reminder-sent"]')).toContain(
+      'insurance reminder, 7 days before the end',
+    );
 
     const form = page.locator('#renew-insurance-form');
     await form.getByRole('button', { name: 'Record the renewed insurance' }).click();

@@ -71,6 +71,12 @@ describe('an applicant after approval', () => {
       `/applications/${app.applicationId}/contract`,
       { token: app.accessToken },
     );
+    // A short reference people can read and compare; the full fingerprint behind a details toggle.
+    expect(await text(page, '#contract-reference')).toBe(
+      `${contract.body.sha256.slice(0, 4)} ${contract.body.sha256.slice(4, 8)}`.toUpperCase(),
+    );
+    expect(await page.locator('#contract-hash').isVisible()).toBe(false);
+    await page.getByText('The full fingerprint of your contract').click();
     expect(await text(page, '#contract-hash')).toBe(contract.body.sha256);
     expect(await text(page, '#contract-version')).toBe(contract.body.version);
     expect(await page.locator('#contract-link').getAttribute('target')).toBe('_blank');

@@ -13,7 +13,7 @@ import {
   waitForStage,
 } from '../integration/support.ts';
 import { launchBrowser } from './browser.ts';
-import { axeViolations, newPage, pdfDocument, pngImage } from './support.ts';
+import { axeViolations, ISO_DATE, newPage, pdfDocument, pngImage, RAW_CODE, visibleText } from './support.ts';
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
@@ -70,7 +70,9 @@ describe('a staff review', () => {
     await page.locator('h1', { hasText: 'Sign in to see applications' }).waitFor();
     expect(await axeViolations(page), 'sign-in').toEqual([]);
     await signInLocally(page);
-    expect(await text(page, '.tabs__tab[aria-current="page"]')).toBe('In review');
+    // Signing in lands on the page's main heading, not the top of the document.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await text(page, '.tabs__tab[aria-current="page"]')).toMatch(/^In review/);
     const row = page.locator(`tr[data-application-id="${app.applicationId}"]`);
     await row.waitFor();
     expect(await row.getByRole('link').textContent()).toBe('Alex Morgan');
@@ -103,24 +105,29 @@ describe('a staff review', () => {
 
     await page.getByLabel('I have seen the original DBS certificate').check();
     await page.getByLabel('How the DBS certificate was checked').selectOption('update-service');
-    await page.getByLabel('The professional register is checked').check();
     const refused = page.waitForResponse((response) => response.url().endsWith('/review'));
     await page.getByRole('button', { name: 'Approve' }).click();
     const refusal = await refused;
     expect(refusal.status()).toBe(422);
     expect(refusal.request().method()).toBe('POST');
     await page.locator('#checks-insuranceVerified-error').waitFor();
+    // Each check not ticked is named: two refusals, two different messages.
     expect(await text(page, '#checks-insuranceVerified-error')).toBe(
-      'Error: Record this check as done before approving',
+      'Error: Record that the insurance is verified before approving',
+    );
+    expect(await text(page, '#checks-registerChecked-error')).toBe(
+      'Error: Record that the professional register is checked before approving',
     );
     expect(await page.locator('#review-form .error-summary li').allTextContents()).toEqual([
-      'Record this check as done before approving',
+      'Record that the insurance is verified before approving',
+      'Record that the professional register is checked before approving',
     ]);
     expect(await page.getByLabel('The insurance is verified').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('[data-stage]').getAttribute('data-stage')).toBe('in-review');
     expect(await axeViolations(page), 'review with a field error').toEqual([]);
 
     await page.getByLabel('The insurance is verified').check();
+    await page.getByLabel('The professional register is checked').check();
     const approved = page.waitForRequest((request) => request.url().endsWith('/review'));
     await page.getByRole('button', { name: 'Approve' }).click();
     expect((await approved).postDataJSON()).toEqual({
@@ -139,6 +146,13 @@ describe('a staff review', () => {
     expect(await page.locator('#review-form').count()).toBe(0);
     expect(await text(page, '#stage')).toBe('Contract sent');
     expect(await page.locator('.history tr[data-type="review-decided"]').count()).toBe(1);
+    // The history in words: "Stage changed", “In review”, never step-waiting / awaiting-documents.
+    expect(await text(page, '.history tr[data-type="review-decided"]')).toContain('Review decided');
+    expect(await text(page, '.history tr[data-type="review-decided"]')).toContain('decision Approved');
+    expect(await text(page, '.history tbody')).toContain('from “In review” to “Contract sent”');
+    const words = await visibleText(page);
+    expect(words).not.toMatch(RAW_CODE);
+    expect(words).not.toMatch(ISO_DATE);
     expect(await axeViolations(page), 'after approval').toEqual([]);
     await page.context().close();
   });

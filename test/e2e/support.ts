@@ -2,6 +2,29 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { addMonthsIso, londonToday } from '../../lambdas/domain/dates.ts';
+import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, EVENT_NAMES } from '../../lambdas/domain/labels.ts';
+import { DBS_ASSESSMENTS, STAGES } from '../../lambdas/domain/stages.ts';
+
+/** The service's internal names that are not plain words (`in-review`, `dbs-recheck`): none may reach a person. */
+export const RAW_CODE = new RegExp(
+  `\\b(${[
+    ...STAGES,
+    ...DBS_ASSESSMENTS,
+    ...Object.keys(COMPLIANCE_FLAG_NAMES),
+    ...Object.keys(DBS_DEADLINE_NAMES),
+    ...Object.keys(EVENT_NAMES),
+  ]
+    .filter((code) => code.includes('-'))
+    .join('|')})\\b`,
+);
+
+/** A date as the machine writes it (2026-12-16), where a person should read "16 December 2026". */
+export const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
+
+/** The words a person reads on the page: its rendered text, without hidden elements or a closed details' body. */
+export const visibleText = async (page: Page, selector = 'main'): Promise<string> =>
+  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered is the point (hidden parts excluded)
+  ((await page.locator(selector).first().innerText()) ?? '').replace(/\s+/g, ' ');
 
 export const uniqueEmail = (): string =>
   `therapist.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.org`;

@@ -22,7 +22,12 @@ import {
 import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
-import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
+import {
+  DBS_ASSESSMENT_NAMES,
+  DBS_ASSESSMENT_REVIEWED_NAMES,
+  STAGE_NAMES,
+  STAGE_TEXT,
+} from './lib/labels.ts';
 import {
   checkFile,
   DOCUMENT_NAMES,
@@ -270,7 +275,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       { id: 'status', 'data-stage': view.stage, 'aria-labelledby': 'stage-heading' },
       h('span', { class: 'caption' }, `Application ${view.applicationId}`),
       h('h1', { id: 'stage-heading', tabindex: '-1' }, stage.heading),
-      h('p', { class: 'stage-name' }, 'Stage: ', h('code', {}, view.stage)),
+      h('p', { class: 'stage-name' }, 'Stage: ', h('strong', {}, STAGE_NAMES[view.stage])),
       notes && h('div', { class: 'notice notice--success', id: 'action-result' }, h('p', {}, notes.message)),
       h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
       actionPanel(creds, view, notes),
@@ -300,7 +305,13 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       h(
         'section',
         { 'aria-labelledby': 'dbs-title' },
-        h('h2', { id: 'dbs-title' }, DBS_ASSESSMENT_NAMES[view.dbs.assessment]),
+        h(
+          'h2',
+          { id: 'dbs-title' },
+          (view.checklist.find((item) => item.id === 'review')?.status === 'done'
+            ? DBS_ASSESSMENT_REVIEWED_NAMES
+            : DBS_ASSESSMENT_NAMES)[view.dbs.assessment],
+        ),
         ...view.dbs.reasons.map((reason) => h('p', {}, reason)),
       ),
       dbsApplicationPanel(creds, view, onView),

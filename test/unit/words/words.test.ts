@@ -15,7 +15,9 @@ import { assessDbs } from '../../../lambdas/domain/dbs.ts';
 import { checkAppliedOn, checkStatusCheckedOn } from '../../../lambdas/domain/dbs-application.ts';
 import { checkAttendedOn } from '../../../lambdas/domain/induction.ts';
 import { checkInsurance } from '../../../lambdas/domain/insurance.ts';
+import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, EVENT_NAMES } from '../../../lambdas/domain/labels.ts';
 import { DBS_POLICY, WORDS } from '../../../lambdas/domain/policy.ts';
+import { DBS_ASSESSMENTS, STAGES } from '../../../lambdas/domain/stages.ts';
 import * as templates from '../../../lambdas/emails/templates.ts';
 import type { Email } from '../../../lambdas/ports/index.ts';
 import { isoDate } from '../../../lambdas/shared/schemas.ts';
@@ -34,6 +36,19 @@ const plain = (html: string): string =>
     .replace(/<[^>]+>/g, '')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
+
+/** The service's internal names that are not also plain words: none may reach a person. */
+const RAW_CODES = new RegExp(
+  `\\b(${[
+    ...STAGES,
+    ...DBS_ASSESSMENTS,
+    ...Object.keys(COMPLIANCE_FLAG_NAMES),
+    ...Object.keys(DBS_DEADLINE_NAMES),
+    ...Object.keys(EVENT_NAMES),
+  ]
+    .filter((code) => code.includes('-'))
+    .join('|')})\\b`,
+);
 
 /** A date written the machine's way (2026-12-16) where a person reads it. */
 const ISO_DATE_IN_TEXT = /\b\d{4}-\d{2}-\d{2}\b|YYYY-MM-DD/;
@@ -127,6 +142,28 @@ describe('emails', () => {
     }
   });
 
+  it.each(Object.keys(emails))('%s: no internal name (stage, flag, deadline) in its words', (name) => {
+    const email = emails[name] as Email;
+    for (const text of [email.subject, email.text, plain(email.html)]) {
+      expect(text.replace(/https?:\/\/\S+/g, ''), name).not.toMatch(RAW_CODES);
+    }
+  });
+
+  it('the digest names flags and deadlines in words', () => {
+    const digest = t.staffDigest(
+      '2026-12-01',
+      {
+        overdue: [{ applicationId: 'A1', name: 'Sam Lee', text: COMPLIANCE_FLAG_NAMES['insurance-expired'] }],
+        dueThisWeek: [],
+        raised: [{ applicationId: 'A1', name: 'Sam Lee', text: COMPLIANCE_FLAG_NAMES['dbs-overdue'] }],
+        cleared: [],
+      },
+      links,
+    );
+    expect(digest.text).toContain('Insurance expired');
+    expect(digest.text.replace(/https?:\/\/\S+/g, '')).not.toMatch(RAW_CODES);
+  });
+
   it('the emails that state a date write it long', () => {
     for (const name of [
       'availabilityRequested',
@@ -216,6 +253,7 @@ describe('pages', () => {
       expect(plain(html), name).toContain(WORDS.contactEmail);
       expect(html, name).not.toMatch(/<!-- (policy|include):/);
       expect(plain(html), name).not.toMatch(ISO_DATE_IN_TEXT);
+      expect(plain(html), name).not.toMatch(RAW_CODES);
     }
   });
 
