@@ -10,7 +10,7 @@ import { addDaysIso, addMonthsIso, addYearsIso, formatLongDate } from '../../lam
 import { toActive } from '../integration/journey.ts';
 import { api, isoDaysFromToday, validApplication } from '../integration/support.ts';
 import { launchBrowser } from './browser.ts';
-import { axeViolations, newPage } from './support.ts';
+import { axeViolations, newPage, PHONE, pageWidths, RAW_CODE, visibleText } from './support.ts';
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
@@ -92,6 +92,17 @@ describe('the compliance report and renewals', () => {
       ),
     );
     expect(await text(page, '#download-status')).toBe(`Downloaded dbs-compliance-${asOf}.csv.`);
+    expect(await visibleText(page)).not.toMatch(RAW_CODE);
+
+    // On a phone the report scrolls inside its own box; the page, its header and footer stay the screen's width.
+    await page.setViewportSize(PHONE);
+    expect(await pageWidths(page)).toEqual({ viewport: 375, page: 375, header: 375, footer: 375 });
+    const scroller = page.locator('.table-scroll:has(#report)');
+    const box = await scroller.evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }));
+    expect(box.client).toBeLessThanOrEqual(375);
+    expect(await page.getByRole('button', { name: 'Download CSV' }).isVisible()).toBe(true);
+    expect(await axeViolations(page), 'report at 375 px').toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     await row.getByRole('link', { name: 'Alex Morgan' }).click();
     await page.waitForURL(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
@@ -232,8 +243,17 @@ describe('the compliance report and renewals', () => {
     expect(await text(page, '#report-empty')).toBe(
       'Nothing is due within 60 days of 3 January 2000, and nobody is flagged.',
     );
-    expect(await page.locator('#report, #download-csv').count()).toBe(0);
+    expect(await page.locator('#report').count()).toBe(0);
     expect(await page.locator('[data-count]').allTextContents()).toEqual(['0', '0', '0']);
+    // An empty report is still a record to keep: it downloads, as its header line.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('dbs-compliance-2000-01-03.csv');
+    expect((await readFile(await download.path())).toString('utf8')).toBe(
+      'Application,Name,Status,DBS deadline,DBS due date,DBS days left,Insurance ends,Insurance days left,Flags\r\n',
+    );
     expect(await axeViolations(page), 'empty report').toEqual([]);
 
     await page.getByLabel('As of').fill('');

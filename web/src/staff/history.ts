@@ -106,7 +106,11 @@ export const detailsText = (details: ApplicationEvent['details']): string =>
       return label ? `${label} ${text(value)}` : text(value);
     })
     .filter((part) => part !== '')
-    .join(', ');
+    // "from “In review” to “Contract sent”" reads as one phrase: no comma before "to".
+    .reduce(
+      (text, part) => (text === '' ? part : `${text}${part.startsWith('to “') ? ' ' : ', '}${part}`),
+      '',
+    );
 
 const ACTOR_NAMES: Record<ApplicationEvent['actor'], string> = {
   applicant: 'Applicant',
@@ -117,7 +121,8 @@ const ACTOR_NAMES: Record<ApplicationEvent['actor'], string> = {
 export const historySection = (events: ApplicationEvent[]): HTMLElement =>
   h(
     'div',
-    { class: 'table-scroll', role: 'region', 'aria-labelledby': 'history-title', tabindex: '0' },
+    // A group, not a region: the section around it is already the landmark named "History".
+    { class: 'table-scroll', role: 'group', 'aria-labelledby': 'history-title', tabindex: '0' },
     h(
       'table',
       { class: 'table history', 'aria-labelledby': 'history-title' },

@@ -62,17 +62,14 @@ const row = (item: QueueItem): HTMLTableRowElement =>
     h('td', {}, dateTime(item.updatedAt)),
   );
 
-/** A tab's count, read out as "In review, 3 applications". */
+/** A tab's count: a badge on screen, "In review, 3 applications" to a screen reader. */
 const tabCount = (n: number | undefined): HTMLElement | undefined =>
   n === undefined
     ? undefined
-    : h(
-        'span',
-        { class: 'tabs__count', 'data-count': String(n) },
-        h('span', { class: 'visually-hidden' }, ', '),
-        String(n),
-        h('span', { class: 'visually-hidden' }, n === 1 ? ' application' : ' applications'),
-      );
+    : h('span', { class: 'tabs__count', 'data-count': String(n), 'aria-hidden': 'true' }, String(n));
+
+const tabName = (stage: Stage, n: number | undefined): string | undefined =>
+  n === undefined ? undefined : `${STAGE_NAMES[stage]}, ${n} ${n === 1 ? 'application' : 'applications'}`;
 
 const render = async (stage: Stage): Promise<void> => {
   document.title = `${STAGE_NAMES[stage]} – Applications – Affiliate team`;
@@ -94,6 +91,7 @@ const render = async (stage: Stage): Promise<void> => {
                 class: 'tabs__tab',
                 href: `#stage=${tab}`,
                 'aria-current': tab === stage ? 'page' : undefined,
+                'aria-label': tabName(tab, counts?.[tab]),
               },
               STAGE_NAMES[tab],
               tabCount(counts?.[tab]),
