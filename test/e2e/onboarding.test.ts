@@ -211,7 +211,7 @@ describe('an applicant after approval', () => {
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);
     await page.context().close();
-  });
+  }, 180_000);
 
   it('asks for the first email’s link in a browser that never had the token', async () => {
     const page = await newPage(browser);
