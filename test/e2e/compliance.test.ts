@@ -37,7 +37,8 @@ const signInLocally = async (page: Page): Promise<void> => {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 };
 
-describe('the compliance report and renewals', () => {
+// Several scheduled runs and a browser walk each: slower than the default on a loaded machine.
+describe('the compliance report and renewals', { timeout: 180_000 }, () => {
   it('lists a therapist overdue for a DBS renewal, downloads the CSV, and clears the flag with a renewed certificate', async () => {
     // Issued 400 days ago: accepted, with a new certificate due 6 months after the start date.
     const body = validApplication({ dbsIssueDaysAgo: 400 });

@@ -145,7 +145,12 @@ const render = async (asOf: string): Promise<void> => {
         )
       : h(
           'div',
-          { class: 'table-scroll', role: 'region', 'aria-labelledby': 'report-title', tabindex: '0' },
+          {
+            class: 'table-scroll',
+            role: 'region',
+            'aria-label': 'Therapists with something due',
+            tabindex: '0',
+          },
           h(
             'table',
             { class: 'table report', id: 'report' },
