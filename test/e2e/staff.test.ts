@@ -61,7 +61,7 @@ const signInLocally = async (page: Page): Promise<void> => {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 };
 
-describe('the staff pages on a phone (375 px)', () => {
+describe('the staff pages on a phone (375 px)', { timeout: 120_000 }, () => {
   it('keep the queue, an application and the report inside the screen, header and footer full width', async () => {
     const app = await inReviewWithPdfAndImage();
     const page = await newPage(browser, PHONE);
