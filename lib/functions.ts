@@ -25,7 +25,15 @@ export interface FunctionSpec {
    * schedules), and 1 for a schedule whose runs must never overlap. The sum is a deploy prerequisite (README).
    */
   reservedConcurrency?: number;
+  /**
+   * Folders (from the project root) copied next to the bundle under their own name, for code that reads a file by
+   * a path relative to its module: the contract renderer's embedded fonts.
+   */
+  files?: readonly string[];
 }
+
+/** The fonts the contract PDF embeds (lambdas/contracts/contract-pdf.ts reads them at `./fonts/`). */
+const CONTRACT_FONTS = ['lambdas/contracts/fonts'] as const;
 
 const DEFINITIONS = {
   health: {
@@ -60,6 +68,7 @@ const DEFINITIONS = {
   },
   'sign-contract': {
     entry: 'lambdas/handlers/sign-contract.ts',
+    files: CONTRACT_FONTS,
     description: 'POST /applications/{id}/contract/signature: the e-signature and the signed copy',
     uses: { table: 'write', documents: 'read-write', mail: true, workflow: ['callback'] },
     memoryMb: 512,
@@ -92,18 +101,21 @@ const DEFINITIONS = {
   },
   'staff-review': {
     entry: 'lambdas/handlers/staff-review.ts',
+    files: CONTRACT_FONTS,
     description: 'POST /staff/applications/{id}/review',
     // An approval writes the contract PDF before the stage says contract-sent (and deletes one left unused).
     uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
   },
   'staff-record-dbs': {
     entry: 'lambdas/handlers/staff-record-dbs.ts',
+    files: CONTRACT_FONTS,
     description: 'POST /staff/applications/{id}/dbs: a new DBS certificate',
     // Recorded in awaiting-dbs, it writes the contract PDF before the stage says contract-sent.
     uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },
   },
   'staff-record-induction': {
     entry: 'lambdas/handlers/staff-record-induction.ts',
+    files: CONTRACT_FONTS,
     description: 'POST /staff/applications/{id}/induction',
     uses: { table: 'write', mail: true, workflow: ['callback'] },
   },
@@ -114,16 +126,19 @@ const DEFINITIONS = {
   },
   'staff-record-insurance': {
     entry: 'lambdas/handlers/staff-record-insurance.ts',
+    files: CONTRACT_FONTS,
     description: "POST /staff/applications/{id}/insurance: an active therapist's renewed policy",
     uses: { table: 'write' },
   },
   'staff-record-dbs-application': {
     entry: 'lambdas/handlers/staff-record-dbs-application.ts',
+    files: CONTRACT_FONTS,
     description: 'POST /staff/applications/{id}/dbs-application: the provider applied for a DBS certificate',
     uses: { table: 'write' },
   },
   'staff-record-dbs-status-check': {
     entry: 'lambdas/handlers/staff-record-dbs-status-check.ts',
+    files: CONTRACT_FONTS,
     description: 'POST /staff/applications/{id}/dbs-status-check: a DBS Update Service status check',
     uses: { table: 'write' },
   },
@@ -156,6 +171,7 @@ const DEFINITIONS = {
   },
   'workflow-task': {
     entry: 'lambdas/handlers/workflow-task.ts',
+    files: CONTRACT_FONTS,
     description:
       'Invoked by the state machine at every step that waits on a person: stores the task token, sends emails',
     uses: { table: 'write', documents: 'read-write-delete', mail: true, workflow: ['callback'] },

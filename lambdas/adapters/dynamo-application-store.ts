@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -366,6 +367,29 @@ export const storeByStage =
     return { items: page.items.map(fromItem), cursor: encodeCursor(page.lastKey) };
   };
 
+/** How many applications a stage holds (the queue's tab counts): COUNT queries, page by page. */
+export const storeCountByStage =
+  (table: DynamoTable): ApplicationStore['countByStage'] =>
+  async (stage) => {
+    let count = 0;
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await table.client.send(
+        new QueryCommand({
+          TableName: table.name,
+          IndexName: 'by-stage',
+          KeyConditionExpression: 'gsi1pk = :stage',
+          ExpressionAttributeValues: toAttributes({ ':stage': `STAGE#${stage}` }),
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  };
+
 export const storeDue = (table: DynamoTable): ApplicationStore['due'] =>
   queryUpTo(table, 'by-due', 'duePk', 'DUE', 'dueSk');
 
@@ -475,5 +499,6 @@ export const createDynamoApplicationStore = (
     markDigestSent: storeMarkDigestSent(table),
     purge: storePurge(table),
     byStage: storeByStage(table),
+    countByStage: storeCountByStage(table),
   };
 };

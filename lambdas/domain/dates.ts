@@ -138,3 +138,16 @@ export const formatLongDate = (d: IsoDate): string => {
   const { year, month, day } = parse(d);
   return `${day} ${MONTH_NAMES[month - 1]} ${year}`;
 };
+
+const londonTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "3 March 2024, 14:05": an instant as people read it, on the Europe/London calendar and clock. */
+export const formatLongDateTime = (instant: string | Date): string => {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  return `${formatLongDate(londonToday(at))}, ${londonTimeFormat.format(at)}`;
+};

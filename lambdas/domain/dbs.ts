@@ -96,7 +96,7 @@ export const assessDbs = (
     return {
       assessment: 'current',
       reasons: [
-        `${issued}, not more than ${DBS_CURRENT_MONTHS} months before ${formatLongDate(onDay)}: accepted`,
+        `${issued}, not more than ${DBS_CURRENT_MONTHS} months before ${formatLongDate(onDay)}: it meets our rules`,
       ],
     };
   }
@@ -104,7 +104,7 @@ export const assessDbs = (
     return {
       assessment: 'renewal-after-start',
       reasons: [
-        `${issued}, more than ${DBS_CURRENT_MONTHS} months but not more than 3 years before ${formatLongDate(onDay)}: accepted; ` +
+        `${issued}, more than ${DBS_CURRENT_MONTHS} months but not more than 3 years before ${formatLongDate(onDay)}: it meets our rules for now; ` +
           `we apply for a new certificate, at a cost to you of £${DBS_POLICY.dbsFeeGbp}, within ${DBS_RENEWAL_MONTHS_AFTER_START} months of your start date`,
       ],
     };

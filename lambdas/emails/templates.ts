@@ -5,6 +5,7 @@
 import type { Application, ComplianceFlag } from '../domain/application.ts';
 import { formatLongDate, londonToday } from '../domain/dates.ts';
 import { windowLastDay } from '../domain/induction.ts';
+import { stageInSentence } from '../domain/labels.ts';
 import { DBS_POLICY, WORDS } from '../domain/policy.ts';
 import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind } from '../domain/stages.ts';
@@ -226,7 +227,7 @@ export const welcome = (app: Application, links: Links): Email =>
   render(app.applicant.email, 'Welcome to the network: you are ready to see patients', {
     greeting: dear(app),
     paragraphs: [
-      `Welcome! From ${app.availability?.startDate ?? 'your start date'} you are ready to see patients, up to ${app.availability?.patientsPerWeek ?? 0} a week.`,
+      `Welcome! From ${app.availability ? formatLongDate(app.availability.startDate) : 'your start date'} you are ready to see patients, up to ${app.availability?.patientsPerWeek ?? 0} a week.`,
       ...(app.dbsRenewalDueBy
         ? [
             app.dbsApplication?.appliedOn
@@ -243,7 +244,7 @@ export const staffActivated = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Ready to see patients: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `${fullName(app)} (application ${app.id}) is active from ${app.availability?.startDate}, ${app.availability?.patientsPerWeek} patients a week.`,
+      `${fullName(app)} (application ${app.id}) is active from ${app.availability ? formatLongDate(app.availability.startDate) : 'their start date'}, ${app.availability?.patientsPerWeek} patients a week.`,
       ...(app.dbsRenewalDueBy && !app.dbsApplication?.appliedOn
         ? [
             `We must apply for their new DBS certificate by ${formatLongDate(app.dbsRenewalDueBy)} (fee accepted).`,
@@ -266,7 +267,7 @@ export const staffWithdrawn = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Withdrawn: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `${fullName(app)} (application ${app.id}) has withdrawn their application (it was ${app.stage}).`,
+      `${fullName(app)} (application ${app.id}) has withdrawn their application (it was ${stageInSentence(app.stage)}).`,
     ],
     action: reviewIt(links, app),
   });
@@ -297,7 +298,7 @@ export const staffStalled = (app: Application, days: number, links: Links): Emai
   render(links.staffEmail, `Stalled for ${days} days: application ${app.id}`, {
     greeting: STAFF_GREETING,
     paragraphs: [
-      `Application ${app.id} (${fullName(app)}) has been ${app.stage} for ${days} days. Consider contacting the applicant.`,
+      `Application ${app.id} (${fullName(app)}) has been ${stageInSentence(app.stage)} for ${days} days. Consider contacting the applicant.`,
     ],
     action: reviewIt(links, app),
   });
@@ -441,7 +442,7 @@ export const insuranceReminder = (
     {
       greeting: dear(app),
       paragraphs: [
-        `Your professional indemnity insurance ends on ${endDate}. Please renew it (cover of at least £1,000,000) and send the new schedule to the affiliate team.`,
+        `Your professional indemnity insurance ends on ${formatLongDate(endDate)}. Please renew it (cover of at least £1,000,000) and send the new schedule to the affiliate team.`,
         'Without insurance in force we must pause new referrals to you.',
       ],
       action: openApplication(links, app),
@@ -498,7 +499,7 @@ export const staffDigest = (
   ];
   return render(
     links.staffEmail,
-    `Compliance digest for ${date}: ${sections.overdue.length} overdue, ${sections.dueThisWeek.length} due this week`,
+    `Compliance digest for ${formatLongDate(date)}: ${sections.overdue.length} overdue, ${sections.dueThisWeek.length} due this week`,
     {
       greeting: STAFF_GREETING,
       paragraphs,

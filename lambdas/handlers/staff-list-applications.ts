@@ -1,4 +1,9 @@
-import { dynamoTable, InvalidCursor, storeByStage } from '../adapters/dynamo-application-store.ts';
+import {
+  dynamoTable,
+  InvalidCursor,
+  storeByStage,
+  storeCountByStage,
+} from '../adapters/dynamo-application-store.ts';
 import { wiredStore } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
 import { BadRequest } from '../shared/errors.ts';
@@ -6,7 +11,8 @@ import { httpHandler, json, parseWith, requireStaff } from '../shared/http.ts';
 import { staffListQuerySchema } from '../shared/schemas.ts';
 import { listApplications } from '../use-cases/staff-queries.ts';
 
-const ports = { store: wiredStore({ byStage: storeByStage(dynamoTable(env.tableName)) }) };
+const table = dynamoTable(env.tableName);
+const ports = { store: wiredStore({ byStage: storeByStage(table), countByStage: storeCountByStage(table) }) };
 
 export const handler = httpHandler(async (event) => {
   requireStaff(event);

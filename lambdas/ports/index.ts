@@ -53,6 +53,8 @@ export interface ApplicationStore {
   purge(id: string, tombstone: ApplicationEvent): Promise<number>;
   /** The staff queue: applications in a stage, most recently changed first. */
   byStage(stage: Stage, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
+  /** How many applications are in a stage (the queue's tab counts). */
+  countByStage(stage: Stage): Promise<number>;
 }
 
 export interface DigestChange {

@@ -26,7 +26,7 @@ import {
 /** A real calendar date: `2026-02-30` and `0000-01-01` are refused (DESIGN §5). */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'Use a date in the form YYYY-MM-DD', abort: true })
+  .regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'Enter a date with its day, month and year', abort: true })
   .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
   .meta({ format: 'date', examples: ['2026-01-31'] });
 

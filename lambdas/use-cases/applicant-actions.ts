@@ -31,6 +31,7 @@ import {
 import { RuleViolation } from '../domain/errors.ts';
 import { windowLastDay } from '../domain/induction.ts';
 import { insuranceInForceOn } from '../domain/insurance.ts';
+import { stageInSentence } from '../domain/labels.ts';
 import { isOpen } from '../domain/stages.ts';
 import {
   type Links,
@@ -99,7 +100,9 @@ export interface AvailabilityInput {
 export const giveAvailability = (caller: Caller, input: AvailabilityInput, ports: Ports, links: Links) =>
   act(ports, caller, (app, now) => {
     if (app.stage !== 'awaiting-availability' || !app.induction) {
-      throw new Conflict(`Availability is asked for after the induction; this application is ${app.stage}`);
+      throw new Conflict(
+        `Availability is asked for after the induction; this application is ${stageInSentence(app.stage)}`,
+      );
     }
     const violations = checkAvailability(input, {
       today: londonToday(now),
@@ -150,7 +153,8 @@ export const giveAvailability = (caller: Caller, input: AvailabilityInput, ports
 
 export const withdraw = (caller: Caller, input: { reason?: string }, ports: Ports, links: Links) =>
   act(ports, caller, (app, now) => {
-    if (!isOpen(app.stage)) throw new Conflict(`This application is ${app.stage} and cannot be withdrawn`);
+    if (!isOpen(app.stage))
+      throw new Conflict(`This application is ${stageInSentence(app.stage)} and cannot be withdrawn`);
     const stage = enterStage(app, 'withdrawn', now);
     const spend = app.task
       ? outboxEntry({
@@ -200,7 +204,7 @@ export const requestDbsApplication = (
 ) =>
   act(ports, caller, (app, now) => {
     if (!isOpen(app.stage) && app.stage !== 'active')
-      throw new Conflict(`This application is ${app.stage}: nothing can be changed`);
+      throw new Conflict(`This application is ${stageInSentence(app.stage)}: nothing can be changed`);
     const today = londonToday(now);
     // The latest day the applicant could start: the fee is asked for whenever the certificate is too old by then.
     const latest =

@@ -13,10 +13,10 @@
 import { ulid } from 'ulid';
 import type { Application } from '../domain/application.ts';
 import { londonToday } from '../domain/dates.ts';
-import { assessDbs, dbsDocumentRequired, validateDbsChoice } from '../domain/dbs.ts';
+import { dbsDocumentRequired } from '../domain/dbs.ts';
 import { newDbsApplication } from '../domain/dbs-application.ts';
 import { RuleViolation } from '../domain/errors.ts';
-import { checkInsurance } from '../domain/insurance.ts';
+import { checkNewApplication } from '../domain/new-application.ts';
 import type { DbsAssessment, DocumentKind } from '../domain/stages.ts';
 import { applicationSubmitted } from '../emails/templates.ts';
 import { DuplicateEmail, type Ports, VersionConflict } from '../ports/index.ts';
@@ -116,9 +116,9 @@ export const createApplication = async (
 
   const now = ports.clock.now();
   const today = londonToday(now);
-  const { assessment, reasons } = assessDbs(input.dbs, today);
-  const violations = [...validateDbsChoice(input.dbs, assessment), ...checkInsurance(input.insurance, today)];
-  if (violations.length > 0) throw new RuleViolation(violations);
+  const rules = checkNewApplication(input, today);
+  if (rules.violations.length > 0 || !rules.dbs) throw new RuleViolation(rules.violations);
+  const { assessment, reasons } = rules.dbs;
 
   const id = ulid();
   const accessToken = newAccessToken();

@@ -7,7 +7,9 @@
 import { ulid } from 'ulid';
 import { MAX_UPLOAD_BYTES, type UPLOAD_CONTENT_TYPES } from '../domain/documents.ts';
 import { RuleViolation } from '../domain/errors.ts';
+import { stageInSentence } from '../domain/labels.ts';
 import type { DocumentKind } from '../domain/stages.ts';
+import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports, PresignedUpload } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
 import { findOwnApplication } from './get-application.ts';
@@ -63,14 +65,14 @@ export const createUpload = async (
   const app = await findOwnApplication(ports, input.applicationId, input.accessToken);
   if (app.stage !== 'awaiting-documents') {
     throw new Conflict(
-      `Documents can only be uploaded while the application awaits them; it is ${app.stage}`,
+      `Documents can only be uploaded while the application awaits them; it is ${stageInSentence(app.stage)}`,
     );
   }
   if (!app.requiredDocuments.includes(input.document)) {
     throw new RuleViolation([
       {
         path: 'document',
-        message: `This application does not need a ${input.document}; it needs: ${app.requiredDocuments.join(', ')}`,
+        message: `This application does not need a ${DOCUMENT_LABELS[input.document]}; it needs: ${app.requiredDocuments.map((kind) => DOCUMENT_LABELS[kind]).join(', ')}`,
       },
     ]);
   }

@@ -14,6 +14,7 @@
 import type { Application, ApplicationEvent, ComplianceFlag } from '../domain/application.ts';
 import { complianceActionsDue, type DueAction, dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, daysBetween, formatLongDate, londonToday } from '../domain/dates.ts';
+import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES } from '../domain/labels.ts';
 import {
   type DigestLine,
   dbsReminder,
@@ -120,13 +121,15 @@ export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links
       const deadline = dbsDeadline(facts);
       const line = (text: string): DigestLine => ({ applicationId: listed.id, name: name(listed), text });
       if (listed.compliance?.flags.length) {
-        overdue.push(line(listed.compliance.flags.join(', ')));
+        overdue.push(line(listed.compliance.flags.map((flag) => COMPLIANCE_FLAG_NAMES[flag]).join(', ')));
       } else {
         if (deadline && daysBetween(today, deadline.dueDate) <= 7) {
-          dueThisWeek.push(line(`DBS (${deadline.kind}) due ${deadline.dueDate}`));
+          dueThisWeek.push(
+            line(`DBS: ${DBS_DEADLINE_NAMES[deadline.kind]} ${formatLongDate(deadline.dueDate)}`),
+          );
         }
         if (daysBetween(today, facts.insuranceEndDate) <= 7) {
-          dueThisWeek.push(line(`insurance ends ${facts.insuranceEndDate}`));
+          dueThisWeek.push(line(`insurance ends ${formatLongDate(facts.insuranceEndDate)}`));
         }
       }
       if (!listed.complianceDueAt || listed.complianceDueAt > input.asOf.toISOString()) continue;
@@ -140,6 +143,8 @@ export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links
         const outbox = [...app.outbox];
         for (const action of due.actions) {
           const { emails, flag } = carryOut(app, action, links);
+          const toTherapist = emails.some((email) => email.to === app.applicant.email);
+          const toTeam = emails.some((email) => email.to !== app.applicant.email);
           for (const email of emails) outbox.push(outboxEntry({ kind: 'email', email }));
           if (flag && !flags.has(flag)) {
             flags.add(flag);
@@ -155,6 +160,8 @@ export const dbsAudit = async (input: { asOf: Date }, ports: Ports, links: Links
                 action: action.action,
                 deadline: action.deadline.kind,
                 dueDate: action.deadline.dueDate,
+                toTherapist,
+                toTeam,
               }),
             );
           }
@@ -200,7 +207,7 @@ const sendDigest = async (
     return {
       applicationId: change.applicationId,
       name: app ? name(app) : 'deleted application',
-      text: change.flag,
+      text: COMPLIANCE_FLAG_NAMES[change.flag],
     };
   };
   const raised = await Promise.all(changes.filter((c) => c.change === 'raised').map(describe));

@@ -4,11 +4,13 @@
  *     (the first DBS reminder) or a flag: what is due, not the whole table.
  *  2. For each: the DBS deadline (kind, date, days left), the insurance end date, the flags, and a status —
  *     overdue (a deadline passed or a flag holds), due (within 30 days), upcoming (within 60).
- *  3. As JSON, or as CSV for a spreadsheet (values that a spreadsheet would run as formulas are neutralised).
+ *  3. As JSON, or as CSV for a spreadsheet: the words of the page (labels, never codes), dates ISO so that a
+ *     spreadsheet sorts them, and values that a spreadsheet would run as formulas neutralised.
  */
-import type { Application } from '../domain/application.ts';
+import type { Application, ComplianceFlag } from '../domain/application.ts';
 import { COMPLIANCE_CONFIG, type DbsDeadlineKind, dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, daysBetween, londonToday } from '../domain/dates.ts';
+import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, REPORT_STATUS_NAMES } from '../domain/labels.ts';
 import type { Ports } from '../ports/index.ts';
 import { complianceFacts, londonMidnight } from './support.ts';
 
@@ -20,7 +22,7 @@ export interface ReportRow {
   dbsRenewalDueBy?: string;
   insuranceEndDate: string;
   insuranceDaysLeft: number;
-  flags: string[];
+  flags: ComplianceFlag[];
 }
 
 const DUE_DAYS = 30;
@@ -93,26 +95,26 @@ const cell = (value: string | number | undefined): string => {
 export const reportCsv = (report: Awaited<ReturnType<typeof dbsReport>>): string =>
   [
     [
-      'applicationId',
-      'name',
-      'status',
-      'dbsDeadline',
-      'dbsDueDate',
-      'dbsDaysLeft',
-      'insuranceEndDate',
-      'insuranceDaysLeft',
-      'flags',
+      'Application',
+      'Name',
+      'Status',
+      'DBS deadline',
+      'DBS due date',
+      'DBS days left',
+      'Insurance ends',
+      'Insurance days left',
+      'Flags',
     ],
     ...report.items.map((r) => [
       r.applicationId,
       r.name,
-      r.status,
-      r.dbsDeadline?.kind,
+      REPORT_STATUS_NAMES[r.status],
+      r.dbsDeadline && DBS_DEADLINE_NAMES[r.dbsDeadline.kind],
       r.dbsDeadline?.dueDate,
       r.dbsDeadline?.daysLeft,
       r.insuranceEndDate,
       r.insuranceDaysLeft,
-      r.flags.join(' '),
+      r.flags.map((flag) => COMPLIANCE_FLAG_NAMES[flag]).join('; '),
     ]),
   ]
     .map((line) => line.map(cell).join(','))

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { appendSignaturePage } from '../contracts/contract-pdf.ts';
 import type { Application } from '../domain/application.ts';
 import { RuleViolation } from '../domain/errors.ts';
+import { stageInSentence } from '../domain/labels.ts';
 import { inductionInvitation, type Links, staffContractSigned } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
@@ -29,7 +30,7 @@ export const signContract = async (
   const app = await findOwnApplication(ports, caller.applicationId, caller.accessToken);
   if (app.contract?.signature) throw new Conflict('This contract is already signed');
   if (app.stage !== 'contract-sent' || !app.contract) {
-    throw new Conflict(`There is no contract to sign now; this application is ${app.stage}`);
+    throw new Conflict(`There is no contract to sign now; this application is ${stageInSentence(app.stage)}`);
   }
   const contract = app.contract;
   const expectedName = `${app.applicant.firstName} ${app.applicant.lastName}`;
@@ -71,7 +72,9 @@ export const signContract = async (
   return act(ports, caller, (current, now) => {
     if (current.contract?.signature) throw new Conflict('This contract is already signed');
     if (current.stage !== 'contract-sent' || current.contract?.key !== contract.key) {
-      throw new Conflict(`There is no contract to sign now; this application is ${current.stage}`);
+      throw new Conflict(
+        `There is no contract to sign now; this application is ${stageInSentence(current.stage)}`,
+      );
     }
     const stage = enterStage(current, 'induction-invited', now);
     const next: Application = withoutUndefined({

@@ -38,6 +38,7 @@ import { checkAppliedOn, checkStatusCheckedOn } from '../domain/dbs-application.
 import { assertNoViolations, RuleViolation, type Violation } from '../domain/errors.ts';
 import { checkAttendedOn, checkExtension, lastStartDate, windowLastDay } from '../domain/induction.ts';
 import { checkInsurance } from '../domain/insurance.ts';
+import { stageInSentence } from '../domain/labels.ts';
 import { type DbsLevel, DOCUMENT_KINDS, type DocumentKind, isOpen, type Stage } from '../domain/stages.ts';
 import {
   applicationRejected,
@@ -71,7 +72,9 @@ export interface StaffContext {
 
 const requireStage = (app: Application, stage: Stage, action: string) => {
   if (app.stage !== stage)
-    throw new Conflict(`${action} is only possible in ${stage}; this application is ${app.stage}`);
+    throw new Conflict(
+      `${action} is only possible ${stageInSentence(stage)}; this application is ${stageInSentence(app.stage)}`,
+    );
 };
 
 /** Runs a staff action as one optimistic change, then delivers its outbox. */
@@ -90,6 +93,13 @@ const act = async (
 
 export type ReviewInput = z.infer<typeof reviewSchema>;
 
+/** Each check in the words of the review form, so that every refusal names the one missing. */
+const CHECK_MESSAGES = {
+  dbsOriginalSeen: 'Record that you have seen the original DBS certificate before approving',
+  insuranceVerified: 'Record that the insurance is verified before approving',
+  registerChecked: 'Record that the professional register is checked before approving',
+} as const;
+
 /** The checks approval needs: seeing the original of a certificate the applicant does not have cannot apply. */
 const missingChecks = (app: Application, input: ReviewInput): Violation[] => {
   const required = app.dbs.hasCertificate
@@ -97,11 +107,12 @@ const missingChecks = (app: Application, input: ReviewInput): Violation[] => {
     : (['insuranceVerified', 'registerChecked'] as const);
   const missing: Violation[] = required
     .filter((check) => input.checks[check] !== true)
-    .map((check) => ({ path: `checks.${check}`, message: 'Record this check as done before approving' }));
+    .map((check) => ({ path: `checks.${check}`, message: CHECK_MESSAGES[check] }));
   if (app.dbs.hasCertificate && input.checks.dbsCheckMethod === undefined)
     missing.push({
       path: 'checks.dbsCheckMethod',
-      message: 'Record how the original DBS certificate was seen: in-person, update-service or digital-id',
+      message:
+        'Record how the original DBS certificate was seen: in person, on the DBS Update Service or with a digital identity service',
     });
   return missing;
 };
@@ -483,7 +494,7 @@ export const recordDbsApplication = (
 ) =>
   act(ports, id, (app, now) => {
     if (!isOpen(app.stage) && app.stage !== 'active')
-      throw new Conflict(`This application is ${app.stage}: nothing can be recorded`);
+      throw new Conflict(`This application is ${stageInSentence(app.stage)}: nothing can be recorded`);
     if (app.dbsApplication?.status !== 'requested') {
       throw new Conflict(
         app.dbsApplication
@@ -522,7 +533,7 @@ export const recordDbsStatusCheck = (
 ) =>
   act(ports, id, (app, now) => {
     if (!isOpen(app.stage) && app.stage !== 'active')
-      throw new Conflict(`This application is ${app.stage}: nothing can be recorded`);
+      throw new Conflict(`This application is ${stageInSentence(app.stage)}: nothing can be recorded`);
     if (!app.dbs.hasCertificate || !app.dbs.onUpdateService) {
       throw new RuleViolation([
         {

@@ -1,12 +1,13 @@
 /**
  * What the affiliate team reads.
- * listApplications: the queue of one stage, most recently changed first, a page at a time (by-stage index).
+ * listApplications: the queue of one stage, most recently changed first, a page at a time (by-stage index); with
+ *   the first page, how many applications each stage holds (the tabs' counts).
  * staffView: everything about one application — applicant, professional, DBS (with its number: staff only),
  *   insurance, review, contract evidence, induction, availability — with download links valid 5 minutes and the
  *   whole event history. Never the access-token hash, task tokens or the outbox.
  */
-import type { Application } from '../domain/application.ts';
-import type { DocumentKind, Stage } from '../domain/stages.ts';
+import type { Application, ApplicationEvent } from '../domain/application.ts';
+import { type DocumentKind, STAGES, type Stage } from '../domain/stages.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 
@@ -22,12 +23,24 @@ export const queueItem = (app: Application) => ({
   stageEnteredAt: app.stageEnteredAt,
 });
 
+const stageCounts = async (ports: Pick<Ports, 'store'>): Promise<Record<Stage, number>> =>
+  Object.fromEntries(
+    await Promise.all(STAGES.map(async (stage) => [stage, await ports.store.countByStage(stage)] as const)),
+  ) as Record<Stage, number>;
+
 export const listApplications = async (
   input: { stage: Stage; limit: number; cursor?: string },
   ports: Pick<Ports, 'store'>,
 ) => {
-  const page = await ports.store.byStage(input.stage, input.limit, input.cursor);
-  return { items: page.items.map(queueItem), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const [page, counts] = await Promise.all([
+    ports.store.byStage(input.stage, input.limit, input.cursor),
+    input.cursor ? undefined : stageCounts(ports),
+  ]);
+  return {
+    items: page.items.map(queueItem),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+    ...(counts ? { counts } : {}),
+  };
 };
 
 export interface StaffDocument {
@@ -44,10 +57,25 @@ export interface StaffDocument {
   problem?: string;
 }
 
+/**
+ * The compliance reminders that went out, counted from the audit trail: what was sent, never the reminders a
+ * missed run passed over (those are recorded as done so that they never go out late, but nobody received them).
+ * Events written before recipients were recorded went to the therapist, except the renewal's (to the team).
+ */
+const remindersSent = (events: ApplicationEvent[]): { therapist: number; team: number } => {
+  const sent = events.filter((e) => e.type === 'compliance-reminder-sent');
+  const renewal = (e: ApplicationEvent) => e.details?.deadline === 'dbs-renewal';
+  return {
+    therapist: sent.filter((e) => e.details?.toTherapist ?? !renewal(e)).length,
+    team: sent.filter((e) => e.details?.toTeam ?? renewal(e)).length,
+  };
+};
+
 export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'documents'>) => {
   const app = await ports.store.get(id);
   if (!app) throw new NotFound();
   const link = (key: string) => ports.documents.downloadUrl(key, DOWNLOAD_URL_SECONDS);
+  const events = await ports.store.events(app.id);
   const documents: StaffDocument[] = await Promise.all(
     app.requiredDocuments.map(async (kind): Promise<StaffDocument> => {
       const stored = app.documents[kind];
@@ -107,11 +135,11 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
     ...(app.dbsApplication ? { dbsApplication: app.dbsApplication } : {}),
     ...(app.dbsStatusCheck ? { dbsStatusCheck: app.dbsStatusCheck } : {}),
     ...(app.compliance
-      ? { compliance: { flags: app.compliance.flags, remindersSent: app.compliance.sent } }
+      ? { compliance: { flags: app.compliance.flags, remindersSent: remindersSent(events) } }
       : {}),
     ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
     ...(app.closedAt ? { closedAt: app.closedAt, closedReason: app.closedReason } : {}),
     downloadUrlsExpireAt: new Date(Date.now() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
-    events: await ports.store.events(app.id),
+    events,
   };
 };

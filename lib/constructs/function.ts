@@ -4,7 +4,7 @@
  * the environment variable and the grant in one call: a function can read a variable only if it holds the grant.
  */
 
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -135,6 +135,18 @@ export class AppFunction extends NodejsFunction {
         // the version the tests ran against.
         externalModules: [],
         banner: ESM_REQUIRE_SHIM,
+        ...(spec.files?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (spec.files ?? []).map(
+                    (folder) => `cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`,
+                  ),
+              },
+            }
+          : {}),
       },
     });
     this.registryName = props.name;

@@ -4,19 +4,23 @@
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addYearsIso, londonToday } from '../../lambdas/domain/dates.ts';
+import { addDaysIso, addYearsIso, formatLongDate, londonToday } from '../../lambdas/domain/dates.ts';
 import { WORDS } from '../../lambdas/domain/policy.ts';
 import { launchBrowser } from './browser.ts';
 import {
+  type Answers,
   axeViolations,
   emailsTo,
   fillApplication,
   fillApplicationByKeyboard,
   goodAnswers,
+  ISO_DATE,
   newPage,
   pdfDocument,
   pngImage,
+  RAW_CODE,
   submitByKeyboard,
+  visibleText,
   waitForStage,
 } from './support.ts';
 
@@ -79,6 +83,9 @@ describe('applying', () => {
     const applicationId = await text(page, '#confirmation-id');
     expect(applicationId).toMatch(/^[0-9A-Z]{26}$/);
     expect(await text(page, '#confirmation-email')).toBe(answers.email);
+    expect(await text(page, '#confirmation-dbs h2')).toBe(
+      'Your DBS certificate meets our rules; we will check it',
+    );
     const link = (await page.locator('#status-link').getAttribute('href')) ?? '';
     expect(link).toMatch(new RegExp(`^/status\\.html#id=${applicationId}&token=[\\w-]{40,}$`));
 
@@ -89,7 +96,9 @@ describe('applying', () => {
     await page.waitForURL(`${siteUrl}${link}`);
     expect(await waitForStage(page, 'in-review')).toBe('in-review');
     expect(await text(page, 'h1')).toBe("We're reviewing your documents");
-    expect(await text(page, '.stage-name')).toBe('Stage: in-review');
+    expect(await text(page, '.stage-name')).toBe('Stage: In review');
+    // Before anyone has reviewed it, the certificate "meets our rules": nobody has accepted it yet.
+    expect(await text(page, '#dbs-title')).toBe('Your DBS certificate meets our rules; we will check it');
     const checklist = page.locator('.checklist__item');
     expect(await checklist.count()).toBeGreaterThan(2);
     expect(await page.locator('.checklist__item[data-status="waiting-on-us"]').count()).toBe(1);
@@ -98,6 +107,10 @@ describe('applying', () => {
       expect.stringContaining('Received'),
     ]);
     expect(await page.locator('input[type="file"]').count()).toBe(0);
+    // The words a person reads: no internal name, no date written the machine's way.
+    const words = await visibleText(page);
+    expect(words).not.toMatch(RAW_CODE);
+    expect(words).not.toMatch(ISO_DATE);
     await page.context().close();
   });
 
@@ -123,17 +136,48 @@ describe('applying', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('applicant-email');
 
     await email.fill(goodAnswers().email);
+    // The server's own rules, run in the browser before anything is sent: cover, the policy's end, the DBS date.
+    const today = londonToday(new Date());
     await page.getByLabel('Amount of cover').fill('999999');
+    await page.getByLabel('Policy end date').fill(addDaysIso(today, -1));
+    await page.getByLabel('Date of issue').fill(addDaysIso(today, 1));
+    await page.getByRole('button', { name: 'Submit application' }).click();
+    await page.locator('#insurance-coverAmountGbp-error').waitFor();
+    expect(await text(page, '#insurance-coverAmountGbp-error')).toBe(
+      'Error: Cover must be at least £1,000,000',
+    );
+    expect(await text(page, '#insurance-endDate-error')).toBe(
+      `Error: The policy has ended: it must end on ${formatLongDate(today)} (today) or later`,
+    );
+    expect(await text(page, '#dbs-issueDate-error')).toBe(
+      `Error: The issue date cannot be in the future: use ${formatLongDate(today)} or earlier`,
+    );
+    expect(
+      await page.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+    ).toEqual(expect.arrayContaining(['#insurance-coverAmountGbp', '#insurance-endDate', '#dbs-issueDate']));
+    expect(await page.locator('#applicant-email-error').count()).toBe(0);
+    expect(requests).toEqual([]);
+    expect(await axeViolations(page), 'rules refused in the browser').toEqual([]);
+
+    // What only the server can know still lands in the summary: this address already has an open application.
+    const taken = goodAnswers();
+    const first = await fetch(`${apiUrl}/applications`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(apiBody(taken)),
+    });
+    expect(first.status).toBe(201);
+    await email.fill(taken.email);
+    await page.getByLabel('Amount of cover').fill(taken.coverAmountGbp);
+    await page.getByLabel('Policy end date').fill(taken.insuranceEnd);
+    await page.getByLabel('Date of issue').fill(taken.dbsIssueDate);
     const answered = page.waitForResponse((response) => response.url() === `${apiUrl}/applications`);
     await page.getByRole('button', { name: 'Submit application' }).click();
-    expect((await answered).status()).toBe(422);
-
-    await page.locator('#insurance-coverAmountGbp-error').waitFor();
-    expect(await text(page, '#insurance-coverAmountGbp-error')).toMatch(/^Error: .*£1,000,000/);
-    const summaryLink = page.locator('#error-summary a');
-    expect(await summaryLink.count()).toBe(1);
-    expect(await summaryLink.getAttribute('href')).toBe('#insurance-coverAmountGbp');
-    expect(await page.locator('#applicant-email-error').count()).toBe(0);
+    expect((await answered).status()).toBe(409);
+    await expect
+      .poll(() => text(page, '#error-summary'))
+      .toContain('An application with this email address is already open');
+    expect(await page.locator('#insurance-coverAmountGbp-error').count()).toBe(0);
     expect(await page.locator('#apply').isVisible()).toBe(true);
     await page.context().close();
   });
@@ -170,33 +214,35 @@ describe('the DBS questions', () => {
   });
 });
 
+/** The API body of an applicant's answers, without a DBS certificate. */
+const apiBody = (answers: Answers) => ({
+  applicant: {
+    firstName: answers.firstName,
+    lastName: answers.lastName,
+    email: answers.email,
+    phone: answers.phone,
+    dateOfBirth: answers.dateOfBirth,
+    postcode: answers.postcode,
+  },
+  professional: { body: answers.body, membershipNumber: answers.membershipNumber, accredited: true },
+  dbs: { hasCertificate: false, applyOnMyBehalf: false },
+  insurance: {
+    insurer: answers.insurer,
+    policyNumber: answers.policyNumber,
+    coverAmountGbp: Number(answers.coverAmountGbp),
+    basis: 'aggregate',
+    startDate: answers.insuranceStart,
+    endDate: answers.insuranceEnd,
+  },
+  consents: { privacyNotice: true, criminalRecordProcessing: true },
+});
+
 /** An application made through the API, its documents not yet sent: what the status page's uploads are for. */
 const applyWithoutUploading = async (): Promise<{ id: string; token: string }> => {
-  const answers = goodAnswers();
   const response = await fetch(`${apiUrl}/applications`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      applicant: {
-        firstName: answers.firstName,
-        lastName: answers.lastName,
-        email: answers.email,
-        phone: answers.phone,
-        dateOfBirth: answers.dateOfBirth,
-        postcode: answers.postcode,
-      },
-      professional: { body: answers.body, membershipNumber: answers.membershipNumber, accredited: true },
-      dbs: { hasCertificate: false, applyOnMyBehalf: false },
-      insurance: {
-        insurer: answers.insurer,
-        policyNumber: answers.policyNumber,
-        coverAmountGbp: Number(answers.coverAmountGbp),
-        basis: 'aggregate',
-        startDate: answers.insuranceStart,
-        endDate: answers.insuranceEnd,
-      },
-      consents: { privacyNotice: true, criminalRecordProcessing: true },
-    }),
+    body: JSON.stringify(apiBody(goodAnswers())),
   });
   expect(response.status).toBe(201);
   const created = (await response.json()) as { applicationId: string; accessToken: string };

@@ -10,7 +10,7 @@ import { addDaysIso, addMonthsIso, addYearsIso, formatLongDate } from '../../lam
 import { toActive } from '../integration/journey.ts';
 import { api, isoDaysFromToday, validApplication } from '../integration/support.ts';
 import { launchBrowser } from './browser.ts';
-import { axeViolations, newPage } from './support.ts';
+import { axeViolations, newPage, PHONE, pageWidths, RAW_CODE, visibleText } from './support.ts';
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
@@ -37,7 +37,8 @@ const signInLocally = async (page: Page): Promise<void> => {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 };
 
-describe('the compliance report and renewals', () => {
+// Several scheduled runs and a browser walk each: slower than the default on a loaded machine.
+describe('the compliance report and renewals', { timeout: 180_000 }, () => {
   it('lists a therapist overdue for a DBS renewal, downloads the CSV, and clears the flag with a renewed certificate', async () => {
     // Issued 400 days ago: accepted, with a new certificate due 6 months after the start date.
     const body = validApplication({ dbsIssueDaysAgo: 400 });
@@ -84,14 +85,25 @@ describe('the compliance report and renewals', () => {
     expect(download.suggestedFilename()).toBe(`dbs-compliance-${asOf}.csv`);
     const csv = (await readFile(await download.path())).toString('utf8').split('\r\n');
     expect(csv[0]).toBe(
-      'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags',
+      'Application,Name,Status,DBS deadline,DBS due date,DBS days left,Insurance ends,Insurance days left,Flags',
     );
     expect(csv.find((line) => line.startsWith(app.applicationId))).toMatch(
       new RegExp(
-        `^${app.applicationId},Alex Morgan,overdue,dbs-renewal,${due},-1,\\d{4}-\\d{2}-\\d{2},\\d+,dbs-renewal-overdue$`,
+        `^${app.applicationId},Alex Morgan,Overdue,Our renewal application due,${due},-1,\\d{4}-\\d{2}-\\d{2},\\d+,DBS renewal not applied for$`,
       ),
     );
     expect(await text(page, '#download-status')).toBe(`Downloaded dbs-compliance-${asOf}.csv.`);
+    expect(await visibleText(page)).not.toMatch(RAW_CODE);
+
+    // On a phone the report scrolls inside its own box; the page, its header and footer stay the screen's width.
+    await page.setViewportSize(PHONE);
+    expect(await pageWidths(page)).toEqual({ viewport: 375, page: 375, header: 375, footer: 375 });
+    const scroller = page.locator('.table-scroll:has(#report)');
+    const box = await scroller.evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }));
+    expect(box.client).toBeLessThanOrEqual(375);
+    expect(await page.getByRole('button', { name: 'Download CSV' }).isVisible()).toBe(true);
+    expect(await axeViolations(page), 'report at 375 px').toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     await row.getByRole('link', { name: 'Alex Morgan' }).click();
     await page.waitForURL(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
@@ -152,6 +164,8 @@ describe('the compliance report and renewals', () => {
     const body = validApplication();
     body.insurance.endDate = isoDaysFromToday(40);
     const app = await toActive(body);
+    // The first run is 3 days before the end: the 30- and 14-day reminders are passed over, the 7-day one goes out.
+    await runSchedule('dbs-audit', addDaysIso(body.insurance.endDate, -3));
     await runSchedule('dbs-audit', addDaysIso(body.insurance.endDate, 1));
 
     const page = await newPage(browser);
@@ -159,6 +173,13 @@ describe('the compliance report and renewals', () => {
     await signInLocally(page);
     await page.locator('[data-stage="active"]').waitFor();
     expect(await text(page, '#compliance-flags')).toBe('Insurance expired');
+    // What was sent, not what catch-up marked as passed (30, 14 and 0 days before, and the flag's alert).
+    expect(await text(page, '#compliance-reminders')).toBe(
+      '1 to the therapist, 0 to the team (before each deadline)',
+    );
+    expect(await text(page, '.history tr[data-type="compliance-reminder-sent"]')).toContain(
+      'insurance reminder, 7 days before the end',
+    );
 
     const form = page.locator('#renew-insurance-form');
     await form.getByRole('button', { name: 'Record the renewed insurance' }).click();
@@ -223,8 +244,17 @@ describe('the compliance report and renewals', () => {
     expect(await text(page, '#report-empty')).toBe(
       'Nothing is due within 60 days of 3 January 2000, and nobody is flagged.',
     );
-    expect(await page.locator('#report, #download-csv').count()).toBe(0);
+    expect(await page.locator('#report').count()).toBe(0);
     expect(await page.locator('[data-count]').allTextContents()).toEqual(['0', '0', '0']);
+    // An empty report is still a record to keep: it downloads, as its header line.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('dbs-compliance-2000-01-03.csv');
+    expect((await readFile(await download.path())).toString('utf8')).toBe(
+      'Application,Name,Status,DBS deadline,DBS due date,DBS days left,Insurance ends,Insurance days left,Flags\r\n',
+    );
     expect(await axeViolations(page), 'empty report').toEqual([]);
 
     await page.getByLabel('As of').fill('');

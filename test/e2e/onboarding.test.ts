@@ -16,7 +16,7 @@ import {
   waitForStage as waitForApiStage,
 } from '../integration/support.ts';
 import { launchBrowser } from './browser.ts';
-import { axeViolations, newPage, tabTo, waitForStage } from './support.ts';
+import { axeViolations, newPage, PHONE, pageWidths, tabTo, waitForStage } from './support.ts';
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
@@ -71,10 +71,33 @@ describe('an applicant after approval', () => {
       `/applications/${app.applicationId}/contract`,
       { token: app.accessToken },
     );
+    // A short reference people can read and compare; the full fingerprint behind a details toggle.
+    expect(await text(page, '#contract-reference')).toBe(
+      `${contract.body.sha256.slice(0, 4)} ${contract.body.sha256.slice(4, 8)}`.toUpperCase(),
+    );
+    expect(await page.locator('#contract-hash').isVisible()).toBe(false);
+    await page.getByText('The full fingerprint of your contract').click();
     expect(await text(page, '#contract-hash')).toBe(contract.body.sha256);
     expect(await text(page, '#contract-version')).toBe(contract.body.version);
     expect(await page.locator('#contract-link').getAttribute('target')).toBe('_blank');
     expect(await axeViolations(page), 'contract panel').toEqual([]);
+
+    // The facts on a phone: each on one line ("FAA-/2026.1" and a hash over 8 lines was the bug), inside the screen.
+    const lineCount = (selector: string) =>
+      page.locator(selector).evaluate((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      });
+    for (const viewport of [PHONE, { width: 1280, height: 720 }]) {
+      await page.setViewportSize(viewport);
+      expect(await lineCount('#contract-version'), `version at ${viewport.width} px`).toBe(1);
+      expect(await lineCount('#contract-reference'), `reference at ${viewport.width} px`).toBe(1);
+      expect((await pageWidths(page)).page, `page at ${viewport.width} px`).toBe(viewport.width);
+    }
+    await page.setViewportSize(PHONE);
+    expect(await axeViolations(page), 'contract panel at 375 px').toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     await page.getByLabel('Your full name').fill('Alex Morgans');
     await page.getByLabel('I have read and agree to the freelance affiliate agreement').check();
@@ -188,7 +211,7 @@ describe('an applicant after approval', () => {
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);
     await page.context().close();
-  });
+  }, 180_000);
 
   it('asks for the first email’s link in a browser that never had the token', async () => {
     const page = await newPage(browser);

@@ -13,7 +13,17 @@ import {
   waitForStage,
 } from '../integration/support.ts';
 import { launchBrowser } from './browser.ts';
-import { axeViolations, newPage, pdfDocument, pngImage } from './support.ts';
+import {
+  axeViolations,
+  ISO_DATE,
+  newPage,
+  PHONE,
+  pageWidths,
+  pdfDocument,
+  pngImage,
+  RAW_CODE,
+  visibleText,
+} from './support.ts';
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
@@ -51,6 +61,37 @@ const signInLocally = async (page: Page): Promise<void> => {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 };
 
+describe('the staff pages on a phone (375 px)', { timeout: 120_000 }, () => {
+  it('keep the queue, an application and the report inside the screen, header and footer full width', async () => {
+    const app = await inReviewWithPdfAndImage();
+    const page = await newPage(browser, PHONE);
+    await page.goto(`${siteUrl}/staff/`);
+    await signInLocally(page);
+    await page.locator(`tr[data-application-id="${app.applicationId}"]`).waitFor();
+    expect(await pageWidths(page), 'queue').toEqual({ viewport: 375, page: 375, header: 375, footer: 375 });
+    expect(await axeViolations(page), 'queue at 375 px').toEqual([]);
+
+    await page.goto(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
+    await page.locator('[data-stage="in-review"]').waitFor();
+    await page.locator('.history tbody tr').first().waitFor();
+    expect(await pageWidths(page), 'application').toEqual({
+      viewport: 375,
+      page: 375,
+      header: 375,
+      footer: 375,
+    });
+    expect(await visibleText(page)).not.toMatch(RAW_CODE);
+    expect(await axeViolations(page), 'application at 375 px').toEqual([]);
+
+    await page.goto(`${siteUrl}/staff/reports.html#asOf=2000-01-03`);
+    await page.locator('#report-empty').waitFor();
+    expect(await pageWidths(page), 'report').toEqual({ viewport: 375, page: 375, header: 375, footer: 375 });
+    expect(await page.getByRole('button', { name: 'Download CSV' }).isVisible()).toBe(true);
+    expect(await axeViolations(page), 'empty report at 375 px').toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('a staff review', () => {
   it('opens an application from the queue, previews its documents, refuses a missing check and approves', async () => {
     const app = await inReviewWithPdfAndImage();
@@ -70,9 +111,21 @@ describe('a staff review', () => {
     await page.locator('h1', { hasText: 'Sign in to see applications' }).waitFor();
     expect(await axeViolations(page), 'sign-in').toEqual([]);
     await signInLocally(page);
-    expect(await text(page, '.tabs__tab[aria-current="page"]')).toBe('In review');
+    // Signing in lands on the page's main heading, not the top of the document.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await text(page, '.tabs__tab[aria-current="page"]')).toMatch(/^In review/);
     const row = page.locator(`tr[data-application-id="${app.applicationId}"]`);
     await row.waitFor();
+    // Each tab says how many applications its stage holds: the in-review tab counts the rows it lists.
+    const inReview = Number(
+      await page.locator('.tabs__tab[aria-current="page"] [data-count]').getAttribute('data-count'),
+    );
+    expect(inReview).toBeGreaterThanOrEqual(1);
+    expect(inReview).toBeGreaterThanOrEqual(await page.locator('.queue tbody tr').count());
+    expect(await page.locator('.tabs__tab [data-count]').count()).toBe(10);
+    expect(
+      await page.getByRole('link', { name: new RegExp(`^In review, ${inReview} applications?$`) }).count(),
+    ).toBe(1);
     expect(await row.getByRole('link').textContent()).toBe('Alex Morgan');
     expect(await axeViolations(page), 'queue').toEqual([]);
 
@@ -83,6 +136,11 @@ describe('a staff review', () => {
 
     const pdf = page.locator('[data-document="dbs-certificate"] iframe.preview__frame');
     expect(await pdf.getAttribute('title')).toBe('DBS certificate (PDF)');
+    // Large enough to read a certificate number: the page's width and most of the window, fitted to its width.
+    const frame = await pdf.boundingBox();
+    expect(frame?.width).toBeGreaterThanOrEqual(1000);
+    expect(frame?.height).toBeGreaterThanOrEqual(570);
+    expect(await pdf.getAttribute('src')).toMatch(/#view=FitH&navpanes=0$/);
     const image = page.locator('[data-document="indemnity-insurance"] img.preview__image');
     await expect
       .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
@@ -90,7 +148,7 @@ describe('a staff review', () => {
       })
       .toBe(1);
     // The PDF viewer fetched the document itself (the frame's content is another origin's, out of reach).
-    const pdfUrl = await pdf.getAttribute('src');
+    const pdfUrl = (await pdf.getAttribute('src'))?.split('#')[0];
     await expect
       .poll(
         () =>
@@ -99,28 +157,45 @@ describe('a staff review', () => {
       )
       .toBe(true);
     expect(await text(page, '[data-assessment]')).toBe('Current');
+
+    // "Open in a new tab" opens a page titled with the applicant's name and the document, not an internal id.
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'Open the dbs certificate in a new tab' }).click(),
+    ]);
+    await tab.locator('h1', { hasText: 'Alex Morgan – DBS certificate' }).waitFor();
+    expect(await tab.title()).toBe('Alex Morgan – DBS certificate – Affiliate team');
+    const full = await tab.locator('iframe.document-view__frame').boundingBox();
+    expect(full?.width).toBeGreaterThanOrEqual(1000);
+    expect(await axeViolations(tab), 'document page').toEqual([]);
+    await tab.close();
     expect(await text(page, '.staff-section:has(#dbs-title) .facts')).toContain('001234567890');
 
     await page.getByLabel('I have seen the original DBS certificate').check();
     await page.getByLabel('How the DBS certificate was checked').selectOption('update-service');
-    await page.getByLabel('The professional register is checked').check();
     const refused = page.waitForResponse((response) => response.url().endsWith('/review'));
     await page.getByRole('button', { name: 'Approve' }).click();
     const refusal = await refused;
     expect(refusal.status()).toBe(422);
     expect(refusal.request().method()).toBe('POST');
     await page.locator('#checks-insuranceVerified-error').waitFor();
+    // Each check not ticked is named: two refusals, two different messages.
     expect(await text(page, '#checks-insuranceVerified-error')).toBe(
-      'Error: Record this check as done before approving',
+      'Error: Record that the insurance is verified before approving',
+    );
+    expect(await text(page, '#checks-registerChecked-error')).toBe(
+      'Error: Record that the professional register is checked before approving',
     );
     expect(await page.locator('#review-form .error-summary li').allTextContents()).toEqual([
-      'Record this check as done before approving',
+      'Record that the insurance is verified before approving',
+      'Record that the professional register is checked before approving',
     ]);
     expect(await page.getByLabel('The insurance is verified').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('[data-stage]').getAttribute('data-stage')).toBe('in-review');
     expect(await axeViolations(page), 'review with a field error').toEqual([]);
 
     await page.getByLabel('The insurance is verified').check();
+    await page.getByLabel('The professional register is checked').check();
     const approved = page.waitForRequest((request) => request.url().endsWith('/review'));
     await page.getByRole('button', { name: 'Approve' }).click();
     expect((await approved).postDataJSON()).toEqual({
@@ -139,9 +214,16 @@ describe('a staff review', () => {
     expect(await page.locator('#review-form').count()).toBe(0);
     expect(await text(page, '#stage')).toBe('Contract sent');
     expect(await page.locator('.history tr[data-type="review-decided"]').count()).toBe(1);
+    // The history in words: "Stage changed", “In review”, never step-waiting / awaiting-documents.
+    expect(await text(page, '.history tr[data-type="review-decided"]')).toContain('Review decided');
+    expect(await text(page, '.history tr[data-type="review-decided"]')).toContain('decision Approved');
+    expect(await text(page, '.history tbody')).toContain('from “In review” to “Contract sent”');
+    const words = await visibleText(page);
+    expect(words).not.toMatch(RAW_CODE);
+    expect(words).not.toMatch(ISO_DATE);
     expect(await axeViolations(page), 'after approval').toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 
   it('asks for a confirmation before rejecting, and shows only the actions of the stage', async () => {
     const app = await createApplication();

@@ -2,6 +2,41 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { addMonthsIso, londonToday } from '../../lambdas/domain/dates.ts';
+import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, EVENT_NAMES } from '../../lambdas/domain/labels.ts';
+import { DBS_ASSESSMENTS, STAGES } from '../../lambdas/domain/stages.ts';
+
+/** The service's internal names that are not plain words (`in-review`, `dbs-recheck`): none may reach a person. */
+export const RAW_CODE = new RegExp(
+  `\\b(${[
+    ...STAGES,
+    ...DBS_ASSESSMENTS,
+    ...Object.keys(COMPLIANCE_FLAG_NAMES),
+    ...Object.keys(DBS_DEADLINE_NAMES),
+    ...Object.keys(EVENT_NAMES),
+  ]
+    .filter((code) => code.includes('-'))
+    .join('|')})\\b`,
+);
+
+/** A date as the machine writes it (2026-12-16), where a person should read "16 December 2026". */
+export const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
+
+/** A phone's screen: the width the phone items of issue 12 are checked at. */
+export const PHONE = { width: 375, height: 812 };
+
+/** How far the page reaches sideways, and the widths of its header and footer (CSS pixels). */
+export const pageWidths = (page: Page) =>
+  page.evaluate(() => ({
+    viewport: window.innerWidth,
+    page: document.documentElement.scrollWidth,
+    header: document.querySelector('header')?.getBoundingClientRect().width ?? 0,
+    footer: document.querySelector('footer')?.getBoundingClientRect().width ?? 0,
+  }));
+
+/** The words a person reads on the page: its rendered text, without hidden elements or a closed details' body. */
+export const visibleText = async (page: Page, selector = 'main'): Promise<string> =>
+  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered is the point (hidden parts excluded)
+  ((await page.locator(selector).first().innerText()) ?? '').replace(/\s+/g, ' ');
 
 export const uniqueEmail = (): string =>
   `therapist.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.org`;
@@ -64,12 +99,16 @@ export const pngImage = (): Buffer =>
   );
 
 /** A page as a British applicant sees it: English, times in London; uploads answered by `chooseFile`. */
-export const newPage = async (browser: Browser): Promise<Page> => {
+export const newPage = async (
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1280, height: 720 },
+): Promise<Page> => {
   // Reduced motion turns off smooth scrolling: a click must land where the element is, not where it is passing.
   const context = await browser.newContext({
     locale: 'en-GB',
     timezoneId: 'Europe/London',
     reducedMotion: 'reduce',
+    viewport,
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);

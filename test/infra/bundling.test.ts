@@ -42,6 +42,21 @@ describe('function bundles', () => {
     },
   );
 
+  it('ships the contract fonts next to every bundle that can render a contract', () => {
+    // The renderer reads ./fonts/ relative to its module: in a bundle, relative to index.mjs.
+    const renderers = (Object.keys(FUNCTIONS) as FunctionName[]).filter((name) =>
+      readFileSync(join(assetDir.get(name) ?? '', 'index.mjs'), 'utf8').includes('DejaVuSans.ttf'),
+    );
+    expect(renderers).toEqual(expect.arrayContaining(['staff-review', 'sign-contract', 'workflow-task']));
+    for (const name of renderers) {
+      for (const font of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'LICENSE']) {
+        expect(existsSync(join(assetDir.get(name) ?? '', 'fonts', font)), `${name}: fonts/${font}`).toBe(
+          true,
+        );
+      }
+    }
+  });
+
   it('loads in Node as built and answers the health check', async () => {
     const { handler } = (await import(
       pathToFileURL(join(assetDir.get('health') ?? '', 'index.mjs')).href

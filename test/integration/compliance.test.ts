@@ -100,9 +100,12 @@ describe('dbs-audit', () => {
     expect(history).toContain('compliance-flag-raised');
 
     const digest = (await emailsTo(STAFF_EMAIL)).find((m) =>
-      m.subject.startsWith(`Compliance digest for ${addDaysIso(due, 1)}`),
+      m.subject.startsWith(`Compliance digest for ${formatLongDate(addDaysIso(due, 1))}`),
     );
     expect(digest?.body.text).toContain('Flags raised');
+    // The flag in words, as on the report: never its code.
+    expect(digest?.body.text).toContain('DBS renewal not applied for');
+    expect(digest?.body.text).not.toContain('dbs-renewal-overdue');
     expect(digest?.body.text).toContain(app.applicationId);
     expect(digest?.body.text).toContain(`staff/application.html#id=${app.applicationId}`);
 
@@ -122,12 +125,12 @@ describe('dbs-audit', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.body.split('\r\n');
     expect(lines[0]).toBe(
-      'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags',
+      'Application,Name,Status,DBS deadline,DBS due date,DBS days left,Insurance ends,Insurance days left,Flags',
     );
     expect(
       lines.find((l) => l.startsWith(app.applicationId)),
       lines.join('\n'),
-    ).toContain(`Alex Morgan,overdue,dbs-renewal,${due},-1`);
+    ).toContain(`Alex Morgan,Overdue,Our renewal application due,${due},-1`);
 
     const renewed = await staff('POST', `/staff/applications/${app.applicationId}/dbs`, {
       certificateNumber: '001122334455',
@@ -143,7 +146,7 @@ describe('dbs-audit', () => {
     const todays = await runSchedule('dbs-audit', isoDaysFromToday(0));
     expect(todays.digestSent).toBe(true);
     const clearDigest = (await emailsTo(STAFF_EMAIL)).find((m) =>
-      m.subject.startsWith(`Compliance digest for ${isoDaysFromToday(0)}`),
+      m.subject.startsWith(`Compliance digest for ${formatLongDate(isoDaysFromToday(0))}`),
     );
     expect(clearDigest?.body.text).toContain('Flags cleared');
     expect(clearDigest?.body.text).toContain(app.applicationId);

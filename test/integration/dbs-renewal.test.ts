@@ -342,9 +342,9 @@ describe('the DBS report keeps the people it exists for', () => {
       flags: ['dbs-renewal-overdue'],
     });
     const digest = (await emailsTo(STAFF_EMAIL)).find((m) =>
-      m.subject.startsWith(`Compliance digest for ${addDaysIso(due, 8)}`),
+      m.subject.startsWith(`Compliance digest for ${formatLongDate(addDaysIso(due, 8))}`),
     );
-    expect(digest?.body.text).toContain(`${app.applicationId}): dbs-renewal-overdue`);
+    expect(digest?.body.text).toContain(`${app.applicationId}): DBS renewal not applied for`);
 
     // Staff record the (late) application: the flag clears, and the therapist leaves the overdue list.
     await staff('POST', `/staff/applications/${app.applicationId}/dbs-application`, {

@@ -5,13 +5,16 @@
  */
 import type * as z from 'zod';
 import { isIsoDate, londonToday } from '../../lambdas/domain/dates.ts';
-import { assessDbs, type DbsResult, validateDbsChoice } from '../../lambdas/domain/dbs.ts';
+import { assessDbs, type DbsResult } from '../../lambdas/domain/dbs.ts';
 import { RuleViolation } from '../../lambdas/domain/errors.ts';
+import { checkNewApplication } from '../../lambdas/domain/new-application.ts';
 import { DBS_LEVELS, type DbsLevel, type DocumentKind } from '../../lambdas/domain/stages.ts';
 import {
   type createApplicationResponseSchema,
   createApplicationSchema,
   type createUploadSchema,
+  dbsSchema,
+  insuranceSchema,
   MAX_UPLOAD_BYTES,
 } from '../../lambdas/shared/schemas.ts';
 import { ApiError, callApi } from './lib/api.ts';
@@ -157,14 +160,24 @@ const friendly = (issue: z.core.$ZodIssue): FieldError => {
   return { path, message: issue.message };
 };
 
-const check = (payload: unknown, assessment: Assessment): FieldError[] => {
+const check = (payload: ReturnType<typeof readForm>, assessment: Assessment): FieldError[] => {
   const errors: FieldError[] = [];
   const parsed = createApplicationSchema.safeParse(payload);
   if (!parsed.success) errors.push(...parsed.error.issues.map(friendly));
-  if (assessment.kind === 'refused') errors.push(...assessment.errors);
-  if (assessment.kind === 'assessed' && parsed.success) {
-    errors.push(...validateDbsChoice(parsed.data.dbs, assessment.result.assessment));
-  }
+  // The server's own rules (cover, policy dates, DBS age and choice) on every part complete enough to judge, even
+  // while another part is still wrong: one round of errors, before any file is attached.
+  const dbs = dbsSchema.safeParse(payload.dbs);
+  const insurance = insuranceSchema.safeParse(payload.insurance);
+  const rules = checkNewApplication(
+    {
+      ...(dbs.success ? { dbs: dbs.data } : {}),
+      ...(insurance.success ? { insurance: insurance.data } : {}),
+    },
+    londonToday(new Date()),
+  );
+  errors.push(...rules.violations);
+  // An issue date in the future is refused even while another DBS answer is still missing.
+  if (!dbs.success && assessment.kind === 'refused') errors.push(...assessment.errors);
   for (const document of requiredDocuments()) {
     const path = `files.${document}`;
     const file = fileOf(document);

@@ -3,7 +3,7 @@
  * fragment (never sent to any server, never in a Referer); the page reads them and asks the API for the view.
  */
 import type * as z from 'zod';
-import { formatLongDate } from '../../lambdas/domain/dates.ts';
+import { formatLongDate, formatLongDateTime } from '../../lambdas/domain/dates.ts';
 import { type DocumentKind, isOpen } from '../../lambdas/domain/stages.ts';
 import {
   type ApplicationView,
@@ -22,7 +22,12 @@ import {
 import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
-import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
+import {
+  DBS_ASSESSMENT_NAMES,
+  DBS_ASSESSMENT_REVIEWED_NAMES,
+  STAGE_NAMES,
+  STAGE_TEXT,
+} from './lib/labels.ts';
 import {
   checkFile,
   DOCUMENT_NAMES,
@@ -46,11 +51,6 @@ const RECEIPT_WAIT_MS = 20_000;
 const RECEIPT_POLL_MS = 1_500;
 
 const root = byId('status-root');
-const dateTime = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Europe/London',
-});
 
 /**
  * Only the first email's link carries the token; later emails link with the id alone. The token is remembered
@@ -107,7 +107,7 @@ const showMessage = (heading: string, message: string, retry?: () => void): void
   root.removeAttribute('aria-busy');
 };
 
-const time = (iso: string): HTMLTimeElement => h('time', { datetime: iso }, dateTime.format(new Date(iso)));
+const time = (iso: string): HTMLTimeElement => h('time', { datetime: iso }, formatLongDateTime(iso));
 
 const checklist = (view: ApplicationView): HTMLElement =>
   h(
@@ -223,7 +223,7 @@ const documentsSection = (creds: Credentials, view: ApplicationView): HTMLElemen
         const state = entry.rejectedReason
           ? `We could not accept it: ${entry.rejectedReason}`
           : entry.received && entry.receivedAt
-            ? `Received ${dateTime.format(new Date(entry.receivedAt))}`
+            ? `Received ${formatLongDateTime(entry.receivedAt)}`
             : entry.received
               ? 'Received'
               : 'Not received yet';
@@ -275,7 +275,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       { id: 'status', 'data-stage': view.stage, 'aria-labelledby': 'stage-heading' },
       h('span', { class: 'caption' }, `Application ${view.applicationId}`),
       h('h1', { id: 'stage-heading', tabindex: '-1' }, stage.heading),
-      h('p', { class: 'stage-name' }, 'Stage: ', h('code', {}, view.stage)),
+      h('p', { class: 'stage-name' }, 'Stage: ', h('strong', {}, STAGE_NAMES[view.stage])),
       notes && h('div', { class: 'notice notice--success', id: 'action-result' }, h('p', {}, notes.message)),
       h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
       actionPanel(creds, view, notes),
@@ -305,7 +305,13 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       h(
         'section',
         { 'aria-labelledby': 'dbs-title' },
-        h('h2', { id: 'dbs-title' }, DBS_ASSESSMENT_NAMES[view.dbs.assessment]),
+        h(
+          'h2',
+          { id: 'dbs-title' },
+          (view.checklist.find((item) => item.id === 'review')?.status === 'done'
+            ? DBS_ASSESSMENT_REVIEWED_NAMES
+            : DBS_ASSESSMENT_NAMES)[view.dbs.assessment],
+        ),
         ...view.dbs.reasons.map((reason) => h('p', {}, reason)),
       ),
       dbsApplicationPanel(creds, view, onView),

@@ -10,6 +10,7 @@ import {
   daysBetween,
   daysInMonth,
   formatLongDate,
+  formatLongDateTime,
   isIsoDate,
   londonToday,
 } from '#domain/dates.ts';
@@ -154,6 +155,17 @@ describe('parsing', () => {
   it('formats dates for people', () => {
     expect(formatLongDate('2024-03-03')).toBe('3 March 2024');
     expect(formatLongDate('2026-12-10')).toBe('10 December 2026');
+  });
+
+  it.each([
+    // GMT in winter, BST in summer; late evening UTC in summer is already the next day in London.
+    ['2026-12-16T09:05:00Z', '16 December 2026, 09:05'],
+    ['2026-07-01T23:30:00Z', '2 July 2026, 00:30'],
+    ['2026-03-29T00:59:00Z', '29 March 2026, 00:59'],
+    ['2026-03-29T01:00:00Z', '29 March 2026, 02:00'],
+  ])('writes the instant %s as %s (Europe/London)', (instant, expected) => {
+    expect(formatLongDateTime(instant)).toBe(expected);
+    expect(formatLongDateTime(new Date(instant))).toBe(expected);
   });
 });
 

@@ -176,10 +176,10 @@ describe('assessDbs: levels', () => {
 
 describe('assessDbs: reasons a person can read', () => {
   it.each([
-    ['2025-06-01', 'Issued on 1 June 2025, not more than 12 months before 3 March 2026: accepted'],
+    ['2025-06-01', 'Issued on 1 June 2025, not more than 12 months before 3 March 2026: it meets our rules'],
     [
       '2024-03-03',
-      'Issued on 3 March 2024, more than 12 months but not more than 3 years before 3 March 2026: accepted; we apply for a new certificate, at a cost to you of £54, within 6 months of your start date',
+      'Issued on 3 March 2024, more than 12 months but not more than 3 years before 3 March 2026: it meets our rules for now; we apply for a new certificate, at a cost to you of £54, within 6 months of your start date',
     ],
     [
       '2020-01-15',

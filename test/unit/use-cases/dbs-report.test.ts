@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reportCsv } from '../../../lambdas/use-cases/dbs-report.ts';
 
 describe('reportCsv', () => {
-  it('quotes commas and quotes, neutralises formulas in text, and leaves negative numbers as numbers', () => {
+  it('writes labels, never codes; quotes commas and quotes, neutralises formulas in text, and leaves negative numbers as numbers', () => {
     const csv = reportCsv({
       asOf: '2026-11-26',
       counts: { overdue: 1, due: 0, upcoming: 0 },
@@ -20,10 +20,10 @@ describe('reportCsv', () => {
     });
     const [header, row] = csv.split('\r\n');
     expect(header).toBe(
-      'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags',
+      'Application,Name,Status,DBS deadline,DBS due date,DBS days left,Insurance ends,Insurance days left,Flags',
     );
     expect(row).toBe(
-      `A1,"'=HYPERLINK(""x""), ""Doe""",overdue,dbs-recheck,2026-11-25,-1,2027-01-01,36,dbs-overdue`,
+      `A1,"'=HYPERLINK(""x""), ""Doe""",Overdue,Re-check,2026-11-25,-1,2027-01-01,36,DBS re-check overdue`,
     );
     expect(csv.endsWith('\r\n')).toBe(true);
   });

@@ -59,6 +59,9 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
           .map((a) => structuredClone(a)),
       };
     },
+    async countByStage(stage) {
+      return [...apps.values()].filter((a) => a.stage === stage).length;
+    },
     async complianceDue(asOf) {
       return {
         items: [...apps.values()]

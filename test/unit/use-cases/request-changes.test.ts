@@ -210,7 +210,7 @@ describe('approval: the stage says contract-sent only once the contract can be f
         m.ports,
         ctx,
       ),
-    ).rejects.toThrow(/only possible in in-review/);
+    ).rejects.toThrow(/only possible at “In review”/);
     expect(m.objects.size).toBe(0);
   });
 });

@@ -10,10 +10,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderContract } from '../../../lambdas/contracts/contract-pdf.ts';
 import type { Application } from '../../../lambdas/domain/application.ts';
-import { MIN_PATIENTS_PER_WEEK } from '../../../lambdas/domain/availability.ts';
+import { checkAvailability, MIN_PATIENTS_PER_WEEK } from '../../../lambdas/domain/availability.ts';
+import { assessDbs } from '../../../lambdas/domain/dbs.ts';
+import { checkAppliedOn, checkStatusCheckedOn } from '../../../lambdas/domain/dbs-application.ts';
+import { checkAttendedOn, checkExtension } from '../../../lambdas/domain/induction.ts';
+import { checkInsurance } from '../../../lambdas/domain/insurance.ts';
+import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, EVENT_NAMES } from '../../../lambdas/domain/labels.ts';
 import { DBS_POLICY, WORDS } from '../../../lambdas/domain/policy.ts';
+import { DBS_ASSESSMENTS, STAGES } from '../../../lambdas/domain/stages.ts';
 import * as templates from '../../../lambdas/emails/templates.ts';
 import type { Email } from '../../../lambdas/ports/index.ts';
+import { isoDate } from '../../../lambdas/shared/schemas.ts';
 import { buildSite } from '../../../web/build.ts';
 
 const SEED_EMERGENCY_NOTICE =
@@ -29,6 +36,24 @@ const plain = (html: string): string =>
     .replace(/<[^>]+>/g, '')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
+
+/** The service's internal names that are not also plain words: none may reach a person. */
+const RAW_CODES = new RegExp(
+  `\\b(${[
+    ...STAGES,
+    ...DBS_ASSESSMENTS,
+    ...Object.keys(COMPLIANCE_FLAG_NAMES),
+    ...Object.keys(DBS_DEADLINE_NAMES),
+    ...Object.keys(EVENT_NAMES),
+  ]
+    .filter((code) => code.includes('-'))
+    .join('|')})\\b`,
+);
+
+/** A date written the machine's way (2026-12-16) where a person reads it. */
+const ISO_DATE_IN_TEXT = /\b\d{4}-\d{2}-\d{2}\b|YYYY-MM-DD/;
+const LONG_DATE =
+  /\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/;
 
 it('the policy module holds the seed’s emergency notice word for word', () => {
   expect(WORDS.emergencyNotice).toBe(SEED_EMERGENCY_NOTICE);
@@ -111,8 +136,100 @@ describe('emails', () => {
     },
   );
 
+  it.each(Object.keys(emails))('%s: every date is written "16 December 2026", never 2026-12-16', (name) => {
+    const email = emails[name] as Email;
+    for (const text of [email.subject, email.text, plain(email.html)]) {
+      expect(text, name).not.toMatch(ISO_DATE_IN_TEXT);
+    }
+  });
+
+  it.each(Object.keys(emails))('%s: no internal name (stage, flag, deadline) in its words', (name) => {
+    const email = emails[name] as Email;
+    for (const text of [email.subject, email.text, plain(email.html)]) {
+      expect(text.replace(/https?:\/\/\S+/g, ''), name).not.toMatch(RAW_CODES);
+    }
+  });
+
+  it('the digest names flags and deadlines in words', () => {
+    const digest = t.staffDigest(
+      '2026-12-01',
+      {
+        overdue: [{ applicationId: 'A1', name: 'Sam Lee', text: COMPLIANCE_FLAG_NAMES['insurance-expired'] }],
+        dueThisWeek: [],
+        raised: [{ applicationId: 'A1', name: 'Sam Lee', text: COMPLIANCE_FLAG_NAMES['dbs-overdue'] }],
+        cleared: [],
+      },
+      links,
+    );
+    expect(digest.text).toContain('Insurance expired');
+    expect(digest.text.replace(/https?:\/\/\S+/g, '')).not.toMatch(RAW_CODES);
+  });
+
+  it('the emails that state a date write it long', () => {
+    for (const name of [
+      'availabilityRequested',
+      'welcome',
+      'staffActivated',
+      'staffInductionExpired',
+      'insuranceReminder',
+      'staffDigest',
+    ]) {
+      expect(`${emails[name]?.subject} ${emails[name]?.text}`, name).toMatch(LONG_DATE);
+    }
+  });
+
   it('the documents-received email promises the review time of the policy module', () => {
     expect(workingDays(emails.documentsReceived?.text ?? '')).toEqual([WORDS.reviewWorkingDays]);
+  });
+});
+
+describe('messages', () => {
+  const today = '2026-12-16';
+  const messages = [
+    ...checkAvailability(
+      {
+        patientsPerWeek: 3,
+        startDate: '2026-12-15',
+        weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }],
+      },
+      { today, lastStartDate: '2026-12-24' },
+    ),
+    ...checkAvailability(
+      {
+        patientsPerWeek: 3,
+        startDate: '2027-01-15',
+        weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }],
+      },
+      { today, lastStartDate: '2026-12-24' },
+    ),
+    ...checkAvailability(
+      { patientsPerWeek: 3, startDate: today, weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }] },
+      { today, lastStartDate: '2026-11-15' },
+    ),
+    ...checkAttendedOn('2026-12-17', today),
+    ...checkAttendedOn('2026-11-01', today),
+    ...checkExtension('2027-01-15', '2026-12-24', today),
+    ...checkExtension('2026-12-20', '2026-12-24', today),
+    ...checkInsurance({ coverAmountGbp: 1_000_000, startDate: '2025-01-01', endDate: '2026-12-15' }, today),
+    ...checkAppliedOn('2026-12-17', today),
+    ...checkStatusCheckedOn('2020-01-01', '2021-01-01', today),
+    ...assessDbs({ hasCertificate: true, level: 'enhanced', issueDate: '2025-06-01' }, today).reasons.map(
+      (message) => ({ path: 'dbs', message }),
+    ),
+  ];
+
+  it('every rule message that names a date writes it "16 December 2026"', () => {
+    expect(messages.length).toBeGreaterThanOrEqual(8);
+    for (const { path, message } of messages) {
+      expect(message, path).not.toMatch(ISO_DATE_IN_TEXT);
+      if (/date|On|dbs/.test(path)) expect(message, path).toMatch(LONG_DATE);
+    }
+  });
+
+  it('a malformed date is refused in words, not in a pattern', () => {
+    const result = isoDate.safeParse('16/12/2026');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).not.toMatch(ISO_DATE_IN_TEXT);
   });
 });
 
@@ -139,6 +256,8 @@ describe('pages', () => {
       expect(plain(html), name).toContain(SEED_EMERGENCY_NOTICE);
       expect(plain(html), name).toContain(WORDS.contactEmail);
       expect(html, name).not.toMatch(/<!-- (policy|include):/);
+      expect(plain(html), name).not.toMatch(ISO_DATE_IN_TEXT);
+      expect(plain(html), name).not.toMatch(RAW_CODES);
     }
   });
 

@@ -129,6 +129,10 @@ const signatureForm = (creds: Credentials, contract: Contract, onView: OnView): 
   return form;
 };
 
+/** The short reference people read and compare: the fingerprint's first 8 characters, in two groups. */
+export const contractReference = (sha256: string): string =>
+  `${sha256.slice(0, 4)} ${sha256.slice(4, 8)}`.toUpperCase();
+
 const contractDetails = (creds: Credentials, contract: Contract, onView: OnView): Node[] => {
   const link = h(
     'a',
@@ -157,13 +161,19 @@ const contractDetails = (creds: Credentials, contract: Contract, onView: OnView)
       { class: 'facts' },
       h('dt', {}, 'Version'),
       h('dd', { id: 'contract-version' }, contract.version),
-      h('dt', {}, 'Fingerprint (SHA-256)'),
-      h('dd', {}, h('code', { class: 'hash', id: 'contract-hash' }, contract.sha256)),
+      h('dt', {}, 'Contract reference'),
+      h('dd', { id: 'contract-reference' }, contractReference(contract.sha256)),
     ),
     h(
-      'p',
-      { class: 'hint' },
-      'When you sign, this page downloads the contract again and sends its fingerprint with your signature, so the contract you signed is on record exactly as you saw it.',
+      'details',
+      { class: 'contract__fingerprint' },
+      h('summary', {}, 'The full fingerprint of your contract'),
+      h(
+        'p',
+        {},
+        'When you sign, this page downloads the contract again and sends its fingerprint (SHA-256) with your signature, so the contract you signed is on record exactly as you saw it. The reference above is its first 8 characters.',
+      ),
+      h('p', {}, h('code', { class: 'hash', id: 'contract-hash' }, contract.sha256)),
     ),
     signatureForm(creds, contract, onView),
   ];
@@ -321,7 +331,7 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
       .filter((violation) => lastStart || violation.path !== 'startDate')
       .concat(
         !lastStart && compareIso(parsed.data.startDate, today) < 0
-          ? [{ path: 'startDate', message: `Start today (${today}) or later` }]
+          ? [{ path: 'startDate', message: `Start today (${formatLongDate(today)}) or later` }]
           : [],
       );
   };

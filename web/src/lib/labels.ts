@@ -1,7 +1,12 @@
 /** What the service's names mean to an applicant. Records keyed by the domain's names, so none can be missed. */
 
-import type { ComplianceFlag } from '../../../lambdas/domain/application.ts';
-import type { DbsDeadlineKind } from '../../../lambdas/domain/compliance.ts';
+export {
+  COMPLIANCE_FLAG_NAMES,
+  DBS_DEADLINE_NAMES,
+  REPORT_STATUS_NAMES,
+  STAGE_NAMES,
+} from '../../../lambdas/domain/labels.ts';
+
 import { WORDS } from '../../../lambdas/domain/policy.ts';
 import type {
   DbsAssessment,
@@ -28,7 +33,15 @@ export const DBS_LEVEL_NAMES: Record<DbsLevel, string> = {
   'enhanced-barred-lists': 'Enhanced with barred lists',
 };
 
+/** Before anyone has reviewed it, the assessment says what is true: the certificate meets the rules. */
 export const DBS_ASSESSMENT_NAMES: Record<DbsAssessment, string> = {
+  current: 'Your DBS certificate meets our rules; we will check it',
+  'renewal-after-start': 'Your DBS certificate meets our rules for now; we will check it',
+  'new-certificate-required': 'You need a new DBS certificate',
+};
+
+/** Once the affiliate team have reviewed the documents. */
+export const DBS_ASSESSMENT_REVIEWED_NAMES: Record<DbsAssessment, string> = {
   current: 'Your DBS certificate is accepted',
   'renewal-after-start': 'Your DBS certificate is accepted for now',
   'new-certificate-required': 'You need a new DBS certificate',
@@ -77,20 +90,6 @@ export const STAGE_TEXT: Record<Stage, { heading: string; next: string }> = {
   },
 };
 
-/** The stages as the affiliate team names them: the queue's tabs and the staff page's headings. */
-export const STAGE_NAMES: Record<Stage, string> = {
-  'awaiting-documents': 'Awaiting documents',
-  'in-review': 'In review',
-  'awaiting-dbs': 'Awaiting DBS',
-  'contract-sent': 'Contract sent',
-  'induction-invited': 'Induction invited',
-  'awaiting-availability': 'Awaiting availability',
-  active: 'Active',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  lapsed: 'Lapsed',
-};
-
 /** Staff read the assessment plainly, not as the applicant is told it. */
 export const DBS_ASSESSMENT_STAFF_NAMES: Record<DbsAssessment, string> = {
   current: 'Current',
@@ -107,25 +106,6 @@ export const DBS_CHECK_METHOD_NAMES: Record<DbsCheckMethod, string> = {
 export const INSURANCE_BASIS_NAMES: Record<InsuranceBasis, string> = {
   'any-one-claim': 'Any one claim',
   aggregate: 'Aggregate',
-};
-
-/** The compliance flags dbs-audit raises, as badges on the report and the application page. */
-export const COMPLIANCE_FLAG_NAMES: Record<ComplianceFlag, string> = {
-  'dbs-overdue': 'DBS re-check overdue',
-  'dbs-renewal-overdue': 'DBS renewal not applied for',
-  'insurance-expired': 'Insurance expired',
-};
-
-export const DBS_DEADLINE_NAMES: Record<DbsDeadlineKind, string> = {
-  'dbs-renewal': 'Our renewal application due',
-  'dbs-certificate': 'New certificate awaited (applied)',
-  'dbs-recheck': 'Re-check',
-};
-
-export const REPORT_STATUS_NAMES: Record<'overdue' | 'due' | 'upcoming', string> = {
-  overdue: 'Overdue',
-  due: 'Due within 30 days',
-  upcoming: 'Due within 60 days',
 };
 
 /** Days to a deadline as a sentence part: "in 12 days", "today", "3 days ago". */

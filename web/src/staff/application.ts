@@ -7,7 +7,8 @@
 import { dbsDeadline } from '../../../lambdas/domain/compliance.ts';
 import { addDaysIso, daysBetween, formatLongDate, londonToday } from '../../../lambdas/domain/dates.ts';
 import { INDUCTION_EXTENSION_MAX_DAYS, windowLastDay } from '../../../lambdas/domain/induction.ts';
-import type { DbsLevel, Stage } from '../../../lambdas/domain/stages.ts';
+import { WAIT_STEP_NAMES } from '../../../lambdas/domain/labels.ts';
+import type { DbsLevel, DocumentKind, Stage } from '../../../lambdas/domain/stages.ts';
 import {
   inductionExtensionSchema,
   inductionSchema,
@@ -41,6 +42,7 @@ import { accountBar, staffApi } from '../lib/staff-auth.ts';
 import { dateTime, staffPage } from '../lib/staff-page.ts';
 import { DOCUMENT_NAMES } from '../lib/upload.ts';
 import { dbsApplicationSection } from './dbs-application.ts';
+import { historySection } from './history.ts';
 
 type StaffView = Awaited<ReturnType<typeof staffView>>;
 type Decision = 'approve' | 'request-changes' | 'reject';
@@ -105,8 +107,19 @@ const summarySection = (view: StaffView): HTMLElement =>
     ]),
   );
 
-/** A PDF in a frame, an image as itself: staff check the document without leaving the page. */
-const preview = (name: string, document: StaffView['documents'][number]): HTMLElement | undefined => {
+/** The document's own page (web/src/staff/document.ts). */
+const documentPage = (id: string, kind: DocumentKind): string =>
+  `document.html#${new URLSearchParams({ id, document: kind })}`;
+
+/**
+ * A PDF in a frame, an image as itself: staff check the document without leaving the page, at a size where a
+ * certificate number reads (the PDF fitted to the frame's width, without the viewer's sidebar).
+ */
+const preview = (
+  applicationId: string,
+  name: string,
+  document: StaffView['documents'][number],
+): HTMLElement | undefined => {
   const url = document.downloadUrl;
   if (!url) return undefined;
   const isPdf = document.contentType === 'application/pdf';
@@ -114,7 +127,12 @@ const preview = (name: string, document: StaffView['documents'][number]): HTMLEl
   // the preview unasked and swallowing the next click on the page. So the frame is inert (shown, not focusable)
   // until someone clicks on it to scroll or zoom; keyboard users open the document in a new tab instead.
   const media = isPdf
-    ? h('iframe', { class: 'preview__frame', src: url, title: `${name} (PDF)`, inert: true })
+    ? h('iframe', {
+        class: 'preview__frame',
+        src: `${url}#view=FitH&navpanes=0`,
+        title: `${name} (PDF)`,
+        inert: true,
+      })
     : h('img', { class: 'preview__image', src: url, alt: `${name} as uploaded` });
   const figure = h(
     'figure',
@@ -124,7 +142,12 @@ const preview = (name: string, document: StaffView['documents'][number]): HTMLEl
       'figcaption',
       {},
       isPdf && h('span', { class: 'hint' }, 'Click the preview to scroll or zoom in it. '),
-      h('a', { href: url, target: '_blank', rel: 'noopener' }, `Open the ${name.toLowerCase()} in a new tab`),
+      // Our own page, titled with the applicant's name and the document; it shares this tab's sign-in (opener).
+      h(
+        'a',
+        { href: documentPage(applicationId, document.document), target: '_blank', rel: 'opener' },
+        `Open the ${name.toLowerCase()} in a new tab`,
+      ),
     ),
   );
   // An inert frame is not hit: a click on it lands on the figure.
@@ -170,7 +193,7 @@ const documentsSection = (view: StaffView): HTMLElement =>
               view.dbsImageDeletedAt ? dateTime(view.dbsImageDeletedAt) : '',
               '. The certificate number, date of issue, level and the review decision are kept.',
             ),
-          preview(name, document),
+          preview(view.applicationId, name, document),
         );
       }),
     ),
@@ -677,7 +700,7 @@ const complianceSection = (view: StaffView): HTMLElement => {
       : {}),
     insuranceEndDate: view.insurance.endDate,
   });
-  const sent = view.compliance?.remindersSent.length ?? 0;
+  const sent = view.compliance?.remindersSent ?? { therapist: 0, team: 0 };
   return h(
     'section',
     { class: 'staff-section compliance', id: 'compliance', 'aria-labelledby': 'action-title' },
@@ -704,7 +727,14 @@ const complianceSection = (view: StaffView): HTMLElement => {
           ...dueOn(view.insurance.endDate, daysBetween(today, view.insurance.endDate)),
         ),
       ],
-      ['Reminders sent', `${sent} (to the therapist, before each deadline)`],
+      [
+        'Reminders sent',
+        h(
+          'span',
+          { id: 'compliance-reminders' },
+          `${sent.therapist} to the therapist, ${sent.team} to the team (before each deadline)`,
+        ),
+      ],
     ]),
     renewDbsForm(view),
     renewInsuranceForm(view),
@@ -828,50 +858,8 @@ const onboardingSection = (view: StaffView): HTMLElement | undefined => {
   );
 };
 
-const detailsText = (details: Record<string, string | number | boolean> | undefined): string =>
-  details
-    ? Object.entries(details)
-        .map(([key, value]) => `${key}: ${value}`)
-        .join(', ')
-    : '';
-
-const historySection = (view: StaffView): HTMLElement =>
-  section(
-    'history-title',
-    'History',
-    h(
-      'table',
-      { class: 'table history', 'aria-labelledby': 'history-title' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'When'),
-          h('th', { scope: 'col' }, 'What'),
-          h('th', { scope: 'col' }, 'By'),
-          h('th', { scope: 'col' }, 'Details'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...[...view.events]
-          .reverse()
-          .map((event) =>
-            h(
-              'tr',
-              { 'data-type': event.type },
-              h('td', {}, dateTime(event.at)),
-              h('td', {}, event.type),
-              h('td', {}, event.actorId ? `${event.actor} (${event.actorId})` : event.actor),
-              h('td', {}, detailsText(event.details)),
-            ),
-          ),
-      ),
-    ),
-  );
+const historyPart = (view: StaffView): HTMLElement =>
+  section('history-title', 'History', historySection(view.events));
 
 const render = async (id: string, message?: string): Promise<void> => {
   const view = await staffApi<StaffView>(path(id));
@@ -891,7 +879,7 @@ const render = async (id: string, message?: string): Promise<void> => {
         { class: 'stage-name' },
         'Stage: ',
         h('strong', { class: 'tag', id: 'stage' }, STAGE_NAMES[view.stage]),
-        view.waitingOn && ` (waiting on the ${view.waitingOn} step)`,
+        view.waitingOn && ` (waiting on ${WAIT_STEP_NAMES[view.waitingOn]})`,
       ),
       message &&
         h(
@@ -913,7 +901,7 @@ const render = async (id: string, message?: string): Promise<void> => {
       reviewSection(view),
       contractSection(view),
       onboardingSection(view),
-      historySection(view),
+      historyPart(view),
     ),
   );
   root.removeAttribute('aria-busy');

@@ -21,6 +21,8 @@ interface QueueItem {
 interface QueuePage {
   items: QueueItem[];
   cursor?: string;
+  /** With the first page: how many applications each stage holds. */
+  counts?: Record<Stage, number>;
 }
 
 /** The stages in the order the team works them: what waits on staff first. */
@@ -60,31 +62,44 @@ const row = (item: QueueItem): HTMLTableRowElement =>
     h('td', {}, dateTime(item.updatedAt)),
   );
 
+/** A tab's count: a badge on screen, "In review, 3 applications" to a screen reader. */
+const tabCount = (n: number | undefined): HTMLElement | undefined =>
+  n === undefined
+    ? undefined
+    : h('span', { class: 'tabs__count', 'data-count': String(n), 'aria-hidden': 'true' }, String(n));
+
+const tabName = (stage: Stage, n: number | undefined): string | undefined =>
+  n === undefined ? undefined : `${STAGE_NAMES[stage]}, ${n} ${n === 1 ? 'application' : 'applications'}`;
+
 const render = async (stage: Stage): Promise<void> => {
   document.title = `${STAGE_NAMES[stage]} – Applications – Affiliate team`;
-  const tabs = h(
-    'nav',
-    { 'aria-label': 'Stages', class: 'tabs' },
+  let counts: QueuePage['counts'];
+  const tabs = (): HTMLElement =>
     h(
-      'ul',
-      { class: 'tabs__list' },
-      ...TABS.map((tab) =>
-        h(
-          'li',
-          {},
+      'nav',
+      { 'aria-label': 'Stages', class: 'tabs' },
+      h(
+        'ul',
+        { class: 'tabs__list' },
+        ...TABS.map((tab) =>
           h(
-            'a',
-            {
-              class: 'tabs__tab',
-              href: `#stage=${tab}`,
-              'aria-current': tab === stage ? 'page' : undefined,
-            },
-            STAGE_NAMES[tab],
+            'li',
+            {},
+            h(
+              'a',
+              {
+                class: 'tabs__tab',
+                href: `#stage=${tab}`,
+                'aria-current': tab === stage ? 'page' : undefined,
+                'aria-label': tabName(tab, counts?.[tab]),
+              },
+              STAGE_NAMES[tab],
+              tabCount(counts?.[tab]),
+            ),
           ),
         ),
       ),
-    ),
-  );
+    );
   const body = h('tbody', {});
   const table = h(
     'table',
@@ -103,6 +118,12 @@ const render = async (stage: Stage): Promise<void> => {
     ),
     body,
   );
+  // On a phone the table scrolls inside its own box: the page itself never scrolls sideways.
+  const scroller = h(
+    'div',
+    { class: 'table-scroll', role: 'region', 'aria-labelledby': 'queue-title', tabindex: '0' },
+    table,
+  );
   const empty = h('p', { class: 'queue__empty', hidden: true }, 'No applications are in this stage.');
   const more = h('button', { type: 'button', class: 'button button--secondary', hidden: true }, 'Load more');
   const count = h('p', { class: 'hint', role: 'status' });
@@ -111,10 +132,11 @@ const render = async (stage: Stage): Promise<void> => {
     const query = new URLSearchParams({ stage, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
     const page = await staffApi<QueuePage>(`/staff/applications?${query}`);
     if (stage !== currentStage()) return;
+    counts = page.counts ?? counts;
     const firstNew = page.items[0];
     body.append(...page.items.map(row));
     empty.hidden = body.childElementCount > 0;
-    table.hidden = body.childElementCount === 0;
+    scroller.hidden = body.childElementCount === 0;
     count.textContent = `${body.childElementCount} shown`;
     more.hidden = !page.cursor;
     more.onclick = () => {
@@ -134,10 +156,10 @@ const render = async (stage: Stage): Promise<void> => {
   root.replaceChildren(
     accountBar('queue'),
     h('h1', {}, 'Applications'),
-    tabs,
+    tabs(),
     h('h2', { id: 'queue-title' }, STAGE_NAMES[stage]),
     empty,
-    table,
+    scroller,
     count,
     more,
   );

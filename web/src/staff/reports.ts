@@ -144,29 +144,39 @@ const render = async (asOf: string): Promise<void> => {
           `Nothing is due within 60 days of ${day}, and nobody is flagged.`,
         )
       : h(
-          'table',
-          { class: 'table report', id: 'report' },
+          'div',
+          {
+            class: 'table-scroll',
+            role: 'region',
+            'aria-label': 'Therapists with something due',
+            tabindex: '0',
+          },
           h(
-            'caption',
-            { class: 'report__caption' },
-            `Therapists with something due as of ${day}, overdue first`,
-          ),
-          h(
-            'thead',
-            {},
+            'table',
+            { class: 'table report', id: 'report' },
             h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, 'Therapist'),
-              h('th', { scope: 'col' }, 'Status'),
-              h('th', { scope: 'col' }, 'DBS deadline'),
-              h('th', { scope: 'col' }, 'Insurance ends'),
-              h('th', { scope: 'col' }, 'Flags'),
+              'caption',
+              { class: 'report__caption' },
+              `Therapists with something due as of ${day}, overdue first`,
             ),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Therapist'),
+                h('th', { scope: 'col' }, 'Status'),
+                h('th', { scope: 'col' }, 'DBS deadline'),
+                h('th', { scope: 'col' }, 'Insurance ends'),
+                h('th', { scope: 'col' }, 'Flags'),
+              ),
+            ),
+            body,
           ),
-          body,
         ),
-    ...(report.items.length > 0 ? [h('div', { class: 'button-group' }, ...downloadButton(report.asOf))] : []),
+    // An empty report is a record too ("nothing due on that day"): it downloads like any other.
+    h('div', { class: 'button-group' }, ...downloadButton(report.asOf)),
   );
   root.removeAttribute('aria-busy');
 };
