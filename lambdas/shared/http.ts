@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod';
 import { ROUTES, type RouteAuth } from '../../lib/routes.ts';
 import { RuleViolation } from '../domain/errors.ts';
+import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import { VersionConflict } from '../ports/index.ts';
 import {
   BadRequest,
@@ -19,7 +20,6 @@ import {
   UnsupportedMediaType,
 } from './errors.ts';
 import { logger } from './logger.ts';
-import { applicationIdSchema } from './schemas.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -166,8 +166,8 @@ const checkRequest = (event: HttpEvent, opts: { body?: boolean }) => {
   if (auth === 'applicant') bearerToken(event);
   if (auth === 'staff') requireStaff(event);
   for (const value of Object.values(event.pathParameters ?? {})) {
-    // Every path parameter of the API is an application id.
-    if (!applicationIdSchema.safeParse(value).success) throw new NotFound();
+    // Every path parameter of the API is an application id (a pattern, so no zod schema loads here).
+    if (!value || !APPLICATION_ID_PATTERN.test(value)) throw new NotFound();
   }
   if (opts.body) event.parsedBody = readJsonBody(event);
 };

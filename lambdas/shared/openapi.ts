@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { ROUTES, type Route } from '../../lib/routes.ts';
+import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import * as r from './response-schemas.ts';
 import * as s from './schemas.ts';
 
@@ -43,7 +44,7 @@ export const OPERATIONS: Record<string, Operation> = {
     },
     responseHeaders: {
       Location: {
-        schema: z.string().regex(/^\/applications\/[0-7][0-9A-HJKMNP-TV-Z]{25}$/u),
+        schema: z.string().regex(new RegExp(`^/applications/${APPLICATION_ID_PATTERN.source.slice(1)}`, 'u')),
         description: 'The path of the new application',
       },
     },

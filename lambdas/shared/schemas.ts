@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { CALENDAR_DATE_SOURCE } from '../domain/dates.ts';
+import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,
@@ -29,10 +30,8 @@ export const isoDate = z
   .meta({ format: 'date', examples: ['2026-01-31'] });
 
 /** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
-/** Every `{id}` of a path: an application id, a ULID (Crockford base32, 26 characters). */
-export const applicationIdSchema = z
-  .string()
-  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/u, 'Not an application id');
+/** Every `{id}` of a path: an application id. */
+export const applicationIdSchema = z.string().regex(APPLICATION_ID_PATTERN, 'Not an application id');
 
 /** The optional `Idempotency-Key` header of POST /applications. */
 export const idempotencyKeySchema = z
