@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { ROUTES, type Route } from '../../lib/routes.ts';
+import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import * as r from './response-schemas.ts';
 import * as s from './schemas.ts';
 
@@ -43,7 +44,7 @@ export const OPERATIONS: Record<string, Operation> = {
     },
     responseHeaders: {
       Location: {
-        schema: z.string().regex(/^\/applications\/[0-7][0-9A-HJKMNP-TV-Z]{25}$/u),
+        schema: z.string().regex(new RegExp(`^/applications/${APPLICATION_ID_PATTERN.source.slice(1)}`, 'u')),
         description: 'The path of the new application',
       },
     },
@@ -171,12 +172,17 @@ const GATEWAY_DESCRIPTIONS: Record<number, string> = {
   500: 'From API Gateway: the function could not answer',
 };
 
-const responseFor = (status: number, ours: boolean) => {
+/** One error status: problem+json when our code answers it, `{message}` when API Gateway does, or both. */
+const responseFor = (status: number, by: { ours: boolean; gateway: boolean }) => {
   const content: Record<string, unknown> = {};
-  if (ours) content['application/problem+json'] = { schema: PROBLEM };
-  const gateway = GATEWAY_DESCRIPTIONS[status];
-  if (gateway) content['application/json'] = { schema: GATEWAY };
-  const description = [ours ? PROBLEM_DESCRIPTIONS[status] : undefined, gateway].filter(Boolean).join('. ');
+  if (by.ours) content['application/problem+json'] = { schema: PROBLEM };
+  if (by.gateway) content['application/json'] = { schema: GATEWAY };
+  const description = [
+    by.ours ? PROBLEM_DESCRIPTIONS[status] : undefined,
+    by.gateway ? GATEWAY_DESCRIPTIONS[status] : undefined,
+  ]
+    .filter(Boolean)
+    .join('. ');
   return { description, content };
 };
 
@@ -205,10 +211,15 @@ const responsesFor = (route: Route, op: Operation) => {
   const [success, ...errors] = route.responses;
   if (success === undefined || success >= 300)
     throw new Error(`${route.path}: the first response is the success`);
-  const statuses = new Set([...errors, 413, 429, 431, 500, ...(route.auth === 'staff' ? [401] : [])]);
+  // The JWT authorizer guards staff routes only; any function can fail (500 from us, or from API Gateway).
+  const gateway = [413, 429, 431, 500, ...(route.auth === 'staff' ? [401] : [])];
+  const ours = [...errors, 500];
   const responses: Record<string, unknown> = { [success]: successFor(op) };
-  for (const status of [...statuses].sort()) {
-    responses[status] = responseFor(status, errors.includes(status) || status === 500);
+  for (const status of [...new Set([...ours, ...gateway])].sort()) {
+    responses[status] = responseFor(status, {
+      ours: ours.includes(status),
+      gateway: gateway.includes(status),
+    });
   }
   return responses;
 };

@@ -30,7 +30,6 @@ export const isoDate = z
   .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
   .meta({ format: 'date', examples: ['2026-01-31'] });
 
-/** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
 /** Every `{id}` of a path: an application id, a ULID (Crockford base32, 26 characters). */
 export const applicationIdSchema = z.string().regex(APPLICATION_ID_PATTERN, 'Not an application id');
 
@@ -39,6 +38,7 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{8,255}$/u, 'Use 8 to 255 visible ASCII characters, such as a UUID');
 
+/** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
 const text = (max: number, { optional = false } = {}) => {
   const length = new RegExp(`^\\s*(?:\\S(?:[\\s\\S]{0,${max - 2}}\\S)?)${optional ? '?' : ''}\\s*$`, 'u');
   const checked = optional ? z.string() : z.string().regex(/\S/u, { message: 'Required', abort: true });

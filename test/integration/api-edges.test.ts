@@ -175,6 +175,11 @@ describe('the auth scheme is case-insensitive (RFC 9110)', () => {
     },
   );
 
+  it('the JWT authorizer also takes the token alone, as API Gateway documents for its identity source', async () => {
+    const res = await api('GET', '/staff/applications', { headers: { authorization: await staffToken() } });
+    expect(res.status).toBe(200);
+  });
+
   it('another scheme is still 401', async () => {
     const app = await createApplication();
     const res = await api('GET', `/applications/${app.applicationId}`, {

@@ -69,9 +69,12 @@ export const createContract = (doc: OpenApiDocument) => {
     })),
   );
 
-  /** The operation a request reaches, as API Gateway routes it. */
-  const operationFor = (method: string, path: string) =>
-    operations.find((o) => o.method === method.toUpperCase() && o.match(path.split('?')[0] ?? path));
+  /** The operation a request reaches, as API Gateway routes it: on the path the client sends once it has resolved
+   *  `.` and `..` segments. */
+  const operationFor = (method: string, path: string) => {
+    const sent = new URL(path, 'http://api.invalid').pathname;
+    return operations.find((o) => o.method === method.toUpperCase() && o.match(sent));
+  };
 
   /** The problems of one response against the document; none when it holds. */
   const check = (r: Checked): string[] => {

@@ -52,8 +52,11 @@ describe('the OpenAPI document', () => {
       const operation = operationOf(route.method, route.path);
       const documented = Object.keys(operation.responses).map(Number);
       for (const status of [...route.responses, 413, 429, 431, 500]) expect(documented).toContain(status);
+      // API Gateway's own 401 only where its JWT authorizer runs.
       if (route.auth === 'staff')
         expect(operation.responses['401']?.content).toHaveProperty('application/json');
+      if (route.auth === 'applicant')
+        expect(operation.responses['401']?.content).not.toHaveProperty('application/json');
       for (const [status, response] of Object.entries(operation.responses)) {
         expect(Object.keys(response.content ?? {}).length, status).toBeGreaterThan(0);
         if (Number(status) >= 400 && route.responses.includes(Number(status)))
