@@ -20,6 +20,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'public' },
   { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'public' },
   { method: 'POST', path: '/applications', handler: 'create-application', auth: 'public' },
+  {
+    method: 'POST',
+    path: '/applications/access-links',
+    handler: 'create-access-link',
+    auth: 'public',
+  },
   { method: 'GET', path: '/applications/{id}', handler: 'get-application', auth: 'applicant' },
   { method: 'POST', path: '/applications/{id}/uploads', handler: 'create-upload', auth: 'applicant' },
   { method: 'GET', path: '/applications/{id}/contract', handler: 'get-contract', auth: 'applicant' },

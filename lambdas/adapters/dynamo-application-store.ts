@@ -174,6 +174,14 @@ export const createDynamoApplicationStore = (
       return result.Item ? fromItem(result.Item) : undefined;
     },
 
+    async findByEmail(email) {
+      const holder = await client.send(
+        new GetCommand({ TableName: tableName, Key: emailKey(email), ConsistentRead: true }),
+      );
+      const id = holder.Item?.applicationId;
+      return typeof id === 'string' ? this.get(id) : undefined;
+    },
+
     async update(app, before, events) {
       const expectedVersion = before.version;
       const items: TransactItem[] = [

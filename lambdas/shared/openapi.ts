@@ -27,6 +27,12 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.applicationViewSchema,
     status: 200,
   },
+  'POST /applications/access-links': {
+    summary:
+      'Email a fresh status link to the address if an open application has it (earlier links stop working); 202 always',
+    request: s.accessLinkRequestSchema,
+    status: 202,
+  },
   'POST /applications/{id}/uploads': {
     summary: 'A fresh presigned POST for a document',
     request: s.createUploadSchema,

@@ -243,6 +243,8 @@ export const availabilitySchema = z.strictObject({
     .max(7 * 48),
 });
 
+export const accessLinkRequestSchema = z.strictObject({ email: applicantSchema.shape.email });
+
 export const withdrawalSchema = z.strictObject({ reason: z.string().trim().max(1000).optional() });
 
 export const staffListQuerySchema = z.strictObject({
