@@ -1,8 +1,7 @@
 /**
  * The applicant after approval, in a real browser against the local stack: signing the contract on the status
  * page (a wrong name refused first), then, after staff record the induction, giving availability on the week grid
- * with the keyboard and the mouse, and seeing the welcome. Later emails link without the token: the page
- * remembers it from the first visit.
+ * with the keyboard and the mouse, and seeing the welcome. Every email's link opens the status page.
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +10,10 @@ import {
   ALL_CHECKS,
   api,
   createApplication,
+  emailsTo,
+  eventually,
   staffToken,
+  statusLinks,
   uploadAll,
   waitForStage as waitForApiStage,
 } from '../integration/support.ts';
@@ -108,8 +110,15 @@ describe('an applicant after approval', () => {
     await staffPost(`/staff/applications/${app.applicationId}/induction`, { attendedOn: today });
     await waitForApiStage(app, 'awaiting-availability');
 
-    // The availability email links without the token: this browser remembers it from the first link.
-    await page.goto(`${siteUrl}/status.html#id=${app.applicationId}`);
+    // The availability email's link opens the application with a token of its own.
+    const invitation = await eventually(async () => {
+      const mail = (await emailsTo(app.email)).at(-1);
+      const link = mail && statusLinks(mail)[0];
+      expect(link?.token).toBeDefined();
+      expect(link?.token).not.toBe(app.accessToken);
+      return link as { id: string; token: string };
+    });
+    await page.goto(`${siteUrl}/status.html#id=${invitation.id}&token=${invitation.token}`);
     await page.reload();
     expect(await waitForStage(page, 'awaiting-availability')).toBe('awaiting-availability');
     expect(await axeViolations(page), 'availability questionnaire').toEqual([]);
@@ -190,11 +199,12 @@ describe('an applicant after approval', () => {
     await page.context().close();
   });
 
-  it('asks for the first email’s link in a browser that never had the token', async () => {
+  it('offers a new link when the link has no token and this browser never had one', async () => {
     const page = await newPage(browser);
     await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV`);
     await page.locator('h1', { hasText: 'We cannot open this application' }).waitFor();
-    expect(await text(page, '#status-root p')).toContain('Open the link from your first email');
+    expect(await text(page, '#status-root p')).toContain('open the link in our latest email');
+    expect(await page.getByRole('button', { name: 'Email me a new link' }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });

@@ -13,6 +13,7 @@ import {
   type DevEmail,
   emailsTo,
   eventually,
+  statusLinks,
   uniqueEmail,
   validApplication,
   view,
@@ -20,13 +21,6 @@ import {
 } from './support.ts';
 
 const NEW_LINK_SUBJECT = 'Your new link to your application';
-
-/** Every status link of an email, in text and in HTML: [id, token | undefined]. */
-const statusLinks = (email: DevEmail): { id: string; token?: string }[] =>
-  [
-    ...(email.body.text ?? '').matchAll(/\/status\.html#id=(\w+)(?:&token=([\w-]+))?/g),
-    ...(email.body.html ?? '').matchAll(/\/status\.html#id=(\w+)(?:&amp;token=([\w-]+))?/g),
-  ].map((m) => ({ id: m[1] ?? '', ...(m[2] ? { token: m[2] } : {}) }));
 
 const opens = async (id: string, token: string | undefined) =>
   (await view({ applicationId: id, accessToken: token ?? 'no-token-in-the-link' })).status;

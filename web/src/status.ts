@@ -23,6 +23,7 @@ import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
 import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
+import { newLinkSection } from './lib/new-link.ts';
 import {
   checkFile,
   DOCUMENT_NAMES,
@@ -53,8 +54,8 @@ const dateTime = new Intl.DateTimeFormat('en-GB', {
 });
 
 /**
- * Only the first email's link carries the token; later emails link with the id alone. The token is remembered
- * per application in this browser from the first visit, so those links open the application too.
+ * Every email's link carries a token. The token is remembered per application in this browser, so a link copied
+ * without its token (or the address bar cut short) still opens the application here.
  */
 const TOKEN_KEY_PREFIX = 'application-token:';
 
@@ -62,7 +63,7 @@ const remember = (id: string, token: string): void => {
   try {
     localStorage.setItem(`${TOKEN_KEY_PREFIX}${id}`, token);
   } catch {
-    // Storage can be full or switched off: the link with the token still works, only later links will not.
+    // Storage can be full or switched off: the link with the token still works.
   }
 };
 
@@ -71,6 +72,15 @@ const remembered = (id: string): string | undefined => {
     return localStorage.getItem(`${TOKEN_KEY_PREFIX}${id}`) ?? undefined;
   } catch {
     return undefined;
+  }
+};
+
+/** A token that no longer opens the application (a newer link replaced it) is not offered again. */
+const forget = (id: string): void => {
+  try {
+    localStorage.removeItem(`${TOKEN_KEY_PREFIX}${id}`);
+  } catch {
+    // Nothing remembered, nothing to forget.
   }
 };
 
@@ -95,12 +105,14 @@ const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
 const announcer = h('p', { class: 'visually-hidden', role: 'status' });
 root.after(announcer);
 
-const showMessage = (heading: string, message: string, retry?: () => void): void => {
+const showMessage = (heading: string, message: string, next?: (() => void) | 'new-link'): void => {
   document.title = `${heading} – ${SERVICE}`;
   const nodes: Node[] = [h('h1', {}, heading), h('p', {}, message)];
-  if (retry) {
+  if (next === 'new-link') {
+    nodes.push(newLinkSection());
+  } else if (next) {
     const button = h('button', { type: 'button', class: 'button' }, 'Try again');
-    button.addEventListener('click', retry);
+    button.addEventListener('click', next);
     nodes.push(button);
   }
   root.replaceChildren(...nodes);
@@ -335,9 +347,8 @@ const load = async (announce = false): Promise<void> => {
   if ('missing' in creds) {
     showMessage(
       'We cannot open this application',
-      creds.missing === 'token'
-        ? 'This browser has not opened your application before. Open the link from your first email (the one we sent when you applied) once, and this link will work here from then on.'
-        : 'The link is incomplete. Open the link in the email we sent you, or copy the whole link into your browser.',
+      'The link is incomplete: open the link in our latest email, or copy the whole link into your browser. If you cannot find it, we can email you a new one.',
+      'new-link',
     );
     return;
   }
@@ -352,7 +363,12 @@ const load = async (announce = false): Promise<void> => {
     }
   } catch (error) {
     if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
-      showMessage('Application not found', "We can't find this application — check the link in your email.");
+      forget(creds.id);
+      showMessage(
+        'Application not found',
+        'This link does not open an application. A newer link may have replaced it: open the link in our latest email, or we can email you a new one.',
+        'new-link',
+      );
       return;
     }
     showMessage(
