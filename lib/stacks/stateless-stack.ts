@@ -143,6 +143,10 @@ export class StatelessStack extends Stack {
           clientId: stateful.staffAuth.client.userPoolClientId,
           userPoolId: stateful.staffAuth.userPool.userPoolId,
         },
+        links: {
+          therapyAccountUrl: config.therapyAccountUrl,
+          inductionBookingUrl: config.inductionBookingUrl,
+        },
       },
     });
 

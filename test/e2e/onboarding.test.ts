@@ -104,7 +104,21 @@ describe('an applicant after approval', () => {
     );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('stage-heading');
     expect(await page.locator('#signature-form').count()).toBe(0);
+    // The step's links, from config, on this site's own origin and port.
+    expect(await text(page, '#induction-title')).toBe('Your next two steps');
+    const accountHref = await page
+      .locator('#therapy-account-link')
+      .evaluate((a) => (a as HTMLAnchorElement).href);
+    const bookingHref = await page
+      .locator('#induction-booking-link')
+      .evaluate((a) => (a as HTMLAnchorElement).href);
+    expect(accountHref).toBe(`${siteUrl}/therapy-account.html`);
+    expect(bookingHref).toBe(`${siteUrl}/induction-booking.html`);
     expect(await axeViolations(page), 'induction invited').toEqual([]);
+    const booking = await newPage(browser);
+    expect((await booking.goto(bookingHref))?.status()).toBe(200);
+    expect(await text(booking, 'h1')).toBe('Book your induction');
+    await booking.context().close();
 
     const today = londonToday(new Date());
     await staffPost(`/staff/applications/${app.applicationId}/induction`, { attendedOn: today });
@@ -197,7 +211,7 @@ describe('an applicant after approval', () => {
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 
   it('offers a new link when the link has no token and this browser never had one', async () => {
     const page = await newPage(browser);

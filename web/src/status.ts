@@ -10,7 +10,7 @@ import {
   type createUploadSchema,
   MAX_UPLOAD_BYTES,
 } from '../../lambdas/shared/schemas.ts';
-import { ApiError, callApi } from './lib/api.ts';
+import { ApiError, callApi, loadConfig, type SiteConfig } from './lib/api.ts';
 import {
   availabilityPanel,
   type Credentials,
@@ -22,6 +22,7 @@ import {
 import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
+import { inductionPanel } from './lib/induction-panel.ts';
 import { DBS_ASSESSMENT_NAMES, STAGE_TEXT } from './lib/labels.ts';
 import { newLinkSection } from './lib/new-link.ts';
 import {
@@ -97,6 +98,9 @@ const credentials = (): Credentials | { missing: 'id' | 'token' } => {
   const known = remembered(id);
   return known ? { id, token: known } : { missing: 'token' };
 };
+
+/** The induction links of config.json, read with the first view (the page cannot call the API without it). */
+let siteLinks: SiteConfig['links'];
 
 const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
   callApi<ApplicationView>(`/applications/${encodeURIComponent(id)}`, { token });
@@ -267,6 +271,7 @@ const actionPanel = (
   notes?: Parameters<OnView>[1],
 ): HTMLElement | undefined => {
   if (view.stage === 'contract-sent') return contractPanel(creds, onView);
+  if (view.stage === 'induction-invited') return inductionPanel(siteLinks);
   if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
   if (view.stage === 'active') return welcomePanel(view, notes?.startDate);
   return undefined;
@@ -354,6 +359,7 @@ const load = async (announce = false): Promise<void> => {
   }
   try {
     const view = await fetchView(creds);
+    siteLinks = (await loadConfig()).links;
     if (uploadBusy()) return;
     render(creds, view);
     if (announce) {
