@@ -148,7 +148,8 @@ describe('an applicant after approval', () => {
 
     // Keyboard: into the grid by Tab, where Monday 09:00 has the focus; Space chooses, arrows move.
     await page.getByLabel('When can you start?').focus();
-    await tabTo(page, 'Monday 09:00 to 10:00');
+    // Past the quick range controls and the two grid buttons.
+    await tabTo(page, 'Monday 09:00 to 10:00', 12);
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Space');
@@ -211,7 +212,7 @@ describe('an applicant after approval', () => {
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);
     await page.context().close();
-  }, 120_000);
+  }, 180_000);
 
   it('offers a new link when the link has no token and this browser never had one', async () => {
     const page = await newPage(browser);

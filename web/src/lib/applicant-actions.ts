@@ -22,7 +22,7 @@ import { ApiError, callApi } from './api.ts';
 import { h } from './dom.ts';
 import { clearErrors, type FieldError, showErrors } from './field-errors.ts';
 import { checkboxField, errorSummary, field, issuesToErrors, sendForm, whileBusy } from './forms.ts';
-import { WeekGrid } from './week-grid.ts';
+import { quickRange, WeekGrid } from './week-grid.ts';
 
 export interface Credentials {
   id: string;
@@ -292,8 +292,9 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
       h(
         'p',
         { class: 'hint', id: 'week-hint' },
-        'Choose every hour of the week you can see patients: click an hour, or drag across several. With a keyboard, move with the arrow keys and press Space to choose or unchoose an hour.',
+        'Choose every hour of the week you can see patients: tap or click an hour, or drag across several with a mouse. On a small screen, swipe the week sideways to reach every day. With a keyboard, move with the arrow keys and press Space to choose or unchoose an hour.',
       ),
+      quickRange(grid),
       h('div', { class: 'button-group' }, copy, clear),
       h('div', { class: 'control' }, grid.element),
       live,
