@@ -156,6 +156,14 @@ export const applicationViewSchema = z.strictObject({
   blocking: z.array(z.string()),
   deadlines: z.array(z.strictObject({ id: z.string(), label: z.string(), date: isoDate })),
   timeline: z.array(timelineEntrySchema),
+  /** What the applicant gave when they became active: the welcome panel sums it up. */
+  availability: z
+    .strictObject({
+      patientsPerWeek: z.int(),
+      startDate: isoDate,
+      weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
+    })
+    .optional(),
   /** The provider's DBS application, once the applicant has accepted the fee. */
   dbsApplication: z
     .strictObject({

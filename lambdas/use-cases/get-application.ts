@@ -232,6 +232,15 @@ export const applicantView = (
   blocking: blocking(app),
   deadlines: deadlines(app),
   timeline: timeline(events),
+  ...(app.availability
+    ? {
+        availability: {
+          patientsPerWeek: app.availability.patientsPerWeek,
+          startDate: app.availability.startDate,
+          weeklySlots: app.availability.weeklySlots.map(({ day, start, end }) => ({ day, start, end })),
+        },
+      }
+    : {}),
   ...(app.dbsApplication
     ? {
         dbsApplication: withoutUndefined({

@@ -206,11 +206,32 @@ describe('an applicant after approval', () => {
     expect(await text(page, '#welcome-start')).toBe(
       `You start seeing patients on ${formatLongDate(startDate)}.`,
     );
-    expect(await text(page, '#welcome [data-deadline="insurance"]')).toMatch(
-      /^Your indemnity insurance ends on: /,
+    expect(await text(page, '#welcome-summary p')).toBe(
+      'You told us you can see 4 patients a week, in 5 hours a week (UK time):',
     );
+    expect(await page.locator('#welcome-summary li').allTextContents()).toEqual([
+      'Monday: 09:00 to 11:00',
+      'Wednesday: 14:00 to 17:00',
+    ]);
+    // The start date once in the welcome and not again under "Dates to remember", which keeps the other dates.
+    const welcome = (await page.locator('#welcome').textContent()) ?? '';
+    expect(welcome.split(formatLongDate(startDate)).length - 1).toBe(1);
+    expect(await page.locator('#welcome [data-deadline]').count()).toBe(0);
+    expect(await text(page, '.deadlines')).toMatch(/Your indemnity insurance ends on: /);
+    expect(await text(page, '.deadlines')).not.toContain(formatLongDate(startDate));
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);
+    await page.locator('#welcome').screenshot({ path: '/tmp/12a-welcome-1280.png' });
+    // After a reload (no note from the form), the view's own availability gives the same welcome; on a phone too.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.reload();
+    await page.locator('#welcome-summary').waitFor();
+    expect(await text(page, '#welcome-start')).toBe(
+      `You start seeing patients on ${formatLongDate(startDate)}.`,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.locator('#welcome').screenshot({ path: '/tmp/12a-welcome-375.png' });
+    expect(await axeViolations(page), 'welcome at 375 px').toEqual([]);
     await page.context().close();
   }, 180_000);
 

@@ -16,7 +16,6 @@ import {
   type Credentials,
   contractPanel,
   type OnView,
-  welcomePanel,
   withdrawSection,
 } from './lib/applicant-actions.ts';
 import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
@@ -32,6 +31,7 @@ import {
   UploadRow,
   type UploadTarget,
 } from './lib/upload.ts';
+import { welcomePanel } from './lib/welcome-panel.ts';
 
 type ChecklistStatus = ApplicationView['checklist'][number]['status'];
 type CreateUpload = z.infer<typeof createUploadSchema>;
@@ -273,12 +273,14 @@ const actionPanel = (
   if (view.stage === 'contract-sent') return contractPanel(creds, onView);
   if (view.stage === 'induction-invited') return inductionPanel(siteLinks);
   if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
-  if (view.stage === 'active') return welcomePanel(view, notes?.startDate);
+  if (view.stage === 'active') return welcomePanel(view, siteLinks, notes?.startDate);
   return undefined;
 };
 
 const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<OnView>[1]): void => {
   const stage = STAGE_TEXT[view.stage];
+  // The welcome panel says the start date: once is enough.
+  const dates = view.deadlines.filter((d) => !(view.stage === 'active' && d.id === 'start-date'));
   document.title = `${stage.heading} – ${SERVICE}`;
   const refresh = h(
     'button',
@@ -306,7 +308,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       h('h2', {}, 'Your checklist'),
       checklist(view),
       documentsSection(creds, view),
-      view.deadlines.length > 0 &&
+      dates.length > 0 &&
         h(
           'section',
           { 'aria-labelledby': 'deadlines-title' },
@@ -314,7 +316,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
           h(
             'ul',
             { class: 'deadlines' },
-            ...view.deadlines.map((deadline) =>
+            ...dates.map((deadline) =>
               h('li', {}, `${deadline.label}: `, h('strong', {}, formatLongDate(deadline.date))),
             ),
           ),

@@ -372,37 +372,6 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
 };
 
 /** active: the welcome, with the dates that matter now. */
-export const welcomePanel = (view: ApplicationView, startDate?: string): HTMLElement =>
-  h(
-    'section',
-    { class: 'action-panel action-panel--welcome', id: 'welcome', 'aria-labelledby': 'welcome-title' },
-    h('h2', { id: 'welcome-title' }, `Welcome to the network, ${view.firstName}`),
-    startDate
-      ? h(
-          'p',
-          { id: 'welcome-start' },
-          'You start seeing patients on ',
-          h('strong', {}, formatLongDate(startDate)),
-          '.',
-        )
-      : h('p', {}, 'You are ready to see patients from the start date you gave us.'),
-    ...view.deadlines.map((deadline) =>
-      h(
-        'p',
-        { 'data-deadline': deadline.id },
-        `${deadline.label}: `,
-        h('strong', {}, formatLongDate(deadline.date)),
-      ),
-    ),
-    h(
-      'p',
-      {},
-      'Sign in to your ',
-      h('a', { href: '/therapy-account.html' }, 'therapy account'),
-      ' to see your patients and your diary.',
-    ),
-  );
-
 /** Any open stage: withdraw, after saying so twice. */
 export const withdrawSection = (creds: Credentials, onView: OnView): HTMLElement => {
   const summary = errorSummary();

@@ -16,7 +16,7 @@ import {
 } from '../../../lambdas/domain/availability.ts';
 import { h, visuallyHidden } from './dom.ts';
 
-const DAY_NAMES: Record<WeekDay, string> = {
+export const DAY_NAMES: Record<WeekDay, string> = {
   mon: 'Monday',
   tue: 'Tuesday',
   wed: 'Wednesday',
