@@ -12,7 +12,9 @@ export interface StageConfig {
   alarmEmail: string;
   /** Origin of the static site (links in emails, CORS). Empty in the cloud: the CloudFront domain is used. */
   siteOrigin?: string;
-  /** Therapy website's account-creation link and induction booking link (issue 3). */
+  /** Therapy website's account-creation link and induction booking link (issue 3): an absolute URL, or a path
+   *  on the static site, resolved against the site origin the stack knows (the CloudFront domain, or the local
+   *  site on whatever port it runs). Emails carry them resolved; the status page shows them at the step. */
   therapyAccountUrl: string;
   inductionBookingUrl: string;
 }
@@ -33,6 +35,7 @@ export const LOCAL_CONFIG: StageConfig = {
   mailFrom: 'onboarding@affiliates.local',
   staffEmail: 'affiliate-team@affiliates.local',
   alarmEmail: 'operations@affiliates.local',
-  therapyAccountUrl: 'http://127.0.0.1:3001/therapy-account.html',
-  inductionBookingUrl: 'http://127.0.0.1:3001/induction-booking.html',
+  // The local site's stand-in pages, on whichever port the site runs (SITE_PORT).
+  therapyAccountUrl: '/therapy-account.html',
+  inductionBookingUrl: '/induction-booking.html',
 };

@@ -51,6 +51,11 @@ const DEFINITIONS = {
     description: 'POST /applications',
     uses: { table: 'write', documents: 'write', mail: true, workflow: ['start'] },
   },
+  'create-access-link': {
+    entry: 'lambdas/handlers/create-access-link.ts',
+    description: 'POST /applications/access-links: emails a fresh status link; the old token stops working',
+    uses: { table: 'write', mail: true },
+  },
   'get-application': {
     entry: 'lambdas/handlers/get-application.ts',
     description: "GET /applications/{id}: the applicant's view",

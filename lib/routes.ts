@@ -36,6 +36,13 @@ export const ROUTES: readonly Route[] = [
     responses: [201, 400, 409, 413, 415, 422],
   },
   {
+    method: 'POST',
+    path: '/applications/access-links',
+    handler: 'create-access-link',
+    auth: 'public',
+    responses: [202, 400, 413, 415],
+  },
+  {
     method: 'GET',
     path: '/applications/{id}',
     handler: 'get-application',

@@ -265,6 +265,15 @@ export const storeGet =
     return item ? fromItem(item) : undefined;
   };
 
+/** The application holding an email address (open or active: closing frees the address), if any. */
+export const storeFindByEmail =
+  (table: DynamoTable): ApplicationStore['findByEmail'] =>
+  async (email) => {
+    const holder = await getItem(table, emailKey(email));
+    const id = holder?.applicationId;
+    return typeof id === 'string' ? storeGet(table)(id) : undefined;
+  };
+
 export const storeUpdate =
   (table: DynamoTable): ApplicationStore['update'] =>
   async (app, before, events) => {
@@ -487,6 +496,7 @@ export const createDynamoApplicationStore = (
   return {
     create: storeCreate(table),
     get: storeGet(table),
+    findByEmail: storeFindByEmail(table),
     update: storeUpdate(table),
     events: storeEvents(table),
     findIdempotency: storeFindIdempotency(table),

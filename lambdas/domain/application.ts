@@ -35,7 +35,14 @@ export interface Application {
   };
   insurance: CreateApplicationInput['insurance'];
   consents: CreateApplicationInput['consents'] & { givenAt: string };
+  /** The hash of the access token returned at creation or emailed by "email me a new link" (DESIGN §5). */
   accessTokenHash: string;
+  /** Hashes of the tokens carried by the status links of later emails, newest last (at most
+   *  MAX_LINK_TOKENS): each email to the applicant gets its own, so every emailed link opens the status page
+   *  while only hashes are stored. A new access link clears them. */
+  linkTokenHashes?: string[];
+  /** When "email me a new link" last sent one (ISO), newest last: the rate limit counts them. */
+  accessLinksSentAt?: string[];
   requiredDocuments: DocumentKind[];
   documents: Partial<Record<DocumentKind, StoredDocument>>;
   /** The reason the last upload of each kind was refused (shown to the applicant until a good one arrives). */

@@ -68,13 +68,24 @@ export const applicationSubmitted = (app: Application, siteUrl: string, token: s
     action: { label: 'Follow your application', url: statusLink(siteUrl, app.id, token) },
   });
 
+/** "Email me a new link": the fresh access token; earlier links stop working. */
+export const newStatusLink = (app: Application, siteUrl: string, token: string): Email =>
+  render(app.applicant.email, 'Your new link to your application', {
+    greeting: `Dear ${app.applicant.firstName},`,
+    paragraphs: [
+      `You asked for a new link to application ${app.id}. The link below opens it; the links in our earlier emails no longer work.`,
+      'If you did not ask for this, you can ignore this email: only you can open the link. Do not share it.',
+    ],
+    action: { label: 'Open your application', url: statusLink(siteUrl, app.id, token) },
+  });
+
 export const documentsReceived = (app: Application, siteUrl: string): Email =>
   render(app.applicant.email, 'We have received your documents', {
     greeting: `Dear ${app.applicant.firstName},`,
     paragraphs: [
       `We have received your ${listDocuments(app.requiredDocuments)} for application ${app.id}.`,
       `Our affiliate team will now review your application. We aim to do this within ${WORDS.reviewWorkingDays} working days and will email you with the outcome.`,
-      'You can follow your application with the private link from our first email.',
+      'The link below is your private link to follow your application. Do not share it.',
     ],
     action: { label: 'Open your application', url: statusLink(siteUrl, app.id) },
   });

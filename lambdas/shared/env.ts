@@ -29,10 +29,13 @@ export const env = {
   },
 };
 
+/** A configured link: absolute as it is, or a path on the static site resolved against the site's origin. */
+export const siteLink = (value: string, siteUrl: string): string => new URL(value, `${siteUrl}/`).href;
+
 /** Everything an email needs to link to, read once. */
 export const mailLinks = () => ({
   siteUrl: env.siteUrl,
   staffEmail: env.staffEmail,
-  therapyAccountUrl: requireEnv('THERAPY_ACCOUNT_URL'),
-  inductionBookingUrl: requireEnv('INDUCTION_BOOKING_URL'),
+  therapyAccountUrl: siteLink(requireEnv('THERAPY_ACCOUNT_URL'), env.siteUrl),
+  inductionBookingUrl: siteLink(requireEnv('INDUCTION_BOOKING_URL'), env.siteUrl),
 });

@@ -49,6 +49,12 @@ export const OPERATIONS: Record<string, Operation> = {
       },
     },
   },
+  'POST /applications/access-links': {
+    summary:
+      'Email a fresh status link to the address if an open application has it (earlier links stop working); 202 always',
+    request: s.accessLinkRequestSchema,
+    response: r.accessLinkAcceptedSchema,
+  },
   'GET /applications/{id}': { summary: "The applicant's view", response: s.applicationViewSchema },
   'POST /applications/{id}/uploads': {
     summary: 'A fresh presigned POST for a document',

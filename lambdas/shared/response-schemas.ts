@@ -20,6 +20,9 @@ const day = isoDate;
 
 export const healthSchema = z.strictObject({ status: z.literal('ok') });
 
+/** POST /applications/access-links: the same answer whether or not an application has the address. */
+export const accessLinkAcceptedSchema = z.strictObject({ message: z.string() });
+
 /** The document itself: its own schema would be the OpenAPI 3.1 meta-schema; the test suite lints it instead. */
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal('3.1.0'),

@@ -178,6 +178,14 @@ export const applicationViewSchema = z.strictObject({
   blocking: z.array(z.string()),
   deadlines: z.array(z.strictObject({ id: z.string(), label: z.string(), date: isoDate })),
   timeline: z.array(timelineEntrySchema),
+  /** What the applicant gave when they became active: the welcome panel sums it up. */
+  availability: z
+    .strictObject({
+      patientsPerWeek: z.int(),
+      startDate: isoDate,
+      weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
+    })
+    .optional(),
   /** The provider's DBS application, once the applicant has accepted the fee. */
   dbsApplication: z
     .strictObject({
@@ -268,6 +276,8 @@ export const availabilitySchema = z.strictObject({
     .min(1, 'Give at least one weekly slot')
     .max(7 * 48),
 });
+
+export const accessLinkRequestSchema = z.strictObject({ email: applicantSchema.shape.email });
 
 export const withdrawalSchema = z.strictObject({ reason: text(1000, { optional: true }).optional() });
 

@@ -25,6 +25,10 @@ export const tokenMatches = (token: string, storedHash: string): boolean => {
   return candidate.length === stored.length && timingSafeEqual(candidate, stored);
 };
 
+/** True when the token opens one of the hashes; every hash is compared, so timing does not say which. */
+export const tokenMatchesAny = (token: string, storedHashes: readonly string[]): boolean =>
+  storedHashes.reduce((found, hash) => tokenMatches(token, hash) || found, false);
+
 const sealKey = (idempotencyKey: string): Buffer =>
   Buffer.from(hkdfSync('sha256', idempotencyKey, 'affiliate-onboarding', 'access-token-seal', 32));
 

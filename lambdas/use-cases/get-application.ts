@@ -1,6 +1,7 @@
 /**
  * The applicant's view of their application (GET /applications/{id}).
- *  1. Find the application the access token opens: unknown id and wrong token give the same 404.
+ *  1. Find the application the access token (or an emailed link's token) opens: unknown id and wrong token give
+ *     the same 404.
  *  2. Shape the view: stage, checklist, what is blocking, deadlines, timeline — no other applicant's data and
  *     nothing staff-only (checks, notes, document keys).
  */
@@ -16,7 +17,8 @@ import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { ApplicationView } from '../shared/schemas.ts';
-import { tokenMatches } from '../shared/tokens.ts';
+import { tokenMatchesAny } from '../shared/tokens.ts';
+import { credentialHashes } from './status-links.ts';
 import { complianceFacts, withoutUndefined } from './support.ts';
 
 export const findOwnApplication = async (
@@ -26,7 +28,7 @@ export const findOwnApplication = async (
 ): Promise<Application> => {
   const app = await ports.store.get(applicationId);
   // Compare even when the id is unknown, so timing does not tell the two apart.
-  const matches = tokenMatches(accessToken, app?.accessTokenHash ?? '0'.repeat(64));
+  const matches = tokenMatchesAny(accessToken, app ? credentialHashes(app) : ['0'.repeat(64)]);
   if (!app || !matches) throw new NotFound();
   return app;
 };
@@ -169,6 +171,7 @@ const STAGE_NAMES: Record<string, string> = {
 
 const EVENT_SUMMARIES: Record<string, string> = {
   'application-submitted': 'Application sent',
+  'access-link-sent': 'New link emailed; earlier links stopped working',
   'document-received': 'Document received',
   'document-refused': 'A document could not be accepted',
   'documents-complete': 'All documents received',
@@ -230,6 +233,15 @@ export const applicantView = (
   blocking: blocking(app),
   deadlines: deadlines(app),
   timeline: timeline(events),
+  ...(app.availability
+    ? {
+        availability: {
+          patientsPerWeek: app.availability.patientsPerWeek,
+          startDate: app.availability.startDate,
+          weeklySlots: app.availability.weeklySlots.map(({ day, start, end }) => ({ day, start, end })),
+        },
+      }
+    : {}),
   ...(app.dbsApplication
     ? {
         dbsApplication: withoutUndefined({

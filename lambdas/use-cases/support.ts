@@ -20,6 +20,7 @@ import { nextDueDate } from '../domain/reminders.ts';
 import type { Stage, WaitStep } from '../domain/stages.ts';
 import { type Ports, VersionConflict } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
+import { withStatusLinkTokens } from './status-links.ts';
 
 const OUTBOX_RETRY_MS = 60_000;
 const MAX_ATTEMPTS = 5;
@@ -133,7 +134,8 @@ export interface Change {
 
 /**
  * Applies `decide` to the current item and commits the result, retrying on version conflicts (after a random
- * pause); a conflict that outlasts every attempt is thrown as VersionConflict (409 at the HTTP edge).
+ * pause); a conflict that outlasts every attempt is thrown as VersionConflict (409 at the HTTP edge). Each new
+ * email's status link gets a token of its own (status-links.ts).
  * `decide` returns undefined when there is nothing to change (a duplicate event, an already-spent step).
  */
 export const mutate = async (
@@ -148,7 +150,10 @@ export const mutate = async (
     const change = decide(before, now);
     if (!change) return { before, after: before, changed: false };
     const next: Application = withIndexKeys(
-      { ...change.next, version: before.version + 1, updatedAt: now.toISOString() },
+      withStatusLinkTokens(
+        { ...change.next, version: before.version + 1, updatedAt: now.toISOString() },
+        before,
+      ),
       now,
     );
     try {

@@ -114,6 +114,8 @@ export interface SiteConfig {
   apiUrl: string;
   stage: string;
   cognito: { domain: string; clientId: string; userPoolId: string };
+  /** The induction and therapy-website account links (lib/config.ts): absolute, or paths on the site. */
+  links: { therapyAccountUrl: string; inductionBookingUrl: string };
 }
 
 export interface SiteDeploymentProps {
@@ -124,9 +126,12 @@ export interface SiteDeploymentProps {
 
 export class SiteDeployment extends Construct {
   readonly deployment: BucketDeployment;
+  /** What `config.json` holds. */
+  readonly config: SiteConfig;
 
   constructor(scope: Construct, id: string, props: SiteDeploymentProps) {
     super(scope, id);
+    this.config = props.config;
     this.deployment = new BucketDeployment(this, 'Files', {
       sources: [
         Source.asset(join(PROJECT_ROOT, 'web'), {

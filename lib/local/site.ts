@@ -13,6 +13,8 @@ export interface SiteConfig {
   /** The API base URL, no trailing slash. */
   apiUrl: string;
   stage: string;
+  /** The induction and therapy-website account links (lib/config.ts): absolute, or paths on this site. */
+  links: { therapyAccountUrl: string; inductionBookingUrl: string };
 }
 
 export interface SiteOptions {
@@ -80,7 +82,11 @@ const fileFor = (root: string, url: string): string | undefined => {
 export const startSite = async ({ port, distDir, config }: SiteOptions): Promise<Site> => {
   const root = resolve(distDir);
   await buildSite(root);
-  const configJson = JSON.stringify({ apiUrl: config.apiUrl.replace(/\/+$/, ''), stage: config.stage });
+  const configJson = JSON.stringify({
+    apiUrl: config.apiUrl.replace(/\/+$/, ''),
+    stage: config.stage,
+    links: config.links,
+  });
   const headers = {
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',

@@ -211,7 +211,14 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const site = await startSite({
       port: sitePort,
       distDir: join(opts.dataDir, 'site'),
-      config: { apiUrl: api.url, stage: 'local' },
+      config: {
+        apiUrl: api.url,
+        stage: 'local',
+        links: {
+          therapyAccountUrl: LOCAL_CONFIG.therapyAccountUrl,
+          inductionBookingUrl: LOCAL_CONFIG.inductionBookingUrl,
+        },
+      },
     });
     stops.push(site.stop);
 

@@ -164,6 +164,10 @@ export class StatelessStack extends Stack {
           clientId: stateful.staffAuth.client.userPoolClientId,
           userPoolId: stateful.staffAuth.userPool.userPoolId,
         },
+        links: {
+          therapyAccountUrl: config.therapyAccountUrl,
+          inductionBookingUrl: config.inductionBookingUrl,
+        },
       },
     });
 

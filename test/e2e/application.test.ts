@@ -286,9 +286,10 @@ describe('the status page', () => {
     const page = await newPage(browser);
     await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV&token=not-the-token`);
     await page.locator('h1', { hasText: 'Application not found' }).waitFor();
-    expect(await text(page, '#status-root p')).toBe(
-      "We can't find this application — check the link in your email.",
+    expect(await text(page, '#status-root > p')).toBe(
+      'This link does not open an application. A newer link may have replaced it: open the link in our latest email, or we can email you a new one.',
     );
+    expect(await page.getByRole('button', { name: 'Email me a new link' }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });

@@ -1,8 +1,7 @@
 /**
  * The applicant after approval, in a real browser against the local stack: signing the contract on the status
  * page (a wrong name refused first), then, after staff record the induction, giving availability on the week grid
- * with the keyboard and the mouse, and seeing the welcome. Later emails link without the token: the page
- * remembers it from the first visit.
+ * with the keyboard and the mouse, and seeing the welcome. Every email's link opens the status page.
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +10,10 @@ import {
   ALL_CHECKS,
   api,
   createApplication,
+  emailsTo,
+  eventually,
   staffToken,
+  statusLinks,
   uploadAll,
   waitForStage as waitForApiStage,
 } from '../integration/support.ts';
@@ -125,14 +127,35 @@ describe('an applicant after approval', () => {
     );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('stage-heading');
     expect(await page.locator('#signature-form').count()).toBe(0);
+    // The step's links, from config, on this site's own origin and port.
+    expect(await text(page, '#induction-title')).toBe('Your next two steps');
+    const accountHref = await page
+      .locator('#therapy-account-link')
+      .evaluate((a) => (a as HTMLAnchorElement).href);
+    const bookingHref = await page
+      .locator('#induction-booking-link')
+      .evaluate((a) => (a as HTMLAnchorElement).href);
+    expect(accountHref).toBe(`${siteUrl}/therapy-account.html`);
+    expect(bookingHref).toBe(`${siteUrl}/induction-booking.html`);
     expect(await axeViolations(page), 'induction invited').toEqual([]);
+    const booking = await newPage(browser);
+    expect((await booking.goto(bookingHref))?.status()).toBe(200);
+    expect(await text(booking, 'h1')).toBe('Book your induction');
+    await booking.context().close();
 
     const today = londonToday(new Date());
     await staffPost(`/staff/applications/${app.applicationId}/induction`, { attendedOn: today });
     await waitForApiStage(app, 'awaiting-availability');
 
-    // The availability email links without the token: this browser remembers it from the first link.
-    await page.goto(`${siteUrl}/status.html#id=${app.applicationId}`);
+    // The availability email's link opens the application with a token of its own.
+    const invitation = await eventually(async () => {
+      const mail = (await emailsTo(app.email)).at(-1);
+      const link = mail && statusLinks(mail)[0];
+      expect(link?.token).toBeDefined();
+      expect(link?.token).not.toBe(app.accessToken);
+      return link as { id: string; token: string };
+    });
+    await page.goto(`${siteUrl}/status.html#id=${invitation.id}&token=${invitation.token}`);
     await page.reload();
     expect(await waitForStage(page, 'awaiting-availability')).toBe('awaiting-availability');
     expect(await axeViolations(page), 'availability questionnaire').toEqual([]);
@@ -148,7 +171,8 @@ describe('an applicant after approval', () => {
 
     // Keyboard: into the grid by Tab, where Monday 09:00 has the focus; Space chooses, arrows move.
     await page.getByLabel('When can you start?').focus();
-    await tabTo(page, 'Monday 09:00 to 10:00');
+    // Past the quick range controls and the two grid buttons.
+    await tabTo(page, 'Monday 09:00 to 10:00', 12);
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Space');
@@ -205,19 +229,41 @@ describe('an applicant after approval', () => {
     expect(await text(page, '#welcome-start')).toBe(
       `You start seeing patients on ${formatLongDate(startDate)}.`,
     );
-    expect(await text(page, '#welcome [data-deadline="insurance"]')).toMatch(
-      /^Your indemnity insurance ends on: /,
+    expect(await text(page, '#welcome-summary p')).toBe(
+      'You told us you can see 4 patients a week, in 5 hours a week (UK time):',
     );
+    expect(await page.locator('#welcome-summary li').allTextContents()).toEqual([
+      'Monday: 09:00 to 11:00',
+      'Wednesday: 14:00 to 17:00',
+    ]);
+    // The start date once in the welcome and not again under "Dates to remember", which keeps the other dates.
+    const welcome = (await page.locator('#welcome').textContent()) ?? '';
+    expect(welcome.split(formatLongDate(startDate)).length - 1).toBe(1);
+    expect(await page.locator('#welcome [data-deadline]').count()).toBe(0);
+    expect(await text(page, '.deadlines')).toMatch(/Your indemnity insurance ends on: /);
+    expect(await text(page, '.deadlines')).not.toContain(formatLongDate(startDate));
     expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
     expect(await axeViolations(page), 'welcome').toEqual([]);
+    await page.locator('#welcome').screenshot({ path: '/tmp/12a-welcome-1280.png' });
+    // After a reload (no note from the form), the view's own availability gives the same welcome; on a phone too.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.reload();
+    await page.locator('#welcome-summary').waitFor();
+    expect(await text(page, '#welcome-start')).toBe(
+      `You start seeing patients on ${formatLongDate(startDate)}.`,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.locator('#welcome').screenshot({ path: '/tmp/12a-welcome-375.png' });
+    expect(await axeViolations(page), 'welcome at 375 px').toEqual([]);
     await page.context().close();
   }, 180_000);
 
-  it('asks for the first email’s link in a browser that never had the token', async () => {
+  it('offers a new link when the link has no token and this browser never had one', async () => {
     const page = await newPage(browser);
     await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV`);
     await page.locator('h1', { hasText: 'We cannot open this application' }).waitFor();
-    expect(await text(page, '#status-root p')).toContain('Open the link from your first email');
+    expect(await text(page, '#status-root p')).toContain('open the link in our latest email');
+    expect(await page.getByRole('button', { name: 'Email me a new link' }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });

@@ -16,7 +16,11 @@ beforeAll(async () => {
   site = await startSite({
     port: 0,
     distDir: join(workDir, 'dist'),
-    config: { apiUrl: 'http://127.0.0.1:3000/', stage: 'local' },
+    config: {
+      apiUrl: 'http://127.0.0.1:3000/',
+      stage: 'local',
+      links: { therapyAccountUrl: '/therapy-account.html', inductionBookingUrl: 'https://example.org/book' },
+    },
   });
 });
 
@@ -67,10 +71,14 @@ describe('the local site server', () => {
     expect(shared.body).not.toContain('Nieprawidłowe');
   });
 
-  it('answers /config.json with the API URL (no trailing slash) and the stage', async () => {
+  it('answers /config.json with the API URL (no trailing slash), the stage and the induction links', async () => {
     const config = await get('/config.json');
     expect(config.type).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(config.body)).toEqual({ apiUrl: 'http://127.0.0.1:3000', stage: 'local' });
+    expect(JSON.parse(config.body)).toEqual({
+      apiUrl: 'http://127.0.0.1:3000',
+      stage: 'local',
+      links: { therapyAccountUrl: '/therapy-account.html', inductionBookingUrl: 'https://example.org/book' },
+    });
   });
 
   it('answers unknown paths with the 404 page', async () => {

@@ -37,6 +37,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   health: [],
   openapi: [],
   'create-application': [...CHANGE], // + create (transaction), findIdempotency (get)
+  'create-access-link': CHANGE, // findByEmail (two gets), then a change
   'get-application': [...GET, ...QUERY], // the item and its events
   'create-upload': GET,
   'get-contract': GET,
@@ -98,6 +99,7 @@ const PARSE_WITH_ZOD: FunctionName[] = NAMES.filter(
  */
 const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, number> = {
   'create-application': 1.36,
+  'create-access-link': 1.67,
   'get-application': 1.26,
   'create-upload': 1.38,
   'get-contract': 1.14,

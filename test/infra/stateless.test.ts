@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLOUD_CONFIG } from '../../lib/config.ts';
 import { FUNCTION_METADATA_KEY } from '../../lib/constructs/function.ts';
 import { FUNCTIONS, type FunctionName } from '../../lib/functions.ts';
 import { ROUTES, type Route } from '../../lib/routes.ts';
@@ -350,5 +351,9 @@ describe('mail and site', () => {
     const markers = JSON.stringify(deployment.SourceMarkers);
     expect(markers).toContain('ApiHttpApi');
     expect(markers).toMatch(/StaffAuthUserPoolStaffPages/);
+    expect(s.stateless.site.config.links).toEqual({
+      inductionBookingUrl: CLOUD_CONFIG.inductionBookingUrl,
+      therapyAccountUrl: CLOUD_CONFIG.therapyAccountUrl,
+    });
   });
 });

@@ -39,6 +39,7 @@ export const validApplication = (overrides: { email?: string; dbsIssueDaysAgo?: 
 
 /** A body each route's schema accepts, keyed by route: tests about who asks, and fuzzing near-misses, start here. */
 export const VALID_BODIES: Record<string, Record<string, unknown>> = {
+  'POST /applications/access-links': { email: 'someone@example.org' },
   'POST /applications/{id}/uploads': { document: 'indemnity-insurance', contentType: 'image/png' },
   'POST /applications/{id}/contract/signature': {
     fullName: 'Alex Morgan',

@@ -102,6 +102,13 @@ export const emailsTo = async (address: string): Promise<DevEmail[]> => {
   return response.body.emails.filter((e) => e.destination.to.includes(address));
 };
 
+/** Every status link of an email, in its text and its HTML: the id and the token it carries, if any. */
+export const statusLinks = (email: DevEmail): { id: string; token?: string }[] =>
+  [
+    ...(email.body.text ?? '').matchAll(/\/status\.html#id=(\w+)(?:&token=([\w-]+))?/g),
+    ...(email.body.html ?? '').matchAll(/\/status\.html#id=(\w+)(?:&amp;token=([\w-]+))?/g),
+  ].map((m) => ({ id: m[1] ?? '', ...(m[2] ? { token: m[2] } : {}) }));
+
 /** Polls until the check passes (S3 events and the state machine run asynchronously). */
 export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

@@ -10,24 +10,25 @@ import {
   type createUploadSchema,
   MAX_UPLOAD_BYTES,
 } from '../../lambdas/shared/schemas.ts';
-import { ApiError, callApi } from './lib/api.ts';
+import { ApiError, callApi, loadConfig, type SiteConfig } from './lib/api.ts';
 import {
   availabilityPanel,
   type Credentials,
   contractPanel,
   type OnView,
-  welcomePanel,
   withdrawSection,
 } from './lib/applicant-actions.ts';
 import { dbsApplicationPanel } from './lib/dbs-application-panel.ts';
 import { byId, h } from './lib/dom.ts';
 import { clearFieldError, showFieldError } from './lib/field-errors.ts';
+import { inductionPanel } from './lib/induction-panel.ts';
 import {
   DBS_ASSESSMENT_NAMES,
   DBS_ASSESSMENT_REVIEWED_NAMES,
   STAGE_NAMES,
   STAGE_TEXT,
 } from './lib/labels.ts';
+import { newLinkSection } from './lib/new-link.ts';
 import {
   checkFile,
   DOCUMENT_NAMES,
@@ -35,6 +36,7 @@ import {
   UploadRow,
   type UploadTarget,
 } from './lib/upload.ts';
+import { welcomePanel } from './lib/welcome-panel.ts';
 
 type ChecklistStatus = ApplicationView['checklist'][number]['status'];
 type CreateUpload = z.infer<typeof createUploadSchema>;
@@ -53,8 +55,8 @@ const RECEIPT_POLL_MS = 1_500;
 const root = byId('status-root');
 
 /**
- * Only the first email's link carries the token; later emails link with the id alone. The token is remembered
- * per application in this browser from the first visit, so those links open the application too.
+ * Every email's link carries a token. The token is remembered per application in this browser, so a link copied
+ * without its token (or the address bar cut short) still opens the application here.
  */
 const TOKEN_KEY_PREFIX = 'application-token:';
 
@@ -62,7 +64,7 @@ const remember = (id: string, token: string): void => {
   try {
     localStorage.setItem(`${TOKEN_KEY_PREFIX}${id}`, token);
   } catch {
-    // Storage can be full or switched off: the link with the token still works, only later links will not.
+    // Storage can be full or switched off: the link with the token still works.
   }
 };
 
@@ -71,6 +73,15 @@ const remembered = (id: string): string | undefined => {
     return localStorage.getItem(`${TOKEN_KEY_PREFIX}${id}`) ?? undefined;
   } catch {
     return undefined;
+  }
+};
+
+/** A token that no longer opens the application (a newer link replaced it) is not offered again. */
+const forget = (id: string): void => {
+  try {
+    localStorage.removeItem(`${TOKEN_KEY_PREFIX}${id}`);
+  } catch {
+    // Nothing remembered, nothing to forget.
   }
 };
 
@@ -88,6 +99,9 @@ const credentials = (): Credentials | { missing: 'id' | 'token' } => {
   return known ? { id, token: known } : { missing: 'token' };
 };
 
+/** The induction links of config.json, read with the first view (the page cannot call the API without it). */
+let siteLinks: SiteConfig['links'];
+
 const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
   callApi<ApplicationView>(`/applications/${encodeURIComponent(id)}`, { token });
 
@@ -95,12 +109,14 @@ const fetchView = ({ id, token }: Credentials): Promise<ApplicationView> =>
 const announcer = h('p', { class: 'visually-hidden', role: 'status' });
 root.after(announcer);
 
-const showMessage = (heading: string, message: string, retry?: () => void): void => {
+const showMessage = (heading: string, message: string, next?: (() => void) | 'new-link'): void => {
   document.title = `${heading} – ${SERVICE}`;
   const nodes: Node[] = [h('h1', {}, heading), h('p', {}, message)];
-  if (retry) {
+  if (next === 'new-link') {
+    nodes.push(newLinkSection());
+  } else if (next) {
     const button = h('button', { type: 'button', class: 'button' }, 'Try again');
-    button.addEventListener('click', retry);
+    button.addEventListener('click', next);
     nodes.push(button);
   }
   root.replaceChildren(...nodes);
@@ -255,13 +271,16 @@ const actionPanel = (
   notes?: Parameters<OnView>[1],
 ): HTMLElement | undefined => {
   if (view.stage === 'contract-sent') return contractPanel(creds, onView);
+  if (view.stage === 'induction-invited') return inductionPanel(siteLinks);
   if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
-  if (view.stage === 'active') return welcomePanel(view, notes?.startDate);
+  if (view.stage === 'active') return welcomePanel(view, siteLinks, notes?.startDate);
   return undefined;
 };
 
 const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<OnView>[1]): void => {
   const stage = STAGE_TEXT[view.stage];
+  // The welcome panel says the start date: once is enough.
+  const dates = view.deadlines.filter((d) => !(view.stage === 'active' && d.id === 'start-date'));
   document.title = `${stage.heading} – ${SERVICE}`;
   const refresh = h(
     'button',
@@ -289,7 +308,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       h('h2', {}, 'Your checklist'),
       checklist(view),
       documentsSection(creds, view),
-      view.deadlines.length > 0 &&
+      dates.length > 0 &&
         h(
           'section',
           { 'aria-labelledby': 'deadlines-title' },
@@ -297,7 +316,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
           h(
             'ul',
             { class: 'deadlines' },
-            ...view.deadlines.map((deadline) =>
+            ...dates.map((deadline) =>
               h('li', {}, `${deadline.label}: `, h('strong', {}, formatLongDate(deadline.date))),
             ),
           ),
@@ -341,14 +360,14 @@ const load = async (announce = false): Promise<void> => {
   if ('missing' in creds) {
     showMessage(
       'We cannot open this application',
-      creds.missing === 'token'
-        ? 'This browser has not opened your application before. Open the link from your first email (the one we sent when you applied) once, and this link will work here from then on.'
-        : 'The link is incomplete. Open the link in the email we sent you, or copy the whole link into your browser.',
+      'The link is incomplete: open the link in our latest email, or copy the whole link into your browser. If you cannot find it, we can email you a new one.',
+      'new-link',
     );
     return;
   }
   try {
     const view = await fetchView(creds);
+    siteLinks = (await loadConfig()).links;
     if (uploadBusy()) return;
     render(creds, view);
     if (announce) {
@@ -358,7 +377,12 @@ const load = async (announce = false): Promise<void> => {
     }
   } catch (error) {
     if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
-      showMessage('Application not found', "We can't find this application — check the link in your email.");
+      forget(creds.id);
+      showMessage(
+        'Application not found',
+        'This link does not open an application. A newer link may have replaced it: open the link in our latest email, or we can email you a new one.',
+        'new-link',
+      );
       return;
     }
     showMessage(

@@ -36,6 +36,15 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       const app = apps.get(id);
       return app ? structuredClone(app) : undefined;
     },
+    async findByEmail(email) {
+      const normal = email.trim().toLowerCase();
+      const app = [...apps.values()].find(
+        (a) =>
+          a.applicant.email.toLowerCase() === normal &&
+          !['rejected', 'withdrawn', 'lapsed'].includes(a.stage),
+      );
+      return app ? structuredClone(app) : undefined;
+    },
     async update(next, before, evs) {
       if (apps.get(next.id)?.version !== before.version) throw new VersionConflict();
       apps.set(next.id, structuredClone(next));

@@ -9,6 +9,8 @@ export interface SiteConfig {
   stage: string;
   /** The staff pages' Cognito hosted UI; absent locally, where the dev token stands in for it. */
   cognito?: { domain: string; clientId: string; userPoolId: string };
+  /** The induction and therapy-website account links: absolute, or paths on this site. */
+  links?: { therapyAccountUrl: string; inductionBookingUrl: string };
 }
 
 let config: Promise<SiteConfig> | undefined;

@@ -22,7 +22,7 @@ import { ApiError, callApi } from './api.ts';
 import { h } from './dom.ts';
 import { clearErrors, type FieldError, showErrors } from './field-errors.ts';
 import { checkboxField, errorSummary, field, issuesToErrors, sendForm, whileBusy } from './forms.ts';
-import { WeekGrid } from './week-grid.ts';
+import { quickRange, WeekGrid } from './week-grid.ts';
 
 export interface Credentials {
   id: string;
@@ -302,8 +302,9 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
       h(
         'p',
         { class: 'hint', id: 'week-hint' },
-        'Choose every hour of the week you can see patients: click an hour, or drag across several. With a keyboard, move with the arrow keys and press Space to choose or unchoose an hour.',
+        'Choose every hour of the week you can see patients: tap or click an hour, or drag across several with a mouse. On a small screen, swipe the week sideways to reach every day. With a keyboard, move with the arrow keys and press Space to choose or unchoose an hour.',
       ),
+      quickRange(grid),
       h('div', { class: 'button-group' }, copy, clear),
       h('div', { class: 'control' }, grid.element),
       live,
@@ -380,37 +381,6 @@ export const availabilityPanel = (creds: Credentials, view: ApplicationView, onV
 };
 
 /** active: the welcome, with the dates that matter now. */
-export const welcomePanel = (view: ApplicationView, startDate?: string): HTMLElement =>
-  h(
-    'section',
-    { class: 'action-panel action-panel--welcome', id: 'welcome', 'aria-labelledby': 'welcome-title' },
-    h('h2', { id: 'welcome-title' }, `Welcome to the network, ${view.firstName}`),
-    startDate
-      ? h(
-          'p',
-          { id: 'welcome-start' },
-          'You start seeing patients on ',
-          h('strong', {}, formatLongDate(startDate)),
-          '.',
-        )
-      : h('p', {}, 'You are ready to see patients from the start date you gave us.'),
-    ...view.deadlines.map((deadline) =>
-      h(
-        'p',
-        { 'data-deadline': deadline.id },
-        `${deadline.label}: `,
-        h('strong', {}, formatLongDate(deadline.date)),
-      ),
-    ),
-    h(
-      'p',
-      {},
-      'Sign in to your ',
-      h('a', { href: '/therapy-account.html' }, 'therapy account'),
-      ' to see your patients and your diary.',
-    ),
-  );
-
 /** Any open stage: withdraw, after saying so twice. */
 export const withdrawSection = (creds: Credentials, onView: OnView): HTMLElement => {
   const summary = errorSummary();

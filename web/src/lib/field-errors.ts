@@ -59,7 +59,10 @@ export const showFieldError = (field: HTMLElement, message: string): void => {
 };
 
 const focusField = (field: HTMLElement): void => {
-  const target = controlsOf(field).find((control) => !(control as HTMLInputElement).disabled);
+  // A grid (the week) is focused at its current cell, the one Tab would reach.
+  const target =
+    field.querySelector<HTMLElement>('[role="grid"] [tabindex="0"]') ??
+    controlsOf(field).find((control) => !(control as HTMLInputElement).disabled);
   target?.focus({ preventScroll: true });
   // The label or legend says what the field is: scroll it into view with the control, not just the input.
   (field.querySelector('legend, label') ?? field).scrollIntoView({ block: 'start' });

@@ -66,7 +66,7 @@ export const STAGE_TEXT: Record<Stage, { heading: string; next: string }> = {
   },
   'induction-invited': {
     heading: 'Book your induction',
-    next: 'We have emailed you a link to book an induction session.',
+    next: 'Create your account on our therapy website, then book your online induction: the links are below and in our email.',
   },
   'awaiting-availability': {
     heading: 'Tell us when you can see patients',
