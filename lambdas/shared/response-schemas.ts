@@ -203,7 +203,8 @@ export const staffApplicationSchema = z.strictObject({
   compliance: z
     .strictObject({
       flags: z.array(z.enum(['dbs-overdue', 'dbs-renewal-overdue', 'insurance-expired'])),
-      remindersSent: z.array(z.string()),
+      /** Compliance reminders sent, by whom they went to (not the catch-up marks of reminders passed over). */
+      remindersSent: z.strictObject({ therapist: z.int().min(0), team: z.int().min(0) }),
     })
     .optional(),
   dbsImageDeletedAt: at.optional(),
