@@ -128,6 +128,7 @@ const DEFINITIONS = {
     entry: 'lambdas/handlers/staff-extend-induction.ts',
     description: 'POST /staff/applications/{id}/induction/extension: a new last start date, with a reason',
     uses: { table: 'write', mail: true, workflow: ['callback'] },
+    files: CONTRACT_FONTS,
   },
   'staff-record-insurance': {
     entry: 'lambdas/handlers/staff-record-insurance.ts',
