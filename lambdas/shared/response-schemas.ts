@@ -60,6 +60,8 @@ export const staffQueueSchema = z.strictObject({
   items: z.array(z.strictObject(queueItemShape)),
   /** Present when there is a next page: pass it back as `?cursor=`. */
   cursor: z.string().optional(),
+  /** On the first page only (no `cursor` sent): how many applications each stage holds. */
+  counts: z.strictObject(Object.fromEntries(STAGES.map((stage) => [stage, z.int().min(0)]))).optional(),
 });
 
 const staffDbsSchema = z.strictObject({
@@ -203,7 +205,7 @@ export const staffApplicationSchema = z.strictObject({
   compliance: z
     .strictObject({
       flags: z.array(z.enum(['dbs-overdue', 'dbs-renewal-overdue', 'insurance-expired'])),
-      /** Compliance reminders sent, by whom they went to (not the catch-up marks of reminders passed over). */
+      /** Compliance reminders that went out, from the audit trail: to the therapist and to the team. */
       remindersSent: z.strictObject({ therapist: z.int().min(0), team: z.int().min(0) }),
     })
     .optional(),
