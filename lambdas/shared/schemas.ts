@@ -24,19 +24,20 @@ import {
  */
 
 /** A real calendar date: `2026-02-30` and `0000-01-01` are refused (DESIGN §5). */
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'Enter a date with its day, month and year', abort: true })
-  .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
-  .meta({ format: 'date', examples: ['2026-01-31'] });
+export const isoDate = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/u, { message: 'Enter a date with its day, month and year', abort: true })
+    .regex(new RegExp(`^${CALENDAR_DATE_SOURCE}$`, 'u'), 'This is not a real calendar date')
+    .meta({ format: 'date', examples: ['2026-01-31'] }))();
 
 /** Every `{id}` of a path: an application id, a ULID (Crockford base32, 26 characters). */
-export const applicationIdSchema = z.string().regex(APPLICATION_ID_PATTERN, 'Not an application id');
+export const applicationIdSchema = /* @__PURE__ */ (() =>
+  z.string().regex(APPLICATION_ID_PATTERN, 'Not an application id'))();
 
 /** The optional `Idempotency-Key` header of POST /applications. */
-export const idempotencyKeySchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{8,255}$/u, 'Use 8 to 255 visible ASCII characters, such as a UUID');
+export const idempotencyKeySchema = /* @__PURE__ */ (() =>
+  z.string().regex(/^[\x21-\x7e]{8,255}$/u, 'Use 8 to 255 visible ASCII characters, such as a UUID'))();
 
 /** Trimmed text of at most `max` characters (at least 1 unless `optional`), checked before it is trimmed. */
 const text = (max: number, { optional = false } = {}) => {
@@ -45,265 +46,293 @@ const text = (max: number, { optional = false } = {}) => {
   return checked.regex(length, `At most ${max} characters`).trim();
 };
 
-export const applicantSchema = z.strictObject({
-  firstName: text(100),
-  lastName: text(100),
-  email: z.email('Enter a valid email address').max(254).toLowerCase(),
-  // 7 to 20 of digits, spaces, brackets and dashes after an optional +, neither end a space once trimmed.
-  phone: z
-    .string()
-    .regex(
-      /^\s*(?:\+[0-9 ()-]{6,19}[0-9()-]|[0-9()-][0-9 ()-]{5,18}[0-9()-])\s*$/u,
-      'Enter a phone number of 7 to 20 digits, spaces allowed',
-    )
-    .trim(),
-  dateOfBirth: isoDate,
-  postcode: z
-    .string()
-    .regex(/^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\s*$/u, 'Enter a UK postcode, like SW1A 1AA')
-    .trim()
-    .toUpperCase(),
-});
+export const applicantSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    firstName: text(100),
+    lastName: text(100),
+    email: z.email('Enter a valid email address').max(254).toLowerCase(),
+    // 7 to 20 of digits, spaces, brackets and dashes after an optional +, neither end a space once trimmed.
+    phone: z
+      .string()
+      .regex(
+        /^\s*(?:\+[0-9 ()-]{6,19}[0-9()-]|[0-9()-][0-9 ()-]{5,18}[0-9()-])\s*$/u,
+        'Enter a phone number of 7 to 20 digits, spaces allowed',
+      )
+      .trim(),
+    dateOfBirth: isoDate,
+    postcode: z
+      .string()
+      .regex(
+        /^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\s*$/u,
+        'Enter a UK postcode, like SW1A 1AA',
+      )
+      .trim()
+      .toUpperCase(),
+  }))();
 
 export const PROFESSIONAL_BODIES = ['BABCP', 'BACP', 'UKCP', 'HCPC', 'BPS', 'other'] as const;
 
-export const professionalSchema = z.strictObject({
-  body: z.enum(PROFESSIONAL_BODIES),
-  membershipNumber: text(50),
-  accredited: z.literal(true, 'Only accredited therapists can join the network'),
-});
+export const professionalSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    body: z.enum(PROFESSIONAL_BODIES),
+    membershipNumber: text(50),
+    accredited: z.literal(true, 'Only accredited therapists can join the network'),
+  }))();
 
-export const dbsWithCertificateSchema = z.strictObject({
-  hasCertificate: z.literal(true),
-  level: z.enum(DBS_LEVELS),
-  certificateNumber: z.string().regex(/^\d{12}$/, 'A DBS certificate number has 12 digits'),
-  issueDate: isoDate,
-  onUpdateService: z.boolean(),
-  applyOnMyBehalf: z.boolean().optional(),
-  acceptsFee: z.boolean().optional(),
-});
+export const dbsWithCertificateSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    hasCertificate: z.literal(true),
+    level: z.enum(DBS_LEVELS),
+    certificateNumber: z.string().regex(/^\d{12}$/, 'A DBS certificate number has 12 digits'),
+    issueDate: isoDate,
+    onUpdateService: z.boolean(),
+    applyOnMyBehalf: z.boolean().optional(),
+    acceptsFee: z.boolean().optional(),
+  }))();
 
-export const dbsWithoutCertificateSchema = z.strictObject({
-  hasCertificate: z.literal(false),
-  applyOnMyBehalf: z.boolean(),
-  acceptsFee: z.boolean().optional(),
-});
+export const dbsWithoutCertificateSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    hasCertificate: z.literal(false),
+    applyOnMyBehalf: z.boolean(),
+    acceptsFee: z.boolean().optional(),
+  }))();
 
-export const dbsSchema = z.discriminatedUnion('hasCertificate', [
-  dbsWithCertificateSchema,
-  dbsWithoutCertificateSchema,
-]);
+export const dbsSchema = /* @__PURE__ */ (() =>
+  z.discriminatedUnion('hasCertificate', [dbsWithCertificateSchema, dbsWithoutCertificateSchema]))();
 
-export const insuranceSchema = z.strictObject({
-  insurer: text(100),
-  policyNumber: text(50),
-  coverAmountGbp: z.int('Whole pounds, no pence').positive().max(1_000_000_000),
-  basis: z.enum(INSURANCE_BASES),
-  startDate: isoDate,
-  endDate: isoDate,
-});
+export const insuranceSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    insurer: text(100),
+    policyNumber: text(50),
+    coverAmountGbp: z.int('Whole pounds, no pence').positive().max(1_000_000_000),
+    basis: z.enum(INSURANCE_BASES),
+    startDate: isoDate,
+    endDate: isoDate,
+  }))();
 
-export const consentsSchema = z.strictObject({
-  privacyNotice: z.literal(true, 'You must accept the privacy notice'),
-  criminalRecordProcessing: z.literal(true, 'You must consent to the processing of criminal record data'),
-});
+export const consentsSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    privacyNotice: z.literal(true, 'You must accept the privacy notice'),
+    criminalRecordProcessing: z.literal(true, 'You must consent to the processing of criminal record data'),
+  }))();
 
-export const createApplicationSchema = z.strictObject({
-  applicant: applicantSchema,
-  professional: professionalSchema,
-  dbs: dbsSchema,
-  insurance: insuranceSchema,
-  consents: consentsSchema,
-});
+export const createApplicationSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    applicant: applicantSchema,
+    professional: professionalSchema,
+    dbs: dbsSchema,
+    insurance: insuranceSchema,
+    consents: consentsSchema,
+  }))();
 export type CreateApplicationInput = z.infer<typeof createApplicationSchema>;
 
-export const documentKindSchema = z.enum(DOCUMENT_KINDS);
+export const documentKindSchema = /* @__PURE__ */ (() => z.enum(DOCUMENT_KINDS))();
 // Defined in the domain so that a function checking uploads does not construct every schema to read a constant.
 export { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPES };
 /** A presigned POST pins one content type (S3 policies cannot say "one of"), so the client names the file's type;
  *  PDF when it does not. */
-export const createUploadSchema = z.strictObject({
-  document: documentKindSchema,
-  contentType: z.enum(UPLOAD_CONTENT_TYPES).optional(),
-});
+export const createUploadSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    document: documentKindSchema,
+    contentType: z.enum(UPLOAD_CONTENT_TYPES).optional(),
+  }))();
 export type CreateUploadInput = z.infer<typeof createUploadSchema>;
 
-export const uploadSchema = z.strictObject({
-  document: documentKindSchema,
-  contentType: z.enum(UPLOAD_CONTENT_TYPES),
-  url: z.url(),
-  fields: z.record(z.string(), z.string()),
-  maxBytes: z.int(),
-  expiresAt: z.iso.datetime(),
-});
+export const uploadSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    document: documentKindSchema,
+    contentType: z.enum(UPLOAD_CONTENT_TYPES),
+    url: z.url(),
+    fields: z.record(z.string(), z.string()),
+    maxBytes: z.int(),
+    expiresAt: z.iso.datetime(),
+  }))();
 
-export const createApplicationResponseSchema = z.strictObject({
-  applicationId: z.string(),
-  accessToken: z.string(),
-  stage: z.enum(STAGES),
-  dbs: z.strictObject({ assessment: z.enum(DBS_ASSESSMENTS), reasons: z.array(z.string()) }),
-  uploads: z.array(uploadSchema),
-});
+export const createApplicationResponseSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    applicationId: z.string(),
+    accessToken: z.string(),
+    stage: z.enum(STAGES),
+    dbs: z.strictObject({ assessment: z.enum(DBS_ASSESSMENTS), reasons: z.array(z.string()) }),
+    uploads: z.array(uploadSchema),
+  }))();
 
-export const checklistItemSchema = z.strictObject({
-  id: z.string(),
-  label: z.string(),
-  status: z.enum(['done', 'waiting-on-you', 'waiting-on-us', 'not-yet']),
-  detail: z.string().optional(),
-});
+export const checklistItemSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    id: z.string(),
+    label: z.string(),
+    status: z.enum(['done', 'waiting-on-you', 'waiting-on-us', 'not-yet']),
+    detail: z.string().optional(),
+  }))();
 
-export const timelineEntrySchema = z.strictObject({
-  at: z.iso.datetime(),
-  type: z.string(),
-  summary: z.string(),
-});
+export const timelineEntrySchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    at: z.iso.datetime(),
+    type: z.string(),
+    summary: z.string(),
+  }))();
 
-export const applicationViewSchema = z.strictObject({
-  applicationId: z.string(),
-  stage: z.enum(STAGES),
-  firstName: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  dbs: z.strictObject({ assessment: z.enum(DBS_ASSESSMENTS), reasons: z.array(z.string()) }),
-  documents: z.array(
-    z.strictObject({
-      document: documentKindSchema,
-      required: z.boolean(),
-      received: z.boolean(),
-      receivedAt: z.iso.datetime().optional(),
-      rejectedReason: z.string().optional(),
-    }),
-  ),
-  checklist: z.array(checklistItemSchema),
-  blocking: z.array(z.string()),
-  deadlines: z.array(z.strictObject({ id: z.string(), label: z.string(), date: isoDate })),
-  timeline: z.array(timelineEntrySchema),
-  /** What the applicant gave when they became active: the welcome panel sums it up. */
-  availability: z
-    .strictObject({
-      patientsPerWeek: z.int(),
-      startDate: isoDate,
-      weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
-    })
-    .optional(),
-  /** The provider's DBS application, once the applicant has accepted the fee. */
-  dbsApplication: z
-    .strictObject({
-      status: z.enum(['requested', 'applied', 'certificate-recorded']),
-      feeGbp: z.int(),
-      acceptsFee: z.literal(true),
-      appliedOn: isoDate.optional(),
-      dueBy: isoDate.optional(),
-    })
-    .optional(),
-});
+export const applicationViewSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    applicationId: z.string(),
+    stage: z.enum(STAGES),
+    firstName: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    dbs: z.strictObject({ assessment: z.enum(DBS_ASSESSMENTS), reasons: z.array(z.string()) }),
+    documents: z.array(
+      z.strictObject({
+        document: documentKindSchema,
+        required: z.boolean(),
+        received: z.boolean(),
+        receivedAt: z.iso.datetime().optional(),
+        rejectedReason: z.string().optional(),
+      }),
+    ),
+    checklist: z.array(checklistItemSchema),
+    blocking: z.array(z.string()),
+    deadlines: z.array(z.strictObject({ id: z.string(), label: z.string(), date: isoDate })),
+    timeline: z.array(timelineEntrySchema),
+    /** What the applicant gave when they became active: the welcome panel sums it up. */
+    availability: z
+      .strictObject({
+        patientsPerWeek: z.int(),
+        startDate: isoDate,
+        weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
+      })
+      .optional(),
+    /** The provider's DBS application, once the applicant has accepted the fee. */
+    dbsApplication: z
+      .strictObject({
+        status: z.enum(['requested', 'applied', 'certificate-recorded']),
+        feeGbp: z.int(),
+        acceptsFee: z.literal(true),
+        appliedOn: isoDate.optional(),
+        dueBy: isoDate.optional(),
+      })
+      .optional(),
+  }))();
 export type ApplicationView = z.infer<typeof applicationViewSchema>;
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export const problemSchema = /* @__PURE__ */ (() =>
+  z.object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }))();
 
-export const reviewSchema = z.strictObject({
-  decision: z.enum(['approve', 'request-changes', 'reject']),
-  /** The DBS checks apply only to a certificate the applicant has: not demanded otherwise. */
-  checks: z.strictObject({
-    dbsOriginalSeen: z.boolean().optional(),
-    dbsCheckMethod: z.enum(DBS_CHECK_METHODS).optional(),
-    insuranceVerified: z.boolean(),
-    registerChecked: z.boolean(),
-  }),
-  note: text(2000, { optional: true }),
-  /** With request-changes: the documents to send again (the others are kept); omitted, every required one. */
-  documents: z
-    .array(documentKindSchema)
-    .min(1, 'Name at least one document to send again')
-    .max(DOCUMENT_KINDS.length)
-    .refine((kinds) => new Set(kinds).size === kinds.length, 'Name each document once')
-    .meta({ uniqueItems: true })
-    .optional(),
-});
+export const reviewSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    decision: z.enum(['approve', 'request-changes', 'reject']),
+    /** The DBS checks apply only to a certificate the applicant has: not demanded otherwise. */
+    checks: z.strictObject({
+      dbsOriginalSeen: z.boolean().optional(),
+      dbsCheckMethod: z.enum(DBS_CHECK_METHODS).optional(),
+      insuranceVerified: z.boolean(),
+      registerChecked: z.boolean(),
+    }),
+    note: text(2000, { optional: true }),
+    /** With request-changes: the documents to send again (the others are kept); omitted, every required one. */
+    documents: z
+      .array(documentKindSchema)
+      .min(1, 'Name at least one document to send again')
+      .max(DOCUMENT_KINDS.length)
+      .refine((kinds) => new Set(kinds).size === kinds.length, 'Name each document once')
+      .meta({ uniqueItems: true })
+      .optional(),
+  }))();
 
 /** The applicant's part of the provider's DBS application: consent to the fee shown, and optionally "apply now". */
-export const dbsApplicationRequestSchema = z.strictObject({
-  acceptsFee: z.literal(true, 'Tick the box to accept the DBS certificate fee'),
-  applyNow: z.boolean().optional(),
-});
+export const dbsApplicationRequestSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    acceptsFee: z.literal(true, 'Tick the box to accept the DBS certificate fee'),
+    applyNow: z.boolean().optional(),
+  }))();
 
 /** Staff applied for the certificate on this day, with the DBS's reference. */
-export const dbsApplicationMadeSchema = z.strictObject({
-  appliedOn: isoDate,
-  reference: text(50),
-});
+export const dbsApplicationMadeSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    appliedOn: isoDate,
+    reference: text(50),
+  }))();
 
-export const dbsStatusCheckSchema = z.strictObject({
-  checkedOn: isoDate,
-  result: z.enum(['no-new-information', 'new-information']),
-});
+export const dbsStatusCheckSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    checkedOn: isoDate,
+    result: z.enum(['no-new-information', 'new-information']),
+  }))();
 
-export const newDbsCertificateSchema = z.strictObject({
-  certificateNumber: z.string().regex(/^\d{12}$/, 'A DBS certificate number has 12 digits'),
-  issueDate: isoDate,
-  level: z.enum(DBS_LEVELS),
-});
+export const newDbsCertificateSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    certificateNumber: z.string().regex(/^\d{12}$/, 'A DBS certificate number has 12 digits'),
+    issueDate: isoDate,
+    level: z.enum(DBS_LEVELS),
+  }))();
 
-export const inductionSchema = z.strictObject({ attendedOn: isoDate });
+export const inductionSchema = /* @__PURE__ */ (() => z.strictObject({ attendedOn: isoDate }))();
 
 /** Staff extend an induction window: the new last start date and why. */
-export const inductionExtensionSchema = z.strictObject({ lastStartDate: isoDate, reason: text(500) });
+export const inductionExtensionSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ lastStartDate: isoDate, reason: text(500) }))();
 
-export const signatureSchema = z.strictObject({
-  fullName: text(201),
-  agree: z.literal(true, 'Tick the box to agree to the contract'),
-  contractSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A SHA-256 in lowercase hex, 64 characters'),
-});
+export const signatureSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    fullName: text(201),
+    agree: z.literal(true, 'Tick the box to agree to the contract'),
+    contractSha256: z.string().regex(/^[0-9a-f]{64}$/, 'A SHA-256 in lowercase hex, 64 characters'),
+  }))();
 
-const time = z
-  .string()
-  .regex(/^(([01]\d|2[0-3]):(00|30)|24:00)$/, 'Use HH:MM on the hour or half hour, 00:00 to 24:00');
-export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export const availabilitySchema = z.strictObject({
-  patientsPerWeek: z
-    .int('A whole number')
-    .min(3, 'At least 3 patients a week')
-    .max(40, 'At most 40 patients a week'),
-  startDate: isoDate,
-  weeklySlots: z
-    .array(z.strictObject({ day: z.enum(DAYS), start: time, end: time }))
-    .min(1, 'Give at least one weekly slot')
-    .max(7 * 48),
-});
-
-export const accessLinkRequestSchema = z.strictObject({ email: applicantSchema.shape.email });
-
-export const withdrawalSchema = z.strictObject({ reason: text(1000, { optional: true }).optional() });
-
-export const staffListQuerySchema = z.strictObject({
-  stage: z.enum(STAGES).default('in-review'),
-  limit: z
+const time = /* @__PURE__ */ (() =>
+  z
     .string()
-    .regex(/^\d{1,3}$/u, 'A whole number from 1 to 100')
-    .transform(Number)
-    .pipe(z.int().min(1, 'At least 1').max(100, 'At most 100'))
-    .default(25),
-  cursor: z.string().max(2048).optional(),
-});
+    .regex(/^(([01]\d|2[0-3]):(00|30)|24:00)$/, 'Use HH:MM on the hour or half hour, 00:00 to 24:00'))();
+export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const availabilitySchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    patientsPerWeek: z
+      .int('A whole number')
+      .min(3, 'At least 3 patients a week')
+      .max(40, 'At most 40 patients a week'),
+    startDate: isoDate,
+    weeklySlots: z
+      .array(z.strictObject({ day: z.enum(DAYS), start: time, end: time }))
+      .min(1, 'Give at least one weekly slot')
+      .max(7 * 48),
+  }))();
+
+export const accessLinkRequestSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ email: applicantSchema.shape.email }))();
+
+export const withdrawalSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ reason: text(1000, { optional: true }).optional() }))();
+
+export const staffListQuerySchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    stage: z.enum(STAGES).default('in-review'),
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/u, 'A whole number from 1 to 100')
+      .transform(Number)
+      .pipe(z.int().min(1, 'At least 1').max(100, 'At most 100'))
+      .default(25),
+    cursor: z.string().max(2048).optional(),
+  }))();
 
 /** A time of day after a date: hours and minutes, optional seconds and milliseconds, optional UTC offset. */
 const TIME_SOURCE =
   '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,3})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?';
 
 /** `asOf`: an ISO 8601 date (midnight UTC) or date-time, on a real calendar date; default now. */
-export const asOfSchema = z
-  .string()
-  .regex(
-    new RegExp(`^${CALENDAR_DATE_SOURCE}(?:[T ]${TIME_SOURCE})?$`, 'u'),
-    'Use an ISO 8601 date or date-time on a real calendar date',
-  )
-  .optional();
+export const asOfSchema = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${CALENDAR_DATE_SOURCE}(?:[T ]${TIME_SOURCE})?$`, 'u'),
+      'Use an ISO 8601 date or date-time on a real calendar date',
+    )
+    .optional())();
 
 /** The instant an `asOf` names, read as strict ISO 8601 (a space is a `T`, an offset gets its colon): JavaScript's
  *  lenient parser reads `0014-02-10 10:00` as no date at all. A time without an offset is UTC. */
@@ -317,7 +346,8 @@ export const asOfInstant = (asOf: string): Date => {
   return instant;
 };
 
-export const reportQuerySchema = z.strictObject({
-  asOf: asOfSchema,
-  format: z.enum(['json', 'csv']).default('json'),
-});
+export const reportQuerySchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    asOf: asOfSchema,
+    format: z.enum(['json', 'csv']).default('json'),
+  }))();
