@@ -79,7 +79,11 @@ const centre = async (page: Page, name: string) => {
 };
 
 describe('the week grid on a phone (375 px, touch)', () => {
-  it('scrolls on a swipe, toggles on a tap, reaches the whole week, and never widens the page', async () => {
+  // Retried: the CDP touch swipe (and the tap after it) misses in about one run in three on this 2-core machine
+  // (issue 12 note); every other step is deterministic.
+  it('scrolls on a swipe, toggles on a tap, reaches the whole week, and never widens the page', {
+    retry: 2,
+  }, async () => {
     const page = await phonePage();
     await openGrid(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
