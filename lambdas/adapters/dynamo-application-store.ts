@@ -24,7 +24,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { type Application, type ApplicationEvent, upgradeApplication } from '../domain/application.ts';
-import { isOpen } from '../domain/stages.ts';
+import { isClosed, isOpen } from '../domain/stages.ts';
 import {
   type ApplicationStore,
   type DigestChange,
@@ -286,7 +286,7 @@ export const storeUpdate =
       ...events.map((event) => eventPut(table.name, event)),
     ];
     // The email stays reserved while an application is open; closing it frees the address for a new application.
-    if (isOpen(before.stage) && !isOpen(app.stage) && app.stage !== 'active') {
+    if (isOpen(before.stage) && isClosed(app.stage)) {
       items.push({
         Delete: {
           TableName: table.name,

@@ -14,7 +14,10 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 
 export const CLOSED_STAGES: readonly Stage[] = ['rejected', 'withdrawn', 'lapsed'];
-export const isOpen = (stage: Stage): boolean => !CLOSED_STAGES.includes(stage) && stage !== 'active';
+/** Withdrawn, rejected or lapsed: nothing more can happen to it. */
+export const isClosed = (stage: Stage): boolean => CLOSED_STAGES.includes(stage);
+
+export const isOpen = (stage: Stage): boolean => !isClosed(stage) && stage !== 'active';
 
 export const DOCUMENT_KINDS = ['dbs-certificate', 'indemnity-insurance'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];

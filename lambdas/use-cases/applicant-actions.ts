@@ -32,7 +32,7 @@ import { RuleViolation } from '../domain/errors.ts';
 import { windowLastDay } from '../domain/induction.ts';
 import { insuranceInForceOn } from '../domain/insurance.ts';
 import { stageInSentence } from '../domain/labels.ts';
-import { isOpen } from '../domain/stages.ts';
+import { isClosed, isOpen } from '../domain/stages.ts';
 import {
   type Links,
   staffActivated,
@@ -203,7 +203,7 @@ export const requestDbsApplication = (
   links: Links,
 ) =>
   act(ports, caller, (app, now) => {
-    if (!isOpen(app.stage) && app.stage !== 'active')
+    if (isClosed(app.stage))
       throw new Conflict(`This application is ${stageInSentence(app.stage)}: nothing can be changed`);
     const today = londonToday(now);
     // The latest day the applicant could start: the fee is asked for whenever the certificate is too old by then.

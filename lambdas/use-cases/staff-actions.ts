@@ -39,7 +39,7 @@ import { assertNoViolations, RuleViolation, type Violation } from '../domain/err
 import { checkAttendedOn, checkExtension, lastStartDate, windowLastDay } from '../domain/induction.ts';
 import { checkInsurance } from '../domain/insurance.ts';
 import { stageInSentence } from '../domain/labels.ts';
-import { type DbsLevel, DOCUMENT_KINDS, type DocumentKind, isOpen, type Stage } from '../domain/stages.ts';
+import { type DbsLevel, DOCUMENT_KINDS, type DocumentKind, isClosed, type Stage } from '../domain/stages.ts';
 import {
   applicationRejected,
   availabilityRequested,
@@ -493,7 +493,7 @@ export const recordDbsApplication = (
   staffId: string,
 ) =>
   act(ports, id, (app, now) => {
-    if (!isOpen(app.stage) && app.stage !== 'active')
+    if (isClosed(app.stage))
       throw new Conflict(`This application is ${stageInSentence(app.stage)}: nothing can be recorded`);
     if (app.dbsApplication?.status !== 'requested') {
       throw new Conflict(
@@ -532,7 +532,7 @@ export const recordDbsStatusCheck = (
   staffId: string,
 ) =>
   act(ports, id, (app, now) => {
-    if (!isOpen(app.stage) && app.stage !== 'active')
+    if (isClosed(app.stage))
       throw new Conflict(`This application is ${stageInSentence(app.stage)}: nothing can be recorded`);
     if (!app.dbs.hasCertificate || !app.dbs.onUpdateService) {
       throw new RuleViolation([
