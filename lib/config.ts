@@ -4,6 +4,9 @@
 export interface StageConfig {
   /** Stack name prefix. */
   name: string;
+  /** The region every stateful and stateless resource lives in (the data stays in the UK). The WAF web ACL of the
+   *  CloudFront distribution is the one exception: AWS requires it in us-east-1 (lib/stacks/edge-stack.ts). */
+  region: string;
   /** Verified SES identity the system sends from. */
   mailFrom: string;
   /** The affiliate team's address: staff notifications go here. */
@@ -23,6 +26,7 @@ export interface StageConfig {
  *  (read in lib/app.ts); never from the process environment, which the local stack sets for the handlers. */
 export const CLOUD_CONFIG: StageConfig = {
   name: 'AffiliateOnboarding',
+  region: 'eu-west-2',
   mailFrom: 'onboarding@example.org',
   staffEmail: 'affiliate-team@example.org',
   alarmEmail: 'operations@example.org',
@@ -32,6 +36,7 @@ export const CLOUD_CONFIG: StageConfig = {
 
 export const LOCAL_CONFIG: StageConfig = {
   name: 'Local',
+  region: 'eu-west-2',
   mailFrom: 'onboarding@affiliates.local',
   staffEmail: 'affiliate-team@affiliates.local',
   alarmEmail: 'operations@affiliates.local',
@@ -39,3 +44,27 @@ export const LOCAL_CONFIG: StageConfig = {
   therapyAccountUrl: '/therapy-account.html',
   inductionBookingUrl: '/induction-booking.html',
 };
+
+/**
+ * Which addresses are one inbox, for the one-open-application-per-email rule (DESIGN §5: 409 on a duplicate):
+ * case never matters, and at these providers `name+anything@` is delivered to `name@`, so `+1`, `+2`… cannot
+ * open a second application for the same person or flood one inbox with confirmation emails. Other domains keep
+ * their `+tag`: some providers treat `+` as an ordinary character of a distinct mailbox. Changing the list
+ * affects new applications only (each stores the key it reserved).
+ */
+export const MAILBOX_RULES = {
+  plusTagDomains: [
+    'gmail.com',
+    'googlemail.com',
+    'outlook.com',
+    'hotmail.com',
+    'hotmail.co.uk',
+    'live.com',
+    'live.co.uk',
+    'icloud.com',
+    'me.com',
+    'fastmail.com',
+    'proton.me',
+    'protonmail.com',
+  ] as readonly string[],
+} as const;

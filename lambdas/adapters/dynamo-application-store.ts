@@ -39,10 +39,12 @@ type Item = Record<string, unknown>;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 const appKey = (id: string) => ({ pk: `APP#${id}`, sk: 'APPLICATION' });
-const emailKey = (email: string) => ({
-  pk: `EMAIL#${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`,
+/** The uniqueness item of an inbox (domain/mailbox.ts), keyed by its hash: no address in a key. */
+const emailKey = (mailbox: string) => ({
+  pk: `EMAIL#${createHash('sha256').update(mailbox).digest('hex')}`,
   sk: 'UNIQUE',
 });
+const reservedKey = (app: Application) => emailKey(app.mailbox ?? app.applicant.email.trim().toLowerCase());
 const idempotencyKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'REQUEST' });
 
 const KEY_ATTRIBUTES = [
@@ -226,7 +228,7 @@ export const storeCreate =
       put(table.name, toItem(app), { expression: 'attribute_not_exists(pk)' }),
       put(
         table.name,
-        { ...emailKey(app.applicant.email), entity: 'email-uniqueness', applicationId: app.id },
+        { ...reservedKey(app), entity: 'email-uniqueness', applicationId: app.id },
         { expression: 'attribute_not_exists(pk)' },
       ),
       ...events.map((event) => eventPut(table.name, event)),
@@ -265,11 +267,11 @@ export const storeGet =
     return item ? fromItem(item) : undefined;
   };
 
-/** The application holding an email address (open or active: closing frees the address), if any. */
+/** The application holding an inbox (open or active: closing frees it), if any. */
 export const storeFindByEmail =
   (table: DynamoTable): ApplicationStore['findByEmail'] =>
-  async (email) => {
-    const holder = await getItem(table, emailKey(email));
+  async (mailbox) => {
+    const holder = await getItem(table, emailKey(mailbox));
     const id = holder?.applicationId;
     return typeof id === 'string' ? storeGet(table)(id) : undefined;
   };
@@ -290,7 +292,7 @@ export const storeUpdate =
       items.push({
         Delete: {
           TableName: table.name,
-          Key: toAttributes(emailKey(app.applicant.email)),
+          Key: toAttributes(reservedKey(before)),
           ConditionExpression: 'applicationId = :id',
           ExpressionAttributeValues: toAttributes({ ':id': app.id }),
         },

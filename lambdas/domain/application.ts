@@ -91,6 +91,10 @@ export interface Application {
   retentionDueAt?: string;
   /** Set once the DBS certificate image is deleted; the number, issue date, level and decision are kept. */
   dbsImageDeletedAt?: string;
+  /** The inbox the application reserves (domain/mailbox.ts), fixed at creation so that a later change of the
+   *  mailbox rules still frees the key it reserved. Absent on applications created before it existed: their key
+   *  is the trimmed, lower-cased address. */
+  mailbox?: string;
 }
 
 /** dbs-renewal-overdue: no provider application by the renewal deadline; dbs-overdue: the re-check is overdue. */

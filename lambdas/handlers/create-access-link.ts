@@ -1,3 +1,4 @@
+import { MAILBOX_RULES } from '../../lib/config.ts';
 import { dynamoTable, storeFindByEmail } from '../adapters/dynamo-application-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { systemClock, unavailable, wiredStore } from '../adapters/unavailable.ts';
@@ -15,7 +16,7 @@ const ports = {
   workflow: unavailable<Ports['workflow']>('Step Functions'),
   clock: systemClock,
 };
-const ctx = { siteUrl: env.siteUrl };
+const ctx = { siteUrl: env.siteUrl, mailboxRules: MAILBOX_RULES };
 
 /** The same 202 whether or not an application has the address (DESIGN §5). */
 export const handler = httpHandler(

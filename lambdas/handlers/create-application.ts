@@ -1,3 +1,4 @@
+import { MAILBOX_RULES } from '../../lib/config.ts';
 import { dynamoTable, storeCreate, storeFindIdempotency } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
@@ -42,6 +43,7 @@ export const handler = httpHandler(
       input,
       {
         siteUrl,
+        mailboxRules: MAILBOX_RULES,
         idempotencyKey: idempotencyKey(requestHeader(event, 'idempotency-key')),
         rawBody: event.body ?? '',
       },

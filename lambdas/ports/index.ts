@@ -23,8 +23,8 @@ export interface ApplicationStore {
    *  in one transaction. Throws DuplicateEmail when an open application holds the email. */
   create(app: Application, events: ApplicationEvent[], idempotency?: IdempotencyRecord): Promise<void>;
   get(id: string): Promise<Application | undefined>;
-  /** The application holding the email address (open or active: closing frees the address), if any. */
-  findByEmail(email: string): Promise<Application | undefined>;
+  /** The application holding the inbox (domain/mailbox.ts; open or active: closing frees it), if any. */
+  findByEmail(mailbox: string): Promise<Application | undefined>;
   /** Replaces `before` with `next` if the stored version is still `before.version` (next carries version + 1),
    *  appending the events in the same transaction; frees the email when the application closes.
    *  Throws VersionConflict otherwise. */

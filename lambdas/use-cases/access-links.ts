@@ -1,13 +1,15 @@
 /**
  * "Email me a new link" (POST /applications/access-links). The answer is the same whatever happens, so it never
  * tells whether an application exists.
- *  1. Find the application holding the address; none (or a closed one): nothing to do.
+ *  1. Find the application holding the address's inbox (`Jo+x@gmail.com` finds Jo's); none (or a closed one):
+ *     nothing to do. The link goes to the address the application holds, never to the one typed here.
  *  2. Rate limit: at most ACCESS_LINK_LIMIT.count links per application in ACCESS_LINK_LIMIT.windowMinutes; over
  *     it, nothing is sent (the answer does not change).
  *  3. Issue a fresh access token: its hash replaces the old one and every emailed link's token, so earlier links
  *     stop working; the email with the new link goes in the outbox with the change.
  *  4. Deliver the email.
  */
+import { type MailboxRules, mailboxOf } from '../domain/mailbox.ts';
 import { isOpen } from '../domain/stages.ts';
 import { newStatusLink } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
@@ -18,10 +20,10 @@ export const ACCESS_LINK_LIMIT = { count: 3, windowMinutes: 60 } as const;
 
 export const sendAccessLink = async (
   input: { email: string },
-  ctx: { siteUrl: string },
+  ctx: { siteUrl: string; mailboxRules: MailboxRules },
   ports: Pick<Ports, 'store' | 'clock' | 'mailer' | 'workflow'>,
 ): Promise<void> => {
-  const found = await ports.store.findByEmail(input.email);
+  const found = await ports.store.findByEmail(mailboxOf(input.email, ctx.mailboxRules));
   if (!found || !(isOpen(found.stage) || found.stage === 'active')) return;
   const result = await mutate(ports, found.id, (app, now) => {
     const since = new Date(now.getTime() - ACCESS_LINK_LIMIT.windowMinutes * 60_000).toISOString();

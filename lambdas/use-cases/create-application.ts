@@ -4,7 +4,7 @@
  *     key with another body is refused.
  *  2. Apply the rules: the DBS assessment (a future issue date is refused), the DBS choice, the insurance.
  *  3. Save the application, its first event, the email-uniqueness item and the idempotency record in one
- *     transaction (a second open application for the email is a conflict). The submission email goes in the
+ *     transaction (a second open application for the same inbox, domain/mailbox.ts, is a conflict). The submission email goes in the
  *     outbox and the workflow is marked pending, so nothing is lost if a later step fails.
  *  4. Start the workflow; if that fails, the application stays pending and the onboarding sweep starts it.
  *  5. Deliver the outbox (the submission email with the private status link).
@@ -16,6 +16,7 @@ import { londonToday } from '../domain/dates.ts';
 import { dbsDocumentRequired } from '../domain/dbs.ts';
 import { newDbsApplication } from '../domain/dbs-application.ts';
 import { RuleViolation } from '../domain/errors.ts';
+import { type MailboxRules, mailboxOf } from '../domain/mailbox.ts';
 import { checkNewApplication } from '../domain/new-application.ts';
 import type { DbsAssessment, DocumentKind } from '../domain/stages.ts';
 import { applicationSubmitted } from '../emails/templates.ts';
@@ -37,6 +38,8 @@ export interface CreateApplicationResult {
 
 export interface CreateApplicationContext {
   siteUrl: string;
+  /** Which addresses are one inbox (lib/config.ts MAILBOX_RULES): one open application per inbox. */
+  mailboxRules: MailboxRules;
   idempotencyKey?: string;
   /** The raw body as received: idempotent replays compare its hash. */
   rawBody: string;
@@ -131,6 +134,7 @@ export const createApplication = async (
     updatedAt: at,
     stageEnteredAt: at,
     applicant: input.applicant,
+    mailbox: mailboxOf(input.applicant.email, ctx.mailboxRules),
     professional: input.professional,
     dbs: { ...input.dbs, assessment, reasons },
     ...(providerApplies(input.dbs, assessment)

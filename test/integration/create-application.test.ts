@@ -142,6 +142,29 @@ describe('POST /applications', () => {
     expect(res.body.detail).toContain('already open');
   });
 
+  it('refuses a second application for one inbox reached through +1, +2 at a provider that ignores +tags', async () => {
+    const name = `therapist.${randomUUID().slice(0, 8)}`;
+    const first = await createApplication(validApplication({ email: `${name}@gmail.com` }));
+    for (const email of [`${name}+1@gmail.com`, `${name.toUpperCase()}+2@GMail.com`]) {
+      const res = await api<Problem>('POST', '/applications', { body: validApplication({ email }) });
+      expect(res.status, email).toBe(409);
+    }
+    // Only the first application's submission email went out: the inbox got one email, not three.
+    const sent = await emailsTo(`${name}@gmail.com`);
+    expect(sent.map((e) => e.subject)).toHaveLength(1);
+    expect(await emailsTo(`${name}+1@gmail.com`)).toEqual([]);
+    // "Email me a new link" through a tagged address finds the application and writes to its own address.
+    const link = await api('POST', '/applications/access-links', { body: { email: `${name}+3@gmail.com` } });
+    expect(link.status).toBe(202);
+    const after = await eventually(async () => {
+      const emails = await emailsTo(`${name}@gmail.com`);
+      if (emails.length < 2) throw new Error('no new link yet');
+      return emails;
+    });
+    expect(after[1]?.body.text).toContain(first.applicationId);
+    expect(await emailsTo(`${name}+3@gmail.com`)).toEqual([]);
+  });
+
   it('replays the same response for the same Idempotency-Key and body, and creates one application', async () => {
     const body = validApplication();
     const key = randomUUID();

@@ -15,6 +15,7 @@ import { createSfnWorkflow } from '../../lambdas/adapters/sfn-workflow.ts';
 import type { DocumentStore, Workflow } from '../../lambdas/ports/index.ts';
 import { createApplicationSchema } from '../../lambdas/shared/schemas.ts';
 import { createApplication } from '../../lambdas/use-cases/create-application.ts';
+import { MAILBOX_RULES } from '../../lib/config.ts';
 import { STATE_MACHINE_ARN, TABLE_NAME } from '../../lib/local/stack.ts';
 import { api, emailsTo, eventually, PDF_BYTES, postUpload, validApplication, view } from './support.ts';
 
@@ -55,7 +56,7 @@ describe('workflow start failure', () => {
     const input = createApplicationSchema.parse(body);
     const result = await createApplication(
       input,
-      { siteUrl: 'http://127.0.0.1', rawBody: JSON.stringify(body) },
+      { siteUrl: 'http://127.0.0.1', rawBody: JSON.stringify(body), mailboxRules: MAILBOX_RULES },
       ports,
     );
     const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${result.applicationId}`;

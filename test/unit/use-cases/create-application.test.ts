@@ -4,6 +4,7 @@ import { Conflict } from '../../../lambdas/shared/errors.ts';
 import { createApplicationSchema } from '../../../lambdas/shared/schemas.ts';
 import { createApplication } from '../../../lambdas/use-cases/create-application.ts';
 import { onboardingSweep } from '../../../lambdas/use-cases/onboarding-sweep.ts';
+import { MAILBOX_RULES } from '../../../lib/config.ts';
 import { memoryPorts } from './memory-ports.ts';
 
 const input = (email = 'sam@example.org') =>
@@ -35,7 +36,7 @@ const input = (email = 'sam@example.org') =>
     consents: { privacyNotice: true, criminalRecordProcessing: true },
   });
 
-const ctx = { siteUrl: 'https://site.test', rawBody: '{}' };
+const ctx = { siteUrl: 'https://site.test', rawBody: '{}', mailboxRules: MAILBOX_RULES };
 const links = {
   siteUrl: 'https://site.test',
   staffEmail: 'team@site.test',
@@ -89,6 +90,19 @@ describe('createApplication', () => {
     await createApplication(input(), ctx, m.ports);
     await expect(createApplication(input(), ctx, m.ports)).rejects.toBeInstanceOf(Conflict);
     expect(m.apps.size).toBe(1);
+  });
+
+  it('refuses a second application for the same inbox: another case, or a +tag at a provider that ignores it', async () => {
+    const m = memoryPorts();
+    const first = await createApplication(input('Jo.Bloggs@gmail.com'), ctx, m.ports);
+    expect(m.apps.get(first.applicationId)?.mailbox).toBe('jo.bloggs@gmail.com');
+    for (const email of ['jo.bloggs+1@gmail.com', 'JO.BLOGGS+onboarding@Gmail.com', 'jo.bloggs@GMAIL.COM']) {
+      await expect(createApplication(input(email), ctx, m.ports), email).rejects.toBeInstanceOf(Conflict);
+    }
+    // A provider not on the list keeps the tag: that may be another person's mailbox.
+    await createApplication(input('jo+1@provider.example'), ctx, m.ports);
+    await createApplication(input('jo@provider.example'), ctx, m.ports);
+    expect(m.apps.size).toBe(3);
   });
 
   it('throws every broken rule at once and saves nothing', async () => {

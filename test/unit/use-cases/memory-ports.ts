@@ -25,10 +25,11 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
 
   const store: ApplicationStore = {
     async create(app, evs, idem) {
-      if (emails.has(app.applicant.email)) throw new DuplicateEmail();
+      const mailbox = app.mailbox ?? app.applicant.email.trim().toLowerCase();
+      if (emails.has(mailbox)) throw new DuplicateEmail();
       if (idem && idempotency.has(idem.keyHash)) throw new VersionConflict();
       apps.set(app.id, structuredClone(app));
-      emails.set(app.applicant.email, app.id);
+      emails.set(mailbox, app.id);
       if (idem) idempotency.set(idem.keyHash, idem);
       events.push(...evs);
     },
@@ -36,11 +37,10 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       const app = apps.get(id);
       return app ? structuredClone(app) : undefined;
     },
-    async findByEmail(email) {
-      const normal = email.trim().toLowerCase();
+    async findByEmail(mailbox) {
       const app = [...apps.values()].find(
         (a) =>
-          a.applicant.email.toLowerCase() === normal &&
+          (a.mailbox ?? a.applicant.email.trim().toLowerCase()) === mailbox &&
           !['rejected', 'withdrawn', 'lapsed'].includes(a.stage),
       );
       return app ? structuredClone(app) : undefined;
