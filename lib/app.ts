@@ -7,6 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { CLOUD_CONFIG, type StageConfig } from './config.ts';
 import { ROUTES, type Route } from './routes.ts';
+import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
@@ -30,6 +31,7 @@ export interface BuildAppOptions {
 
 export interface BuiltApp {
   app: App;
+  edge: EdgeStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
 }
@@ -55,15 +57,28 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     staffEmail: fromContext('staffEmail') ?? base.staffEmail,
     alarmEmail: fromContext('alarmEmail') ?? base.alarmEmail,
   };
-  // Environment-agnostic (no account or region): synth needs no credentials and makes no lookups.
+  // The region is pinned by config (the data stays in the UK); the account is left to the credentials, so synth
+  // needs none and makes no lookups. The edge stack is in us-east-1, where AWS keeps CloudFront's WAF; the
+  // stateful stack reads its web ACL's ARN through CDK's cross-region references.
+  const edge = new EdgeStack(app, 'Edge', {
+    stackName: `${config.name}-Edge`,
+    description: 'Affiliate onboarding: the WAF web ACL in front of CloudFront (us-east-1)',
+    env: { region: EDGE_REGION },
+    crossRegionReferences: true,
+    config,
+  });
   const stateful = new StatefulStack(app, 'Stateful', {
     stackName: `${config.name}-Stateful`,
-    description: 'Affiliate onboarding: key, table, documents, staff user pool, site hosting',
+    description: 'Affiliate onboarding: key, table, documents, staff user pool, site hosting, API endpoint',
+    env: { region: config.region },
+    crossRegionReferences: true,
     config,
+    webAclArn: edge.firewall.webAcl.attrArn,
   });
   const stateless = new StatelessStack(app, 'Stateless', {
     stackName: `${config.name}-Stateless`,
     description: 'Affiliate onboarding: functions, HTTP API, state machine, schedules, mail, site files',
+    env: { region: config.region },
     config,
     stateful,
     routes: options.routes ?? ROUTES,
@@ -71,5 +86,5 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
   }
-  return { app, stateful, stateless };
+  return { app, edge, stateful, stateless };
 };

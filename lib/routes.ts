@@ -18,7 +18,28 @@ export interface Route {
   handler: FunctionName;
   auth: RouteAuth;
   responses: readonly number[];
+  /** This route's own throttle, when its kind's (ROUTE_THROTTLES) does not fit. */
+  throttle?: Throttle;
 }
+
+/** API Gateway's token bucket: steady requests per second, and the burst above it. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * Each route has its own bucket at the API stage (lib/constructs/api.ts), so a flood on a public route is refused
+ * with 429 there and cannot use up what applicants' and staff routes need. Per IP, the WAF rules at the edge
+ * (lib/constructs/waf.ts) come first.
+ */
+export const ROUTE_THROTTLES: Record<RouteAuth, Throttle> = {
+  public: { rateLimit: 5, burstLimit: 10 },
+  applicant: { rateLimit: 20, burstLimit: 40 },
+  staff: { rateLimit: 20, burstLimit: 40 },
+};
+
+export const routeThrottle = (route: Route): Throttle => route.throttle ?? ROUTE_THROTTLES[route.auth];
 
 /** What each kind of route answers besides its success. */
 const APPLICANT_READ = [401, 404] as const;
@@ -34,6 +55,8 @@ export const ROUTES: readonly Route[] = [
     handler: 'create-application',
     auth: 'public',
     responses: [201, 400, 409, 413, 415, 422],
+    // Each submission sends an email and starts a Standard execution; a campaign's busiest hour is far below.
+    throttle: { rateLimit: 2, burstLimit: 5 },
   },
   {
     method: 'POST',

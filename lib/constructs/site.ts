@@ -1,8 +1,9 @@
 /**
  * The static site (application form, status page, staff pages) in two halves:
- *  - SiteHosting: a private bucket behind CloudFront. It lives in the stateful stack because its domain is an
- *    identity other stateful resources name (the documents bucket's CORS origin, the staff app client's callback
- *    URL) and that emails already sent link to.
+ *  - SiteHosting: a private bucket behind CloudFront, which also serves the HTTP API under `/api/*`, the whole
+ *    distribution behind the WAF web ACL. It lives in the stateful stack because its domain is an identity other
+ *    stateful resources name (the documents bucket's CORS origin, the staff app client's callback URL) and that
+ *    emails already sent link to.
  *  - SiteDeployment: the built files plus `config.json` (API URL, Cognito settings), deployed by the stateless
  *    stack because the config names the API.
  */
@@ -12,15 +13,18 @@ import { DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import {
   AllowedMethods,
+  CachePolicy,
   Distribution,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import {
   BlockPublicAccess,
   Bucket,
@@ -31,11 +35,16 @@ import {
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { buildSiteSync } from '../../web/build.ts';
+import { API_STAGE } from './api.ts';
 import { PROJECT_ROOT } from './function.ts';
 
 export interface SiteHostingProps {
   /** Receives the site bucket's server access logs and CloudFront's standard logs. */
   logsBucket: IBucket;
+  /** The HTTP API's execute-api domain: served under `/api/*` (its stage is named `api`). */
+  apiDomainName: string;
+  /** The WAF web ACL (us-east-1, lib/stacks/edge-stack.ts) in front of the site and the API. */
+  webAclArn: string;
 }
 
 export class SiteHosting extends Construct {
@@ -62,6 +71,7 @@ export class SiteHosting extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Affiliate onboarding static site',
       defaultRootObject: 'index.html',
+      webAclId: props.webAclArn,
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Applicants and staff are in the UK.
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -105,6 +115,20 @@ export class SiteHosting extends Construct {
         }),
       },
     });
+    // The API on the site's own origin: behind the WAF, same-origin for the browser (no CORS), never cached, every
+    // viewer header but Host forwarded (API Gateway answers only to its own Host; Authorization is forwarded
+    // because caching is off).
+    this.distribution.addBehavior(
+      `/${API_STAGE}/*`,
+      new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      {
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+      },
+    );
     this.url = `https://${this.distribution.distributionDomainName}`;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * What must survive every deployment: the key, the table, the documents, the staff user pool, and the site's
- * domain. Nothing here refers to the stateless stack, so it can be deployed (and is retained) on its own.
+ * What must survive every deployment: the key, the table, the documents, the staff user pool, the site's domain
+ * and the API resource the site serves under `/api/*` (its routes and stage are the stateless stack's). Nothing
+ * here refers to the stateless stack, so it can be deployed (and is retained) on its own.
  */
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -8,12 +9,15 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import { ApiEndpoint } from '../constructs/api.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
+  /** The WAF web ACL of the distribution (lib/stacks/edge-stack.ts, us-east-1). */
+  webAclArn: string;
 }
 
 export class StatefulStack extends Stack {
@@ -22,6 +26,7 @@ export class StatefulStack extends Stack {
   readonly storage: Storage;
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
+  readonly apiEndpoint: ApiEndpoint;
   /** The site's origin: the config's, when set, else the distribution's. Links, CORS and callbacks use it. */
   readonly siteUrl: string;
 
@@ -70,7 +75,12 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.site = new SiteHosting(this, 'Site', { logsBucket: this.logsBucket });
+    this.apiEndpoint = new ApiEndpoint(this, 'Api');
+    this.site = new SiteHosting(this, 'Site', {
+      logsBucket: this.logsBucket,
+      apiDomainName: this.apiEndpoint.domainName,
+      webAclArn: props.webAclArn,
+    });
     this.siteUrl = props.config.siteOrigin || this.site.url;
     this.storage = new Storage(this, 'Storage', {
       key: this.key,
@@ -132,11 +142,6 @@ export class StatefulStack extends Stack {
         id: 'AwsSolutions-CFR1',
         reason:
           'Applicants may apply from abroad (e.g. therapists relocating to the UK); no country is excluded.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'The distribution serves static files only; the API has its own throttling and nothing at the edge accepts input.',
       },
       {
         id: 'AwsSolutions-CFR4',

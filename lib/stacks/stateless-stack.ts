@@ -3,13 +3,21 @@
  * route-table entry), the state machine, the schedules, the mail identity and the site's files. It refers to the
  * stateful stack; never the other way round.
  */
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  CfnOutput,
+  DefaultStackSynthesizer,
+  Duration,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
-import { Api, routeId } from '../constructs/api.ts';
+import { API_STAGE, Api, routeId } from '../constructs/api.ts';
 import { AppFunction } from '../constructs/function.ts';
 import { Mail } from '../constructs/mail.ts';
 import { Operations } from '../constructs/operations.ts';
@@ -26,6 +34,9 @@ export interface StatelessStackProps extends StackProps {
   stateful: StatefulStack;
   routes: readonly Route[];
 }
+
+/** The context key CDK reads a custom bootstrap qualifier from. */
+const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 
 /** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
@@ -83,9 +94,10 @@ export class StatelessStack extends Stack {
     }
 
     this.api = new Api(this, 'Api', {
+      apiId: stateful.apiEndpoint.httpApi.apiId,
+      apiEndpoint: stateful.apiEndpoint.httpApi.apiEndpoint,
       routes: props.routes,
       functions: this.functions,
-      siteOrigin: siteUrl,
       staffJwt: {
         issuerUrl: stateful.staffAuth.issuerUrl,
         audience: stateful.staffAuth.client.userPoolClientId,
@@ -157,7 +169,8 @@ export class StatelessStack extends Stack {
       bucket: stateful.site.bucket,
       distribution: stateful.site.distribution,
       config: {
-        apiUrl: this.api.url,
+        // Same origin: the distribution serves the API under /api/* behind the WAF.
+        apiUrl: `/${API_STAGE}`,
         stage: config.name,
         cognito: {
           domain: stateful.staffAuth.domain.baseUrl(),
@@ -183,7 +196,11 @@ export class StatelessStack extends Stack {
     // way, so each wildcard acknowledgement covers exactly one resource pattern.
     const documentsArn = this.importName(stateful.exportValue(stateful.storage.documentsBucket.bucketArn));
     const siteBucketArn = this.importName(stateful.exportValue(stateful.site.bucket.bucketArn));
-    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${this.workflow.stateMachineName}:*`;
+    const executions = `arn:<AWS::Partition>:states:${this.region}:<AWS::AccountId>:execution:${this.workflow.stateMachineName}:*`;
+    // The operator's bootstrap qualifier (`-c @aws-cdk/core:bootstrapQualifier=…`), else CDK's default.
+    const qualifier =
+      (this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ??
+      DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const inlinePolicy = {
       id: 'HIPAA.Security-IAMNoInlinePolicy',
       reason:
@@ -310,7 +327,7 @@ export class StatelessStack extends Stack {
         reason: deployerReason('writes every file of the site, so it needs all objects of the site bucket'),
       },
       {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-${this.region}/*]`,
         reason: deployerReason(
           'reads the zipped site from the CDK bootstrap asset bucket, whose object keys are content hashes',
         ),

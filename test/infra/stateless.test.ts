@@ -248,24 +248,48 @@ describe('HTTP API', () => {
     }
   });
 
-  it('logs every request to a KMS-encrypted log group and throttles by default', () => {
+  it("logs every request, with the caller's sub, to a KMS-encrypted log group, on the stage the site serves as /api", () => {
     const stage = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Stage'))[0]
       ?.Properties as Cfn;
-    expect(stage.StageName).toBe('$default');
+    expect(stage.StageName).toBe('api');
+    expect(importOf(stage.ApiId)).toMatch(/^ApiHttpApi/);
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 });
-    expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId' });
+    expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      sub: '$context.authorizer.claims.sub',
+    });
     const logGroup = resourcesOf(s.statelessTemplate, 'AWS::Logs::LogGroup')[
       stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]
     ];
     expect(importOf(logGroup?.Properties.KmsKeyId)).toMatch(/^Key/);
   });
 
-  it('allows cross-origin calls from the site origin only', () => {
-    const api = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Api'))[0]
+  it('throttles every route on its own: the public form far below what applicants and staff get', () => {
+    const stage = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Stage'))[0] as Cfn;
+    const settings = stage.Properties.RouteSettings as Record<string, Cfn>;
+    expect(Object.keys(settings).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect(settings['POST /applications']).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 });
+    expect(settings['POST /applications/access-links']).toEqual({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 10,
+    });
+    expect(settings['GET /applications/{id}']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    expect(settings['POST /staff/applications/{id}/review']).toEqual({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+    });
+    // Route settings may only name routes that exist: the stage is created after every route.
+    const routeIds = Object.keys(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route'));
+    expect(routeIds).toHaveLength(ROUTES.length);
+    expect([...stage.DependsOn].sort()).toEqual(expect.arrayContaining(routeIds.sort()));
+  });
+
+  it('has no CORS: the site calls it on its own origin, under /api/* of the distribution', () => {
+    const api = Object.values(resourcesOf(s.statefulTemplate, 'AWS::ApiGatewayV2::Api'))[0]
       ?.Properties as Cfn;
-    expect(api.CorsConfiguration.AllowOrigins).toHaveLength(1);
-    expect(importOf(api.CorsConfiguration.AllowOrigins)).toMatch(/^SiteDistribution/);
-    expect(api.CorsConfiguration.AllowHeaders).toEqual(['authorization', 'content-type', 'idempotency-key']);
+    expect(api.ProtocolType).toBe('HTTP');
+    expect(api.CorsConfiguration).toBeUndefined();
+    expect(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Api')).toEqual({});
   });
 });
 
@@ -349,7 +373,7 @@ describe('mail and site', () => {
     expect(importOf(deployment.DestinationBucketName)).toMatch(/^SiteBucket/);
     expect(importOf(deployment.DistributionId)).toMatch(/^SiteDistribution/);
     const markers = JSON.stringify(deployment.SourceMarkers);
-    expect(markers).toContain('ApiHttpApi');
+    expect(s.stateless.site.config.apiUrl).toBe('/api');
     expect(markers).toMatch(/StaffAuthUserPoolStaffPages/);
     expect(s.stateless.site.config.links).toEqual({
       inductionBookingUrl: CLOUD_CONFIG.inductionBookingUrl,

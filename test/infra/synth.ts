@@ -9,6 +9,7 @@ export interface Synthesized extends BuiltApp {
   outdir: string;
   stateful: BuiltApp['stateful'];
   stateless: BuiltApp['stateless'];
+  edgeTemplate: Template;
   statefulTemplate: Template;
   statelessTemplate: Template;
 }
@@ -20,6 +21,7 @@ export const synth = (options: BuildAppOptions = {}): Synthesized => {
   return {
     ...built,
     outdir,
+    edgeTemplate: Template.fromJSON(assembly.getStackArtifact(built.edge.artifactId).template),
     statefulTemplate: Template.fromJSON(assembly.getStackArtifact(built.stateful.artifactId).template),
     statelessTemplate: Template.fromJSON(assembly.getStackArtifact(built.stateless.artifactId).template),
   };

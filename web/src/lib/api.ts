@@ -67,6 +67,18 @@ export const callApi = async <T>(
   } catch (error) {
     throw new NetworkError('We could not reach the service', { cause: error });
   }
+  // The WAF in front of the API (lib/constructs/waf.ts) answers a submission from a browser that has not solved
+  // its challenge with a 202 and a challenge page instead of the API's answer: the page must load again.
+  const waf = response.headers.get('x-amzn-waf-action');
+  if (waf) {
+    throw new ApiError(response.status, {
+      type: 'about:blank',
+      title: 'Please reload this page and try again',
+      status: response.status,
+      detail:
+        'Our protection against automated submissions needs to check this browser first. Reloading the page does that.',
+    });
+  }
   const payload: unknown = await response.json().catch(() => undefined);
   if (response.ok) return payload as T;
   const problem = problemSchema.safeParse(payload);
