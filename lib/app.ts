@@ -5,7 +5,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
-import { CLOUD_CONFIG, type StageConfig } from './config.ts';
+import { CLOUD_CONFIG, deployProblems, type StageConfig } from './config.ts';
 import { ROUTES, type Route } from './routes.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
@@ -27,6 +27,19 @@ export interface BuildAppOptions {
   cfnValidation?: boolean;
   /** Cloud assembly directory. Default: the CLI's (CDK_OUTDIR) or a temporary one. */
   outdir?: string;
+  /**
+   * Default false. True (bin/app.ts: every `cdk synth` / `cdk deploy`) refuses a config that cannot be deployed
+   * (deployProblems: the example.org placeholder addresses), naming the `-c` flags that fix it.
+   */
+  forDeployment?: boolean;
+}
+
+/** The stage config cannot be deployed (see deployProblems); the message says what to pass. */
+export class NotDeployable extends Error {
+  override readonly name = 'NotDeployable';
+  constructor(readonly problems: string[]) {
+    super(`Not deployable: ${problems.join('; ')}`);
+  }
 }
 
 export interface BuiltApp {
@@ -57,6 +70,10 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     staffEmail: fromContext('staffEmail') ?? base.staffEmail,
     alarmEmail: fromContext('alarmEmail') ?? base.alarmEmail,
   };
+  if (options.forDeployment) {
+    const problems = deployProblems(config);
+    if (problems.length > 0) throw new NotDeployable(problems);
+  }
   // The region is pinned by config (the data stays in the UK); the account is left to the credentials, so synth
   // needs none and makes no lookups. The edge stack is in us-east-1, where AWS keeps CloudFront's WAF; the
   // stateful stack reads its web ACL's ARN through CDK's cross-region references.

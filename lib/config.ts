@@ -34,6 +34,38 @@ export const CLOUD_CONFIG: StageConfig = {
   inductionBookingUrl: 'https://therapy.example.org/induction',
 };
 
+/** The addresses a deployment must set itself, and the `-c` flag for each. */
+const DEPLOY_ADDRESSES = ['mailFrom', 'staffEmail', 'alarmEmail'] as const;
+
+/** Reserved for documentation and testing (RFC 2606, RFC 6761): nobody receives mail there. */
+const isPlaceholderDomain = (address: string): boolean => {
+  const domain = address.split('@')[1]?.toLowerCase() ?? '';
+  return (
+    /(^|\.)example\.(org|com|net)$/.test(domain) || /\.(example|invalid|test|localhost|local)$/.test(domain)
+  );
+};
+
+/**
+ * What stops a deployment: an address still on a placeholder domain (the example.org defaults of CLOUD_CONFIG).
+ * SES cannot verify example.org, and staff notifications and alarms would go nowhere. Empty when deployable.
+ */
+export const deployProblems = (config: StageConfig): string[] => {
+  const placeholders = DEPLOY_ADDRESSES.filter((key) => isPlaceholderDomain(config[key]));
+  if (placeholders.length === 0) return [];
+  return [
+    `${placeholders.join(', ')} ${placeholders.length === 1 ? 'is' : 'are'} still a placeholder address ` +
+      `(${placeholders.map((key) => config[key]).join(', ')}). Set your own with ` +
+      `${placeholders.map((key) => `-c ${key}=…`).join(' ')}, e.g. ` +
+      `npx cdk deploy --all ${DEPLOY_ADDRESSES.map((key) => `-c ${key}=${EXAMPLES[key]}`).join(' ')}`,
+  ];
+};
+
+const EXAMPLES: Record<(typeof DEPLOY_ADDRESSES)[number], string> = {
+  mailFrom: 'onboarding@your-domain.co.uk',
+  staffEmail: 'affiliate-team@your-domain.co.uk',
+  alarmEmail: 'on-call@your-domain.co.uk',
+};
+
 export const LOCAL_CONFIG: StageConfig = {
   name: 'Local',
   region: 'eu-west-2',

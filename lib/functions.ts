@@ -175,6 +175,13 @@ const DEFINITIONS = {
     memoryMb: 512,
     reservedConcurrency: 5,
   },
+  'email-feedback': {
+    entry: 'lambdas/handlers/email-feedback.ts',
+    description: "SES bounces and complaints: the applicant's address marked undeliverable, staff told",
+    uses: { table: 'write', mail: true },
+    // Rare events, but a flood on the API must not keep staff from hearing that emails stopped reaching someone.
+    reservedConcurrency: 2,
+  },
   'workflow-task': {
     entry: 'lambdas/handlers/workflow-task.ts',
     files: CONTRACT_FONTS,

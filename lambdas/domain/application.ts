@@ -95,6 +95,9 @@ export interface Application {
    *  mailbox rules still frees the key it reserved. Absent on applications created before it existed: their key
    *  is the trimmed, lower-cased address. */
   mailbox?: string;
+  /** Set when SES reported the applicant's address as undeliverable (a permanent bounce) or marked as spam by
+   *  them (a complaint): SES suppresses the address from then on, so staff contact the applicant another way. */
+  emailUndeliverable?: { reason: 'bounce' | 'complaint'; at: string };
 }
 
 /** dbs-renewal-overdue: no provider application by the renewal deadline; dbs-overdue: the re-check is overdue. */

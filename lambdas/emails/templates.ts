@@ -274,6 +274,25 @@ export const withdrawalConfirmed = (app: Application, _links: Links): Email =>
     ],
   });
 
+const UNDELIVERABLE: Record<'bounce' | 'complaint', string> = {
+  bounce: 'their email provider permanently refused our email (the address may be mistyped or closed)',
+  complaint: 'they marked our email as spam',
+};
+
+export const staffEmailUndeliverable = (
+  app: Application,
+  reason: 'bounce' | 'complaint',
+  links: Links,
+): Email =>
+  render(links.staffEmail, `Emails no longer reach the applicant: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `We can no longer email ${fullName(app)} (application ${app.id}, ${stageInSentence(app.stage)}): ${UNDELIVERABLE[reason]}. Our email service will not send to this address again.`,
+      'Please contact them by phone to confirm their email address; reminders and links will not reach them until then.',
+    ],
+    action: reviewIt(links, app),
+  });
+
 export const staffWithdrawn = (app: Application, links: Links): Email =>
   render(links.staffEmail, `Withdrawn: application ${app.id}`, {
     greeting: STAFF_GREETING,

@@ -210,6 +210,8 @@ export const staffApplicationSchema = z.strictObject({
     })
     .optional(),
   dbsImageDeletedAt: at.optional(),
+  /** SES reported the applicant's address undeliverable (permanent bounce) or a complaint: emails no longer reach them. */
+  emailUndeliverable: z.strictObject({ reason: z.enum(['bounce', 'complaint']), at }).optional(),
   closedAt: at.optional(),
   closedReason: z.string().optional(),
   downloadUrlsExpireAt: at,

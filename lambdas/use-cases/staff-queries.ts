@@ -138,6 +138,7 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
       ? { compliance: { flags: app.compliance.flags, remindersSent: remindersSent(events) } }
       : {}),
     ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
+    ...(app.emailUndeliverable ? { emailUndeliverable: app.emailUndeliverable } : {}),
     ...(app.closedAt ? { closedAt: app.closedAt, closedReason: app.closedReason } : {}),
     downloadUrlsExpireAt: new Date(Date.now() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
     events,

@@ -187,16 +187,26 @@ export class AppFunction extends NodejsFunction {
     this.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
   }
 
-  /** Sending from the one verified identity, plus the addresses and links the emails carry. */
+  /**
+   * Sending from the one verified identity, through its configuration set, and only as `mailFrom`
+   * (`ses:FromAddress`): a compromised function cannot send as anyone else on the domain. Plus the addresses and
+   * links the emails carry.
+   */
   bindMail(mail: {
-    identityArn: string;
+    sendingArns: string[];
     mailFrom: string;
     staffEmail: string;
     siteUrl: string;
     inductionBookingUrl: string;
     therapyAccountUrl: string;
   }): void {
-    this.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [mail.identityArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: mail.sendingArns,
+        conditions: { StringEquals: { 'ses:FromAddress': mail.mailFrom } },
+      }),
+    );
     this.addEnvironment('MAIL_FROM', mail.mailFrom);
     this.addEnvironment('STAFF_EMAIL', mail.staffEmail);
     this.addEnvironment('SITE_URL', mail.siteUrl);

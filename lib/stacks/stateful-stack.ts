@@ -10,6 +10,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
+import { Mail } from '../constructs/mail.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
@@ -27,6 +28,7 @@ export class StatefulStack extends Stack {
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
   readonly apiEndpoint: ApiEndpoint;
+  readonly mail: Mail;
   /** The site's origin: the config's, when set, else the distribution's. Links, CORS and callbacks use it. */
   readonly siteUrl: string;
 
@@ -91,6 +93,8 @@ export class StatefulStack extends Stack {
       domainPrefix: props.config.name.toLowerCase(),
       siteUrl: this.siteUrl,
     });
+
+    this.mail = new Mail(this, 'Mail', { name: props.config.name, mailFrom: props.config.mailFrom });
 
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });

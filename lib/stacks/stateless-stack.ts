@@ -1,6 +1,6 @@
 /**
  * Everything that can be replaced at will: the functions (one per registry entry), the HTTP API (one route per
- * route-table entry), the state machine, the schedules, the mail identity and the site's files. It refers to the
+ * route-table entry), the state machine, the schedules, the email feedback rule and the site's files. It refers to the
  * stateful stack; never the other way round.
  */
 import {
@@ -41,6 +41,7 @@ const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 /** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'document-received',
+  'email-feedback',
   ...SCHEDULES.map((schedule) => schedule.handler),
 ]);
 
@@ -48,10 +49,11 @@ export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
   readonly api: Api;
   readonly workflow: Workflow;
-  readonly mail: Mail;
   readonly schedules: Schedules;
   readonly documentEvents: Rule;
   readonly documentEventsDeadLetters: Queue;
+  readonly emailFeedback: Rule;
+  readonly emailFeedbackDeadLetters: Queue;
   readonly site: SiteDeployment;
   readonly operations: Operations;
 
@@ -69,7 +71,7 @@ export class StatelessStack extends Stack {
       ]),
     ) as Record<FunctionName, AppFunction>;
 
-    this.mail = new Mail(this, 'Mail', { mailFrom: config.mailFrom, staffEmail: config.staffEmail });
+    const mailSending = Mail.sendingArns(this, stateful.mail.domain, stateful.mail.configurationSetName);
     this.workflow = new Workflow(this, 'Workflow', {
       taskFunction: this.functions['workflow-task'],
       key,
@@ -82,7 +84,7 @@ export class StatelessStack extends Stack {
       if (uses.documents) fn.bindDocuments(documentsBucket, uses.documents);
       if (uses.mail) {
         fn.bindMail({
-          identityArn: this.mail.identityArn,
+          sendingArns: mailSending,
           mailFrom: config.mailFrom,
           staffEmail: config.staffEmail,
           siteUrl,
@@ -144,6 +146,29 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    // SES bounce and complaint events of our configuration set (lib/constructs/mail.ts) arrive on the default bus.
+    this.emailFeedbackDeadLetters = new Queue(this, 'EmailFeedbackDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.emailFeedback = new Rule(this, 'EmailFeedback', {
+      description: 'SES reported a bounce or a complaint for an email of the configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [stateful.mail.configurationSetName] } } },
+      },
+      targets: [
+        new LambdaFunction(this.functions['email-feedback'], {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.emailFeedbackDeadLetters,
+        }),
+      ],
+    });
+
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions, key });
 
     const functionDeadLetters = Object.fromEntries(
@@ -157,6 +182,7 @@ export class StatelessStack extends Stack {
       functions: this.functions,
       deadLetterQueues: {
         'upload-events': this.documentEventsDeadLetters,
+        'email-feedback-events': this.emailFeedbackDeadLetters,
         'schedule-runs': this.schedules.deadLetterQueue,
         ...functionDeadLetters,
       },
@@ -274,7 +300,11 @@ export class StatelessStack extends Stack {
 
     // (A queue that is a function's dead-letter target is recognised as such; these two are targets of a rule
     // and a schedule.)
-    for (const queue of [this.documentEventsDeadLetters, this.schedules.deadLetterQueue]) {
+    for (const queue of [
+      this.documentEventsDeadLetters,
+      this.emailFeedbackDeadLetters,
+      this.schedules.deadLetterQueue,
+    ]) {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason:

@@ -58,6 +58,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'dbs-audit': [...CHANGE, ...QUERY], // + the compliance index, the digest
   retention: ['Query', 'BatchWriteItem', 'TransactWriteItems', 'GetItem'], // purge, and mutate without an outbox
   'document-received': CHANGE,
+  'email-feedback': CHANGE, // findByEmail (two gets), then a change
   'workflow-task': CHANGE,
   'onboarding-sweep': [...CHANGE, ...QUERY], // + the due index
 };
@@ -86,6 +87,7 @@ const PARSE_WITH_ZOD: FunctionName[] = NAMES.filter(
       'dbs-audit',
       'retention',
       'document-received',
+      'email-feedback',
       'onboarding-sweep',
     ].includes(name),
 );
@@ -120,6 +122,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'dbs-audit': 1.28,
   retention: 1.14,
   'document-received': 1.14,
+  'email-feedback': 1.27,
   'workflow-task': 1.31,
   'onboarding-sweep': 1.26,
 };

@@ -96,7 +96,9 @@ describe('functions', () => {
 
   it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
     const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
-    expect(withDlq).toEqual(['document-received', ...SCHEDULES.map((x) => x.handler)].sort());
+    expect(withDlq).toEqual(
+      ['document-received', 'email-feedback', ...SCHEDULES.map((x) => x.handler)].sort(),
+    );
     for (const name of withDlq) {
       const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       const queue = resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]?.Properties;
@@ -363,8 +365,8 @@ describe('events and schedules', () => {
 });
 
 describe('mail and site', () => {
-  it('verifies the sender domain of the configured address', () => {
-    s.statelessTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
+  it('verifies the sender domain of the configured address (in the stateful stack: test/infra/mail.test.ts)', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
   });
 
   it('deploys the site with a config.json naming the API and the staff client', () => {

@@ -887,6 +887,19 @@ const render = async (id: string, message?: string): Promise<void> => {
           { class: 'notice notice--success', id: 'action-result', tabindex: '-1' },
           h('p', {}, message),
         ),
+      view.emailUndeliverable &&
+        h(
+          'div',
+          { class: 'notice', id: 'email-undeliverable', role: 'alert' },
+          h(
+            'p',
+            {},
+            view.emailUndeliverable.reason === 'bounce'
+              ? `Emails to ${view.applicant.email} bounce (since ${dateTime(view.emailUndeliverable.at)}): `
+              : `${view.applicant.email} marked our email as spam (${dateTime(view.emailUndeliverable.at)}): `,
+            'reminders and links no longer reach the applicant. Contact them by phone.',
+          ),
+        ),
       summarySection(view),
       documentsSection(view),
       dbsSection(view),
