@@ -40,7 +40,15 @@ const withoutZodLocales: Plugin = {
   },
 };
 
-const options = (outDir: string, entryPoints: string[]): BuildOptions => ({
+export interface SiteBuildOptions {
+  /**
+   * Default true: linked source maps, for the local stack's debugging. The deployed site has none (lib/constructs/
+   * site.ts): its sources would show the public every check the client makes and every comment.
+   */
+  sourceMaps?: boolean;
+}
+
+const options = (outDir: string, entryPoints: string[], sourceMaps: boolean): BuildOptions => ({
   entryPoints,
   outdir: outDir,
   bundle: true,
@@ -50,7 +58,7 @@ const options = (outDir: string, entryPoints: string[]): BuildOptions => ({
   platform: 'browser',
   target: ['es2022'],
   minify: true,
-  sourcemap: 'linked',
+  sourcemap: sourceMaps ? 'linked' : false,
   // web/src/staff/queue.ts → staff/queue.js, next to the staff pages that load it.
   outbase: srcDir,
   entryNames: '[dir]/[name]',
@@ -96,15 +104,21 @@ const missingPartial = (name: string): never => {
  * For callers that cannot await (CDK constructs). esbuild runs plugins only in async builds, so this runs
  * buildSite in a child process and waits for it.
  */
-export const buildSiteSync = (outDir: string): void => {
-  execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), resolve(outDir)], {
+export const buildSiteSync = (outDir: string, { sourceMaps = true }: SiteBuildOptions = {}): void => {
+  const args = [fileURLToPath(import.meta.url), resolve(outDir), ...(sourceMaps ? [] : [NO_SOURCE_MAPS])];
+  execFileSync(process.execPath, ['--import', 'tsx', ...args], {
     // From the project root, where `tsx` resolves, whatever directory the caller runs in.
     cwd: join(webDir, '..'),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 };
 
-export const buildSite = async (outDir: string): Promise<void> => {
+const NO_SOURCE_MAPS = '--no-source-maps';
+
+export const buildSite = async (
+  outDir: string,
+  { sourceMaps = true }: SiteBuildOptions = {},
+): Promise<void> => {
   const out = resolve(outDir);
   await rm(out, { recursive: true, force: true });
   const entries = (
@@ -114,7 +128,7 @@ export const buildSite = async (outDir: string): Promise<void> => {
       ),
     )
   ).flat();
-  await build(options(out, entries));
+  await build(options(out, entries, sourceMaps));
   await cp(publicDir, out, { recursive: true });
   const partials = new Map(
     await Promise.all(
@@ -138,7 +152,8 @@ export const buildSite = async (outDir: string): Promise<void> => {
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const outDir = process.argv[2] ?? join(webDir, 'dist');
-  await buildSite(outDir);
+  const [outArg, ...flags] = process.argv.slice(2);
+  const outDir = outArg ?? join(webDir, 'dist');
+  await buildSite(outDir, { sourceMaps: !flags.includes(NO_SOURCE_MAPS) });
   console.log(`Site built in ${resolve(outDir)}`);
 }

@@ -45,6 +45,13 @@ export interface SiteHostingProps {
   apiDomainName: string;
   /** The WAF web ACL (us-east-1, lib/stacks/edge-stack.ts) in front of the site and the API. */
   webAclArn: string;
+  /**
+   * The only other origins the pages use, for the CSP: the documents bucket (presigned uploads, previews and the
+   * contract) and the staff user pool's hosted UI (the OAuth token endpoint). Derived from names, not from the
+   * resources: the bucket's CORS and the staff client name the site's domain, so a reference back would be a cycle.
+   */
+  documentsOrigin: string;
+  cognitoOrigin: string;
 }
 
 export class SiteHosting extends Construct {
@@ -85,16 +92,16 @@ export class SiteHosting extends Construct {
         responseHeadersPolicy: new ResponseHeadersPolicy(this, 'SecurityHeaders', {
           comment: 'Security headers and a strict CSP for the static site',
           securityHeadersBehavior: {
-            // Scripts and styles only from the site; the API, S3 (uploads, previews, the contract) and Cognito
-            // are the only other origins the pages talk to.
+            // Scripts and styles only from the site; the API is the site's own origin (/api/*); the documents
+            // bucket (uploads, previews, the contract) and the staff hosted UI are the only other origins.
             contentSecurityPolicy: {
               contentSecurityPolicy: [
                 "default-src 'self'",
                 "script-src 'self'",
                 "style-src 'self'",
-                "img-src 'self' data: https://*.amazonaws.com",
-                'frame-src https://*.amazonaws.com',
-                "connect-src 'self' https://*.amazonaws.com https://*.amazoncognito.com",
+                `img-src 'self' data: ${props.documentsOrigin}`,
+                `frame-src ${props.documentsOrigin}`,
+                `connect-src 'self' ${props.documentsOrigin} ${props.cognitoOrigin}`,
                 "form-action 'self'",
                 "frame-ancestors 'none'",
                 "base-uri 'self'",
@@ -133,6 +140,9 @@ export class SiteHosting extends Construct {
   }
 }
 
+/** The deployed site's build: no source maps (web/build.ts). */
+export const PUBLIC_SITE_BUILD = { sourceMaps: false } as const;
+
 /** What the browser code reads from `/config.json` at start. */
 export interface SiteConfig {
   apiUrl: string;
@@ -164,7 +174,7 @@ export class SiteDeployment extends Construct {
             image: DockerImage.fromRegistry('none'),
             local: {
               tryBundle(outputDir: string): boolean {
-                buildSiteSync(outputDir);
+                buildSiteSync(outputDir, PUBLIC_SITE_BUILD);
                 return true;
               },
             },

@@ -19,6 +19,9 @@ import { Construct } from 'constructs';
 
 export const STAFF_GROUP = 'affiliate-team';
 
+/** The hosted UI's domain prefix, from the stage name and the account: known before the domain exists. */
+export const staffDomainPrefix = (prefix: string): string => `${prefix}-${Aws.ACCOUNT_ID}`;
+
 export interface StaffAuthProps {
   /** Prefix of the hosted UI domain; the account id is appended because prefixes are global. */
   domainPrefix: string;
@@ -64,7 +67,7 @@ export class StaffAuth extends Construct {
       description: 'The affiliate team: may use every /staff route',
     });
     this.domain = this.userPool.addDomain('HostedUi', {
-      cognitoDomain: { domainPrefix: `${props.domainPrefix}-${Aws.ACCOUNT_ID}` },
+      cognitoDomain: { domainPrefix: staffDomainPrefix(props.domainPrefix) },
     });
     this.client = this.userPool.addClient('StaffPages', {
       // A browser app cannot keep a secret: code grant with PKCE instead.

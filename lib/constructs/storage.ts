@@ -18,6 +18,8 @@ import { TABLE_KEYS } from '../table.ts';
 
 export interface StorageProps {
   key: IKey;
+  /** The documents bucket's name: fixed, so the site's CSP can name its host without referring to it. */
+  documentsBucketName: string;
   /** The static site's origin (`https://…`): the only origin allowed to POST uploads from a browser. */
   siteOrigin: string;
   /** Receives the documents bucket's server access logs (and the site's, see StatefulStack). */
@@ -51,6 +53,7 @@ export class Storage extends Construct {
     }
 
     this.documentsBucket = new Bucket(this, 'Documents', {
+      bucketName: props.documentsBucketName,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,

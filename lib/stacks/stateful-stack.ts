@@ -12,7 +12,7 @@ import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
 import { Mail } from '../constructs/mail.ts';
 import { SiteHosting } from '../constructs/site.ts';
-import { StaffAuth } from '../constructs/staff-auth.ts';
+import { StaffAuth, staffDomainPrefix } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -78,19 +78,25 @@ export class StatefulStack extends Stack {
     });
 
     this.apiEndpoint = new ApiEndpoint(this, 'Api');
+    const prefix = props.config.name.toLowerCase();
+    const documentsBucketName = `${prefix}-documents-${Aws.ACCOUNT_ID}-${this.region}`;
     this.site = new SiteHosting(this, 'Site', {
       logsBucket: this.logsBucket,
       apiDomainName: this.apiEndpoint.domainName,
       webAclArn: props.webAclArn,
+      // Virtual-hosted style: the host presigned URLs use outside the local stack.
+      documentsOrigin: `https://${documentsBucketName}.s3.${this.region}.${this.urlSuffix}`,
+      cognitoOrigin: `https://${staffDomainPrefix(prefix)}.auth.${this.region}.amazoncognito.com`,
     });
     this.siteUrl = props.config.siteOrigin || this.site.url;
     this.storage = new Storage(this, 'Storage', {
       key: this.key,
+      documentsBucketName,
       siteOrigin: this.siteUrl,
       logsBucket: this.logsBucket,
     });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
-      domainPrefix: props.config.name.toLowerCase(),
+      domainPrefix: prefix,
       siteUrl: this.siteUrl,
     });
 

@@ -172,8 +172,38 @@ describe('site hosting', () => {
     const policy = Object.values(
       s.statefulTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
     )[0]?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
-    expect(policy.ContentSecurityPolicy.ContentSecurityPolicy).toContain("script-src 'self'");
-    expect(policy.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    // The Fn::Join the template holds, with each Ref written as <Name>.
+    const [, parts] = policy.ContentSecurityPolicy.ContentSecurityPolicy['Fn::Join'] as [string, unknown[]];
+    const csp = parts.map((p) => (typeof p === 'string' ? p : `<${(p as { Ref: string }).Ref}>`)).join('');
+    const directives = Object.fromEntries(
+      csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')] as const),
+    );
+    const documents =
+      'https://affiliateonboarding-documents-<AWS::AccountId>-eu-west-2.s3.eu-west-2.<AWS::URLSuffix>';
+    // No wildcard host: the documents bucket and the staff hosted UI by name; the API is the site's own origin.
+    expect(directives).toEqual({
+      'default-src': "'self'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'img-src': `'self' data: ${documents}`,
+      'frame-src': documents,
+      'connect-src': `'self' ${documents} https://affiliateonboarding-<AWS::AccountId>.auth.eu-west-2.amazoncognito.com`,
+      'form-action': "'self'",
+      'frame-ancestors': "'none'",
+      'base-uri': "'self'",
+      'object-src': "'none'",
+    });
+    expect(csp).not.toContain('*');
+    // The hosts named are the real ones: the documents bucket's name and the hosted UI's prefix.
+    const bucket = Object.entries(s.statefulTemplate.findResources('AWS::S3::Bucket')).find(([id]) =>
+      id.startsWith('StorageDocuments'),
+    )?.[1].Properties.BucketName;
+    expect(bucket).toEqual({
+      'Fn::Join': ['', ['affiliateonboarding-documents-', { Ref: 'AWS::AccountId' }, '-eu-west-2']],
+    });
+    s.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', ['affiliateonboarding-', { Ref: 'AWS::AccountId' }]] },
+    });
     expect(policy.StrictTransportSecurity).toMatchObject({
       AccessControlMaxAgeSec: 63072000,
       IncludeSubdomains: true,
