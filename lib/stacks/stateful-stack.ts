@@ -7,6 +7,7 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Valida
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
@@ -29,6 +30,8 @@ export class StatefulStack extends Stack {
   readonly staffAuth: StaffAuth;
   readonly apiEndpoint: ApiEndpoint;
   readonly mail: Mail;
+  /** SSM parameter names (not values): the stateless stack resolves them at deploy time (no export). */
+  readonly parameters: { siteUrl: string; staffClientId: string };
   /** The site's origin: the config's, when set, else the distribution's. Links, CORS and callbacks use it. */
   readonly siteUrl: string;
 
@@ -101,6 +104,23 @@ export class StatefulStack extends Stack {
     });
 
     this.mail = new Mail(this, 'Mail', { name: props.config.name, mailFrom: props.config.mailFrom });
+
+    // Values the stateless stack reads at each deployment instead of importing them: a CloudFormation export
+    // cannot change while another stack imports it, so a replaced client or a new site domain would deadlock.
+    this.parameters = {
+      siteUrl: `/${props.config.name}/site-url`,
+      staffClientId: `/${props.config.name}/staff-client-id`,
+    };
+    new StringParameter(this, 'SiteUrlParameter', {
+      parameterName: this.parameters.siteUrl,
+      description: "The site's origin: links in emails",
+      stringValue: this.siteUrl,
+    });
+    new StringParameter(this, 'StaffClientIdParameter', {
+      parameterName: this.parameters.staffClientId,
+      description: "The staff pages' Cognito app client: the JWT audience",
+      stringValue: this.staffAuth.client.userPoolClientId,
+    });
 
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });

@@ -15,6 +15,7 @@ import {
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { API_STAGE, Api, routeId } from '../constructs/api.ts';
@@ -62,7 +63,10 @@ export class StatelessStack extends Stack {
     const { config, stateful } = props;
     const { key } = stateful;
     const { table, documentsBucket } = stateful.storage;
-    const { siteUrl } = stateful;
+    // Read from SSM at deploy time, not imported (see StatefulStack.parameters).
+    const siteUrl = StringParameter.valueForStringParameter(this, stateful.parameters.siteUrl);
+    const staffClientId = StringParameter.valueForStringParameter(this, stateful.parameters.staffClientId);
+    this.addStackDependency(stateful, 'reads its SSM parameters');
 
     this.functions = Object.fromEntries(
       (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [
@@ -102,7 +106,7 @@ export class StatelessStack extends Stack {
       functions: this.functions,
       staffJwt: {
         issuerUrl: stateful.staffAuth.issuerUrl,
-        audience: stateful.staffAuth.client.userPoolClientId,
+        audience: staffClientId,
       },
       key,
     });
@@ -200,7 +204,7 @@ export class StatelessStack extends Stack {
         stage: config.name,
         cognito: {
           domain: stateful.staffAuth.domain.baseUrl(),
-          clientId: stateful.staffAuth.client.userPoolClientId,
+          clientId: staffClientId,
           userPoolId: stateful.staffAuth.userPool.userPoolId,
         },
         links: {

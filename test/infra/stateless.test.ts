@@ -32,6 +32,13 @@ const withAction = (name: FunctionName, prefix: string) =>
 const importOf = (value: unknown): string =>
   JSON.stringify(value).match(/ExportsOutput(?:Ref|FnGetAtt)([A-Za-z]+)/)?.[1] ?? '';
 
+/** The SSM parameter name a value is read from at deploy time (a template parameter), or ''. */
+const ssmParameterOf = (value: unknown): string => {
+  const ref = (value as { Ref?: string } | undefined)?.Ref ?? '';
+  const parameter = s.statelessTemplate.toJSON().Parameters?.[ref];
+  return parameter?.Type === 'AWS::SSM::Parameter::Value<String>' ? parameter.Default : '';
+};
+
 beforeAll(() => {
   s = synth();
   for (const [id, r] of Object.entries(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))) {
@@ -90,7 +97,7 @@ describe('functions', () => {
     if (uses.documents) expect(importOf(env.DOCUMENTS_BUCKET)).toMatch(/^StorageDocuments/);
     if (uses.mail) {
       expect(env.MAIL_FROM).toBe('onboarding@example.org');
-      expect(importOf(env.SITE_URL)).toMatch(/^SiteDistribution/);
+      expect(ssmParameterOf(env.SITE_URL)).toBe('/AffiliateOnboarding/site-url');
     }
   });
 
@@ -232,7 +239,7 @@ describe('HTTP API', () => {
     const jwt = authorizer?.Properties.JwtConfiguration as Cfn;
     expect(JSON.stringify(jwt.Issuer)).toContain('cognito-idp.');
     expect(importOf(jwt.Issuer)).toMatch(/^StaffAuthUserPool/);
-    expect(importOf(jwt.Audience)).toMatch(/^StaffAuthUserPoolStaffPages/);
+    expect(jwt.Audience.map(ssmParameterOf)).toEqual(['/AffiliateOnboarding/staff-client-id']);
     expect(authorizer?.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
     for (const route of routes) {
       const resource = routeResources(built).find(
@@ -364,6 +371,34 @@ describe('events and schedules', () => {
   });
 });
 
+describe('values the stateful stack may change', () => {
+  it('are read from SSM at deploy time, never imported: the site origin and the staff client id', () => {
+    const text = JSON.stringify(s.statelessTemplate.toJSON());
+    expect(text).not.toMatch(/ExportsOutput\w*StaffAuthUserPoolStaffPages/);
+    expect(text).not.toMatch(/ExportsOutputFnGetAttSiteDistribution\w*DomainName/);
+    const parameters = Object.fromEntries(
+      Object.values(resourcesOf(s.statefulTemplate, 'AWS::SSM::Parameter')).map((r) => [
+        r.Properties.Name,
+        r.Properties as Cfn,
+      ]),
+    );
+    expect(Object.keys(parameters).sort()).toEqual([
+      '/AffiliateOnboarding/site-url',
+      '/AffiliateOnboarding/staff-client-id',
+    ]);
+    const siteUrl = parameters['/AffiliateOnboarding/site-url'];
+    expect(siteUrl.Type).toBe('String');
+    expect(siteUrl.Value['Fn::Join'][1][0]).toBe('https://');
+    expect(siteUrl.Value['Fn::Join'][1][1]['Fn::GetAtt']).toEqual([
+      expect.stringMatching(/^SiteDistribution/),
+      'DomainName',
+    ]);
+    expect(parameters['/AffiliateOnboarding/staff-client-id'].Value.Ref).toMatch(
+      /^StaffAuthUserPoolStaffPages/,
+    );
+  });
+});
+
 describe('mail and site', () => {
   it('verifies the sender domain of the configured address (in the stateful stack: test/infra/mail.test.ts)', () => {
     s.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
@@ -376,7 +411,7 @@ describe('mail and site', () => {
     expect(importOf(deployment.DistributionId)).toMatch(/^SiteDistribution/);
     const markers = JSON.stringify(deployment.SourceMarkers);
     expect(s.stateless.site.config.apiUrl).toBe('/api');
-    expect(markers).toMatch(/StaffAuthUserPoolStaffPages/);
+    expect(markers).toMatch(/SsmParameterValueAffiliateOnboardingstaffclientid/);
     expect(s.stateless.site.config.links).toEqual({
       inductionBookingUrl: CLOUD_CONFIG.inductionBookingUrl,
       therapyAccountUrl: CLOUD_CONFIG.therapyAccountUrl,
