@@ -59,7 +59,7 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     },
     builtinCloudFormationValidation: options.cfnValidation ?? true,
   });
-  const fromContext = (key: 'mailFrom' | 'staffEmail' | 'alarmEmail'): string | undefined => {
+  const fromContext = (key: 'mailFrom' | 'staffEmail' | 'alarmEmail' | 'domainName'): string | undefined => {
     const value = app.node.tryGetContext(key) as unknown;
     return typeof value === 'string' && value ? value : undefined;
   };
@@ -70,6 +70,8 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     staffEmail: fromContext('staffEmail') ?? base.staffEmail,
     alarmEmail: fromContext('alarmEmail') ?? base.alarmEmail,
   };
+  const domainName = fromContext('domainName') ?? base.domainName;
+  if (domainName) config.domainName = domainName;
   if (options.forDeployment) {
     const problems = deployProblems(config);
     if (problems.length > 0) throw new NotDeployable(problems);
@@ -91,6 +93,7 @@ export const buildApp = (options: BuildAppOptions = {}): BuiltApp => {
     crossRegionReferences: true,
     config,
     webAclArn: edge.firewall.webAcl.attrArn,
+    ...(edge.certificate ? { certificateArn: edge.certificate.certificateArn } : {}),
   });
   const stateless = new StatelessStack(app, 'Stateless', {
     stackName: `${config.name}-Stateless`,

@@ -13,8 +13,13 @@ export interface StageConfig {
   staffEmail: string;
   /** Who is emailed when an alarm fires (the operations SNS topic's subscription). */
   alarmEmail: string;
-  /** Origin of the static site (links in emails, CORS). Empty in the cloud: the CloudFront domain is used. */
+  /** Origin of the static site (links in emails, CORS). Empty in the cloud: the custom domain's, or else the
+   *  CloudFront domain's. */
   siteOrigin?: string;
+  /** Optional custom domain of the site (`-c domainName=apply.provider.co.uk`): an ACM certificate is requested
+   *  for it in us-east-1 (DNS validation: publish the record the deployment shows) and CloudFront serves it with
+   *  TLSv1.2_2021 at least. Without it the site is on its `*.cloudfront.net` domain. */
+  domainName?: string;
   /** Therapy website's account-creation link and induction booking link (issue 3): an absolute URL, or a path
    *  on the static site, resolved against the site origin the stack knows (the CloudFront domain, or the local
    *  site on whatever port it runs). Emails carry them resolved; the status page shows them at the step. */

@@ -10,6 +10,7 @@
 
 import { join } from 'node:path';
 import { DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import {
   AllowedMethods,
@@ -22,6 +23,7 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -52,6 +54,8 @@ export interface SiteHostingProps {
    */
   documentsOrigin: string;
   cognitoOrigin: string;
+  /** The site's own domain and its us-east-1 ACM certificate (config `domainName`). */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 export class SiteHosting extends Construct {
@@ -79,6 +83,17 @@ export class SiteHosting extends Construct {
       comment: 'Affiliate onboarding static site',
       defaultRootObject: 'index.html',
       webAclId: props.webAclArn,
+      ...(props.customDomain
+        ? {
+            domainNames: [props.customDomain.domainName],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.customDomain.certificateArn,
+            ),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Applicants and staff are in the UK.
       priceClass: PriceClass.PRICE_CLASS_100,

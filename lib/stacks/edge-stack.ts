@@ -1,9 +1,11 @@
 /**
- * What CloudFront needs from us-east-1: the WAF web ACL (AWS requires CLOUDFRONT-scoped web ACLs there). The
+ * What CloudFront needs from us-east-1: the WAF web ACL (AWS requires CLOUDFRONT-scoped web ACLs there), and the
+ * custom domain's certificate when config `domainName` is set. The
  * stateful stack, in the data's region, reads its ARN through CDK's cross-region references (an SSM parameter
  * written into the stateful stack's region), so deleting the web ACL while the distribution uses it fails.
  */
 import { Aws, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -20,6 +22,8 @@ export interface EdgeStackProps extends StackProps {
 export class EdgeStack extends Stack {
   readonly firewall: EdgeFirewall;
   readonly key: Key;
+  /** The custom domain's certificate (config `domainName`), if any: CloudFront takes certificates from us-east-1. */
+  readonly certificate?: Certificate;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -41,5 +45,13 @@ export class EdgeStack extends Stack {
       }),
     );
     this.firewall = new EdgeFirewall(this, 'Firewall', { name: props.config.name, key: this.key });
+    if (props.config.domainName) {
+      // DNS validation without a hosted zone lookup: the deployment waits until the operator publishes the
+      // validation record ACM shows (console, or `aws acm describe-certificate`).
+      this.certificate = new Certificate(this, 'Certificate', {
+        domainName: props.config.domainName,
+        validation: CertificateValidation.fromDns(),
+      });
+    }
   }
 }

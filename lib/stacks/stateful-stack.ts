@@ -20,6 +20,8 @@ export interface StatefulStackProps extends StackProps {
   config: StageConfig;
   /** The WAF web ACL of the distribution (lib/stacks/edge-stack.ts, us-east-1). */
   webAclArn: string;
+  /** The certificate of config `domainName` (edge stack, us-east-1), when set. */
+  certificateArn?: string;
 }
 
 export class StatefulStack extends Stack {
@@ -87,11 +89,16 @@ export class StatefulStack extends Stack {
       logsBucket: this.logsBucket,
       apiDomainName: this.apiEndpoint.domainName,
       webAclArn: props.webAclArn,
+      ...(props.config.domainName && props.certificateArn
+        ? { customDomain: { domainName: props.config.domainName, certificateArn: props.certificateArn } }
+        : {}),
       // Virtual-hosted style: the host presigned URLs use outside the local stack.
       documentsOrigin: `https://${documentsBucketName}.s3.${this.region}.${this.urlSuffix}`,
       cognitoOrigin: `https://${staffDomainPrefix(prefix)}.auth.${this.region}.amazoncognito.com`,
     });
-    this.siteUrl = props.config.siteOrigin || this.site.url;
+    this.siteUrl =
+      props.config.siteOrigin ||
+      (props.config.domainName ? `https://${props.config.domainName}` : this.site.url);
     this.storage = new Storage(this, 'Storage', {
       key: this.key,
       documentsBucketName,
@@ -127,11 +134,11 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'DocumentsBucketName', { value: this.storage.documentsBucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.staffAuth.userPool.userPoolId });
 
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(props.config);
   }
 
   /** Each acknowledgement is on the narrowest construct it concerns and says why the finding does not apply. */
-  private acknowledgeFindings(): void {
+  private acknowledgeFindings(config: StageConfig): void {
     // (cdk-nag recognises a LogDeliveryWrite bucket as a log destination and does not ask it to log itself.)
     Validations.of(this.logsBucket).acknowledge(
       {
@@ -167,17 +174,17 @@ export class StatefulStack extends Stack {
       reason:
         'Point-in-time recovery (35 days) and deletion protection are on; an AWS Backup plan is an account-level policy the operator owns, not part of this app.',
     });
-    Validations.of(this.site.distribution).acknowledge(
-      {
-        id: 'AwsSolutions-CFR1',
-        reason:
-          'Applicants may apply from abroad (e.g. therapists relocating to the UK); no country is excluded.',
-      },
-      {
+    Validations.of(this.site.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'Applicants may apply from abroad (e.g. therapists relocating to the UK); no country is excluded.',
+    });
+    if (!config.domainName) {
+      Validations.of(this.site.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          "The default CloudFront certificate fixes the minimum TLS policy; a custom domain and certificate are the operator's choice.",
-      },
-    );
+          'No custom domain is configured, so CloudFront serves its *.cloudfront.net certificate, whose security policy it fixes; with -c domainName=… the distribution gets an ACM certificate and TLSv1.2_2021.',
+      });
+    }
   }
 }

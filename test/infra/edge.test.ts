@@ -184,3 +184,36 @@ describe('the distribution', () => {
     expect(Object.keys(resourcesOf(s.statefulTemplate, 'AWS::ApiGatewayV2::Api'))).toEqual([apiRef.Ref]);
   });
 });
+
+describe('a custom domain (-c domainName=…)', () => {
+  it('is absent by default: the *.cloudfront.net domain and certificate', () => {
+    expect(resourcesOf(s.edgeTemplate, 'AWS::CertificateManager::Certificate')).toEqual({});
+    expect(distribution.Aliases).toBeUndefined();
+    expect(distribution.ViewerCertificate).toBeUndefined();
+  });
+
+  it('gets a DNS-validated certificate in us-east-1, TLSv1.2_2021 at least, and becomes the site origin', () => {
+    const custom = synth({ config: { ...CLOUD_CONFIG, domainName: 'apply.provider.co.uk' } });
+    const certificates = Object.values(
+      resourcesOf(custom.edgeTemplate, 'AWS::CertificateManager::Certificate'),
+    );
+    expect(certificates.map((c) => c.Properties)).toEqual([
+      expect.objectContaining({ DomainName: 'apply.provider.co.uk', ValidationMethod: 'DNS' }),
+    ]);
+    const config = Object.values(resourcesOf(custom.statefulTemplate, 'AWS::CloudFront::Distribution'))[0]
+      ?.Properties.DistributionConfig as Cfn;
+    expect(config.Aliases).toEqual(['apply.provider.co.uk']);
+    expect(config.ViewerCertificate).toMatchObject({
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    expect(config.ViewerCertificate.AcmCertificateArn['Fn::GetAtt'][1]).toMatch(
+      /^\/cdk\/exports\/.*Certificate/,
+    );
+    expect(custom.stateful.siteUrl).toBe('https://apply.provider.co.uk');
+    const siteUrl = Object.values(resourcesOf(custom.statefulTemplate, 'AWS::SSM::Parameter')).find(
+      (r) => r.Properties.Name === '/AffiliateOnboarding/site-url',
+    );
+    expect(siteUrl?.Properties.Value).toBe('https://apply.provider.co.uk');
+  });
+});
