@@ -19,7 +19,7 @@ import {
   Unauthorized,
   UnsupportedMediaType,
 } from './errors.ts';
-import { logger } from './logger.ts';
+import { errorSummary, logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -179,7 +179,10 @@ export const httpHandler = (handler: HttpHandler, opts: { body?: boolean } = {})
     .onError((request) => {
       const p = toProblem(request.error);
       if (p.status >= 500) {
-        logger.error('request failed', { routeKey: request.event.routeKey, error: request.error as Error });
+        logger.error('request failed', {
+          routeKey: request.event.routeKey,
+          error: errorSummary(request.error),
+        });
       } else {
         logger.info('request refused', { routeKey: request.event.routeKey, status: p.status });
       }

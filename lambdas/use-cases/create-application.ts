@@ -22,7 +22,7 @@ import type { DbsAssessment, DocumentKind } from '../domain/stages.ts';
 import { applicationSubmitted } from '../emails/templates.ts';
 import { DuplicateEmail, type Ports, VersionConflict } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
-import { logger } from '../shared/logger.ts';
+import { errorSummary, logger } from '../shared/logger.ts';
 import type { CreateApplicationInput } from '../shared/schemas.ts';
 import { hashToken, newAccessToken, sealToken, sha256Hex, unsealToken } from '../shared/tokens.ts';
 import { offerUpload, type UploadOffer } from './create-upload.ts';
@@ -96,7 +96,7 @@ export const startWorkflow = async (ports: Ports, app: Application): Promise<boo
   } catch (error) {
     logger.warn('workflow start failed; the onboarding sweep will retry', {
       applicationId: app.id,
-      error: error as Error,
+      error: errorSummary(error),
     });
     return false;
   }

@@ -19,7 +19,7 @@ import { windowLastDay } from '../domain/induction.ts';
 import { nextDueDate } from '../domain/reminders.ts';
 import type { Stage, WaitStep } from '../domain/stages.ts';
 import { type Ports, VersionConflict } from '../ports/index.ts';
-import { logger } from '../shared/logger.ts';
+import { errorSummary, logger } from '../shared/logger.ts';
 import { withStatusLinkTokens } from './status-links.ts';
 
 const OUTBOX_RETRY_MS = 60_000;
@@ -195,7 +195,7 @@ export const deliverOutbox = async (
       logger.warn('outbox delivery failed; will retry', {
         applicationId: app.id,
         kind: entry.kind,
-        error: error as Error,
+        error: errorSummary(error),
       });
       failed.push(entry.id);
     }

@@ -32,6 +32,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions.ts';
 import { type Route, routeThrottle } from '../routes.ts';
+import { maskEmailAddresses } from './function.ts';
 
 /** The stage name: also the path prefix the CloudFront distribution serves the API under. */
 export const API_STAGE = 'api';
@@ -86,6 +87,7 @@ export class Api extends Construct {
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
       encryptionKey: props.key,
+      dataProtectionPolicy: maskEmailAddresses('api-access-logs'),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stage = new HttpStage(this, 'Stage', {

@@ -12,7 +12,7 @@ import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -48,6 +48,18 @@ export interface AppFunctionProps {
    */
   asynchronous?: boolean;
 }
+
+/**
+ * A second line behind "never log personal data" (lambdas/shared/logger.ts): CloudWatch Logs masks any email
+ * address that still reaches a log group (a runtime's own error report, a library's message) for everyone without
+ * logs:Unmask.
+ */
+export const maskEmailAddresses = (name: string): DataProtectionPolicy =>
+  new DataProtectionPolicy({
+    name,
+    description: 'Mask email addresses',
+    identifiers: [DataIdentifier.EMAILADDRESS],
+  });
 
 /** Item-level actions only: no Scan, so a function cannot read the whole table of special-category data. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
@@ -88,6 +100,7 @@ export class AppFunction extends NodejsFunction {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       encryptionKey: props.key,
+      dataProtectionPolicy: maskEmailAddresses(`${props.name}-logs`),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // An own role instead of the default one: the default attaches the AWSLambdaBasicExecutionRole managed policy,
