@@ -102,7 +102,8 @@ const DEFINITIONS = {
   'staff-get-application': {
     entry: 'lambdas/handlers/staff-get-application.ts',
     description: 'GET /staff/applications/{id}: everything, with short-lived document links and the history',
-    uses: { table: 'read', documents: 'read' },
+    // Writes the audit event of the document links it issues (who looked at what), never the application.
+    uses: { table: 'write', documents: 'read' },
   },
   'staff-review': {
     entry: 'lambdas/handlers/staff-review.ts',
@@ -151,7 +152,8 @@ const DEFINITIONS = {
   'staff-dbs-report': {
     entry: 'lambdas/handlers/staff-dbs-report.ts',
     description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',
-    uses: { table: 'read' },
+    // Writes an audit event on each therapist listed (who looked at what), never the application.
+    uses: { table: 'write' },
   },
   'dbs-audit': {
     entry: 'lambdas/handlers/dbs-audit.ts',

@@ -267,6 +267,18 @@ export const storeGet =
     return item ? fromItem(item) : undefined;
   };
 
+/** Audit events only, at most 100 to a transaction (DynamoDB's limit); the application item is not touched. */
+export const storeRecordAccess =
+  (table: DynamoTable): ApplicationStore['recordAccess'] =>
+  async (events) => {
+    for (let i = 0; i < events.length; i += 100) {
+      await transact(
+        table,
+        events.slice(i, i + 100).map((event) => eventPut(table.name, event)),
+      );
+    }
+  };
+
 /** The application holding an inbox (open or active: closing frees it), if any. */
 export const storeFindByEmail =
   (table: DynamoTable): ApplicationStore['findByEmail'] =>
@@ -499,6 +511,7 @@ export const createDynamoApplicationStore = (
     create: storeCreate(table),
     get: storeGet(table),
     findByEmail: storeFindByEmail(table),
+    recordAccess: storeRecordAccess(table),
     update: storeUpdate(table),
     events: storeEvents(table),
     findIdempotency: storeFindIdempotency(table),

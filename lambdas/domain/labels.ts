@@ -82,4 +82,7 @@ export const EVENT_NAMES: Record<string, string> = {
   withdrawn: 'Application withdrawn',
   lapsed: 'Application lapsed',
   'application-deleted': 'Application deleted (retention)',
+  'email-undeliverable': 'Emails no longer reach the applicant',
+  'documents-accessed': 'Document links opened by the team',
+  'dbs-report-exported': 'Included in a DBS report export',
 };

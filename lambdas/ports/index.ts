@@ -24,6 +24,9 @@ export interface ApplicationStore {
   create(app: Application, events: ApplicationEvent[], idempotency?: IdempotencyRecord): Promise<void>;
   get(id: string): Promise<Application | undefined>;
   /** The application holding the inbox (domain/mailbox.ts; open or active: closing frees it), if any. */
+  /** Appends audit events of who looked at what (DESIGN §7) without changing the application: its version and
+   *  its place in the staff queue stay as they are. */
+  recordAccess(events: ApplicationEvent[]): Promise<void>;
   findByEmail(mailbox: string): Promise<Application | undefined>;
   /** Replaces `before` with `next` if the stored version is still `before.version` (next carries version + 1),
    *  appending the events in the same transaction; frees the email when the application closes.

@@ -6,12 +6,15 @@
  *     overdue (a deadline passed or a flag holds), due (within 30 days), upcoming (within 60).
  *  3. As JSON, or as CSV for a spreadsheet: the words of the page (labels, never codes), dates ISO so that a
  *     spreadsheet sorts them, and values that a spreadsheet would run as formulas neutralised.
+ *  4. recordReportAccess: each therapist listed gets a `dbs-report-exported` audit event naming the staff member
+ *     and the format, so their history shows who saw their DBS status (who looked at what).
  */
 import type { Application, ComplianceFlag } from '../domain/application.ts';
 import { COMPLIANCE_CONFIG, type DbsDeadlineKind, dbsDeadline } from '../domain/compliance.ts';
 import { addDaysIso, daysBetween, londonToday } from '../domain/dates.ts';
 import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, REPORT_STATUS_NAMES } from '../domain/labels.ts';
 import type { Ports } from '../ports/index.ts';
+import { accessEvent } from './staff-queries.ts';
 import { complianceFacts, londonMidnight } from './support.ts';
 
 export interface ReportRow {
@@ -120,3 +123,17 @@ export const reportCsv = (report: Awaited<ReturnType<typeof dbsReport>>): string
     .map((line) => line.map(cell).join(','))
     .join('\r\n')
     .concat('\r\n');
+
+export const recordReportAccess = async (
+  report: { asOf: string; items: { applicationId: string }[] },
+  format: 'json' | 'csv',
+  staffId: string,
+  ports: Pick<Ports, 'store' | 'clock'>,
+): Promise<void> => {
+  const now = ports.clock.now();
+  await ports.store.recordAccess(
+    report.items.map((item) =>
+      accessEvent(item.applicationId, now, 'dbs-report-exported', staffId, { format, asOf: report.asOf }),
+    ),
+  );
+};

@@ -4,12 +4,31 @@
  *   the first page, how many applications each stage holds (the tabs' counts).
  * staffView: everything about one application — applicant, professional, DBS (with its number: staff only),
  *   insurance, review, contract evidence, induction, availability — with download links valid 5 minutes and the
- *   whole event history. Never the access-token hash, task tokens or the outbox.
+ *   whole event history. Never the access-token hash, task tokens or the outbox. Issuing links to the documents
+ *   (the DBS certificate above all: criminal-record data) is recorded first, as a `documents-accessed` event naming
+ *   the staff member and the documents, so the history this view returns includes it.
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { type DocumentKind, STAGES, type Stage } from '../domain/stages.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
+
+/** An audit event of staff access (built here, not with support.ts's `event`: these read-only functions'
+ *  bundles stay free of the outbox and the email templates). */
+export const accessEvent = (
+  applicationId: string,
+  at: Date,
+  type: 'documents-accessed' | 'dbs-report-exported',
+  staffId: string,
+  details: Record<string, string>,
+): ApplicationEvent => ({
+  applicationId,
+  at: at.toISOString(),
+  type,
+  actor: 'staff',
+  actorId: staffId,
+  details,
+});
 
 export const DOWNLOAD_URL_SECONDS = 5 * 60;
 
@@ -71,10 +90,27 @@ const remindersSent = (events: ApplicationEvent[]): { therapist: number; team: n
   };
 };
 
-export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'documents'>) => {
+/** The documents a staff view links to, in the words of the audit event. */
+const linkedDocuments = (app: Application): string[] => [
+  ...app.requiredDocuments.filter((kind) => app.documents[kind]?.key),
+  ...(app.contract ? ['contract'] : []),
+  ...(app.contract?.signature ? ['signed-contract'] : []),
+];
+
+export const staffView = async (
+  id: string,
+  ports: Pick<Ports, 'store' | 'documents' | 'clock'>,
+  staffId: string,
+) => {
   const app = await ports.store.get(id);
   if (!app) throw new NotFound();
   const link = (key: string) => ports.documents.downloadUrl(key, DOWNLOAD_URL_SECONDS);
+  const linked = linkedDocuments(app);
+  if (linked.length > 0) {
+    await ports.store.recordAccess([
+      accessEvent(app.id, ports.clock.now(), 'documents-accessed', staffId, { documents: linked.join(', ') }),
+    ]);
+  }
   const events = await ports.store.events(app.id);
   const documents: StaffDocument[] = await Promise.all(
     app.requiredDocuments.map(async (kind): Promise<StaffDocument> => {

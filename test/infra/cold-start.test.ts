@@ -46,7 +46,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'request-dbs-application': [...CHANGE, ...QUERY],
   'withdraw-application': [...CHANGE, ...QUERY],
   'staff-list-applications': QUERY,
-  'staff-get-application': [...GET, ...QUERY],
+  'staff-get-application': [...GET, ...QUERY, 'TransactWriteItems'], // + the access audit event
   'staff-review': CHANGE, // + addToDigest (update)
   'staff-record-dbs': CHANGE,
   'staff-record-induction': CHANGE,
@@ -54,7 +54,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'staff-record-insurance': CHANGE,
   'staff-record-dbs-application': CHANGE,
   'staff-record-dbs-status-check': CHANGE,
-  'staff-dbs-report': QUERY,
+  'staff-dbs-report': [...QUERY, 'TransactWriteItems'], // + an access audit event per therapist listed
   'dbs-audit': [...CHANGE, ...QUERY], // + the compliance index, the digest
   retention: ['Query', 'BatchWriteItem', 'TransactWriteItems', 'GetItem'], // purge, and mutate without an outbox
   'document-received': CHANGE,

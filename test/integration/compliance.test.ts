@@ -141,6 +141,24 @@ describe('dbs-audit', () => {
     const cleared = await staff('GET', `/staff/applications/${app.applicationId}`);
     expect((cleared.body.compliance as { flags: string[] }).flags).toEqual([]);
     expect(cleared.body.dbsRenewalDueBy).toBeUndefined();
+    // Who looked at what: the two report reads and this view's document links are on the therapist's history,
+    // each naming the staff member (their Cognito sub), never changing the application.
+    type AuditEvent = { type: string; actor: string; actorId?: string; details?: Record<string, unknown> };
+    const audit = (cleared.body.events as AuditEvent[]).filter((e) =>
+      ['dbs-report-exported', 'documents-accessed'].includes(e.type),
+    );
+    expect(audit.filter((e) => e.type === 'dbs-report-exported').map((e) => e.details?.format)).toEqual([
+      'json',
+      'csv',
+    ]);
+    // Every staff view of the application issued document links, this one last.
+    expect(audit.at(-1)).toMatchObject({
+      type: 'documents-accessed',
+      details: { documents: 'dbs-certificate, indemnity-insurance, contract, signed-contract' },
+    });
+    for (const e of audit)
+      expect(e).toMatchObject({ actor: 'staff', actorId: expect.stringMatching(/^\S+$/) });
+    expect(new Set(audit.map((e) => e.actorId)).size).toBe(1);
     await runSchedule('dbs-audit', addDaysIso(due, 2));
     expect(await staffDbsMails()).toHaveLength(3);
     const todays = await runSchedule('dbs-audit', isoDaysFromToday(0));

@@ -50,6 +50,9 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       apps.set(next.id, structuredClone(next));
       events.push(...evs);
     },
+    async recordAccess(evs) {
+      events.push(...evs);
+    },
     async events(id) {
       return events.filter((e) => e.applicationId === id);
     },
