@@ -99,7 +99,8 @@ describe('sending', () => {
     for (const name of mailing) {
       const [, fn] =
         Object.entries(functions).find(([, r]) => r.Metadata?.[FUNCTION_METADATA_KEY] === name) ?? [];
-      const roleId = (fn?.Properties.Role as Cfn)['Fn::GetAtt'][0];
+      if (!fn) throw new Error(`no function ${name}`);
+      const roleId = (fn.Properties.Role as Cfn)['Fn::GetAtt'][0];
       const statements = policies
         .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
         .flatMap((p) => (p.Properties.PolicyDocument as Cfn).Statement as Cfn[])
