@@ -2,8 +2,8 @@
  * The whole system on one machine (DESIGN §6): the real DynamoDB Local, s3rver behind the presigned-POST check,
  * aws-ses-v2-local, the Step Functions API running the ASL extracted from the synthesized CDK stack, the HTTP
  * adapter over the route table, the static site, the scheduler, and object events delivered to
- * document-received. Local and cloud differ only in configuration: this module sets the environment the handlers
- * read (AWS_ENDPOINT_URL_* for the SDK clients) before any handler is loaded.
+ * document-received. Local and cloud differ only in configuration: each function runs in its own workers with the
+ * environment its definition gives it plus the local endpoints (AWS_ENDPOINT_URL_* for the SDK clients).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { extractAsl } from '../workflow-asl.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
-import { invokeLambda } from './lambdas.ts';
+import { definitionOf, invokeLambda, type LocalNames, startLambdas } from './lambdas.ts';
 import { freePort } from './ports.ts';
 import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
@@ -125,33 +125,38 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(s3.stop);
 
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      TABLE_NAME,
-      DOCUMENTS_BUCKET: BUCKET,
-      STATE_MACHINE_ARN,
-      MAIL_FROM: LOCAL_CONFIG.mailFrom,
-      STAFF_EMAIL: LOCAL_CONFIG.staffEmail,
-      SITE_URL: siteUrl,
-      THERAPY_ACCOUNT_URL: LOCAL_CONFIG.therapyAccountUrl,
-      INDUCTION_BOOKING_URL: LOCAL_CONFIG.inductionBookingUrl,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Each function runs in its own workers with its own environment (lib/local/lambdas.ts); nothing here sets
+    // this process's. The Step Functions port is chosen first: a resumed execution may invoke a function at once.
+    const sfnEndpoint = `http://127.0.0.1:${await freePort()}`;
+    const names: LocalNames = {
+      tableName: TABLE_NAME,
+      documentsBucket: BUCKET,
+      stateMachineArn: STATE_MACHINE_ARN,
+      mailFrom: LOCAL_CONFIG.mailFrom,
+      staffEmail: LOCAL_CONFIG.staffEmail,
+      siteUrl,
+      therapyAccountUrl: LOCAL_CONFIG.therapyAccountUrl,
+      inductionBookingUrl: LOCAL_CONFIG.inductionBookingUrl,
+    };
+    const lambdas = startLambdas({
+      definition: (name) => definitionOf(name, names),
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sesv2: ses.endpoint, sfn: sfnEndpoint },
+      // s3rver and the presigned-POST check accept only this key until the IAM gateway (issue 8 §1) stands in
+      // front of them; then each function gets its own: credentialsFor(name).
+      credentials: () => ({ AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' }),
+      ...(process.env.POWERTOOLS_LOG_LEVEL ? { logLevel: process.env.POWERTOOLS_LOG_LEVEL } : {}),
+      log,
     });
+    stops.push(lambdas.stop);
 
     const sfn = await startStepFunctions({
       definition: extractAsl(),
       stateMachineArn: STATE_MACHINE_ARN,
       invokeLambda,
       dataDir: join(opts.dataDir, 'stepfunctions'),
+      port: Number(new URL(sfnEndpoint).port),
     });
     stops.push(sfn.stop);
-    process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
     const issuer = await createLocalIssuer(
       'http://127.0.0.1/local-issuer',
