@@ -1,6 +1,7 @@
 /**
  * Every Lambda of the system, once. The CDK stack builds one function per entry (and grants exactly what `uses`
- * says); the local stack loads the same handler modules in process. Nothing else names a handler file.
+ * says); the local stack runs the same handler modules, each in workers of its own. Nothing else names a handler
+ * file.
  */
 /** purge: write, plus BatchWriteItem to delete a closed application's items in batches (retention). */
 export type TableAccess = 'read' | 'write' | 'purge';
