@@ -2,6 +2,12 @@
  * Every Lambda of the system, once. The CDK stack builds one function per entry (and grants exactly what `uses`
  * says); the local stack loads the same handler modules in process. Nothing else names a handler file.
  */
+/**
+ * Template metadata key naming the registry entry a function was built from (set by lib/constructs/function.ts;
+ * read by lib/workflow-asl.ts and lib/local/template.ts). Here, so reading a template needs no aws-cdk-lib.
+ */
+export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
+
 /** purge: write, plus BatchWriteItem to delete a closed application's items in batches (retention). */
 export type TableAccess = 'read' | 'write' | 'purge';
 /** purge: delete every object and version under a prefix (retention), nothing else. */

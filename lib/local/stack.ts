@@ -22,10 +22,11 @@ import { startSes } from './ses.ts';
 import { startSite } from './site.ts';
 import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
 import { startStepFunctions } from './stepfunctions.ts';
+import { LOCAL_NAMES, localArns } from './template.ts';
 
-export const TABLE_NAME = 'affiliate-onboarding';
-export const BUCKET = 'affiliate-onboarding-documents';
-export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding';
+export const TABLE_NAME = LOCAL_NAMES.table;
+export const BUCKET = LOCAL_NAMES.bucket;
+export const STATE_MACHINE_ARN = localArns.stateMachine();
 
 export interface LocalStackOptions {
   /** Where data persists between runs; `fresh` empties it first. */
