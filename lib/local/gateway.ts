@@ -46,7 +46,10 @@ export interface FaultDecider {
 }
 
 export interface GatewayOptions {
-  /** The emulators' own endpoints. */
+  /**
+   * The emulators' own endpoints, read at each request: the stack starts the gateway before Step Functions (whose
+   * resumed executions may call the others at once) and fills `sfn` in afterwards.
+   */
   upstream: { dynamodb: string; s3: string; sesv2: string; sfn: string };
   /** Each function's identity policies (lib/local/template.ts). */
   policies: Partial<Record<FunctionName, Policies>>;
@@ -401,10 +404,18 @@ export const startIamGateway = async (options: GatewayOptions): Promise<IamGatew
   };
 
   const servers: Server[] = [];
-  const listen = async (service: GatewayService, upstream: string): Promise<string> => {
-    const target = new URL(upstream);
+  const listen = async (
+    service: GatewayService,
+    upstream: keyof GatewayOptions['upstream'],
+  ): Promise<string> => {
     const server = createServer((req, res) => {
-      handle(service, target, inspectors[service], req, res).catch((error: Error) => {
+      const target = options.upstream[upstream];
+      if (!target) {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end(`local gateway: ${service} is not started yet`);
+        return;
+      }
+      handle(service, new URL(target), inspectors[service], req, res).catch((error: Error) => {
         log(`[iam] ${service} gateway error: ${error.stack ?? error.message}`);
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'text/plain' });
@@ -418,10 +429,10 @@ export const startIamGateway = async (options: GatewayOptions): Promise<IamGatew
   };
 
   const endpoints = {
-    dynamodb: await listen('dynamodb', options.upstream.dynamodb),
-    s3: await listen('s3', options.upstream.s3),
-    sesv2: await listen('ses', options.upstream.sesv2),
-    sfn: await listen('sfn', options.upstream.sfn),
+    dynamodb: await listen('dynamodb', 'dynamodb'),
+    s3: await listen('s3', 's3'),
+    sesv2: await listen('ses', 'sesv2'),
+    sfn: await listen('sfn', 'sfn'),
   };
 
   return {
