@@ -8,18 +8,17 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { TEST_RUN_USAGE_FILE } from '../../lib/local/iam-report.ts';
 import { startLocalStack } from '../../lib/local/stack.ts';
-
-export const IAM_USAGE_FILE = resolve(import.meta.dirname, '..', '..', 'bench', 'results', 'iam-usage.json');
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'affiliate-onboarding-test-'));
   const stack = await startLocalStack({
     dataDir,
     fresh: true,
-    usageFile: IAM_USAGE_FILE,
+    usageFile: TEST_RUN_USAGE_FILE,
     log: (line) => console.log(line),
   });
   project.provide('apiUrl', stack.apiUrl);
