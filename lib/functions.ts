@@ -3,6 +3,12 @@
  * says); the local stack runs the same handler modules, each in workers of its own. Nothing else names a handler
  * file.
  */
+/**
+ * Template metadata key naming the registry entry a function was built from (set by lib/constructs/function.ts;
+ * read by lib/workflow-asl.ts and lib/local/template.ts). Here, so reading a template needs no aws-cdk-lib.
+ */
+export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
+
 /** purge: write, plus BatchWriteItem to delete a closed application's items in batches (retention). */
 export type TableAccess = 'read' | 'write' | 'purge';
 /** purge: delete every object and version under a prefix (retention), nothing else. */

@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM } from '../bundling.ts';
 import {
   type BucketAccess,
+  FUNCTION_METADATA_KEY,
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
@@ -29,8 +30,7 @@ import { TABLE_KEYS } from '../table.ts';
 /** Registry entries are paths from here; resolving them here lets the app be built from any directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Template metadata key naming the registry entry a function was built from (read by lib/workflow-asl.ts). */
-export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
+export { FUNCTION_METADATA_KEY } from '../functions.ts';
 
 /**
  * AwsSolutions-L1 flags any runtime older than the newest this aws-cdk-lib knows; NODEJS_LATEST is a moving alias

@@ -1,57 +1,17 @@
 /**
  * The functions of lib/functions.ts in the local stack, each in its own execution environments
- * (lib/local/lambda-runtime.ts). A function's `process.env` is its definition's environment with the local names,
- * plus what the Lambda service itself sets and the local endpoints and credentials; nothing from this process.
+ * (lib/local/lambda-runtime.ts). A function's `process.env` is its synthesized definition's environment with the
+ * local names (lib/local/template.ts), plus what the Lambda service itself sets and the local endpoints and its
+ * own credentials; nothing from this process.
  */
 import { resolve } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../functions.ts';
 import { LOCAL_REGION } from './credentials.ts';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda-runtime.ts';
+import type { LocalFunction } from './template.ts';
 
-/** The names the stack gives what the template refers to by `Ref`/`Fn::GetAtt`. */
-export interface LocalNames {
-  tableName: string;
-  documentsBucket: string;
-  stateMachineArn: string;
-  mailFrom: string;
-  staffEmail: string;
-  siteUrl: string;
-  therapyAccountUrl: string;
-  inductionBookingUrl: string;
-}
-
-/** What a function's definition says about how it runs. */
-export interface FunctionDefinition {
-  environment: Record<string, string>;
-  timeoutSeconds: number;
-  memoryMb: number;
-}
-
-/**
- * The definition lib/constructs/function.ts synthesizes for a function: its defaults, and one variable per binding
- * (bindTable → TABLE_NAME, bindDocuments → DOCUMENTS_BUCKET, bindMail → the addresses and links, bindWorkflow →
- * STATE_MACHINE_ARN), with the local names.
- */
-export const definitionOf = (name: FunctionName, names: LocalNames): FunctionDefinition => {
-  const spec = FUNCTIONS[name];
-  const environment: Record<string, string> = {
-    NODE_OPTIONS: '--enable-source-maps',
-    POWERTOOLS_SERVICE_NAME: name,
-  };
-  if (spec.uses.table) environment.TABLE_NAME = names.tableName;
-  if (spec.uses.documents) environment.DOCUMENTS_BUCKET = names.documentsBucket;
-  if (spec.uses.mail) {
-    Object.assign(environment, {
-      MAIL_FROM: names.mailFrom,
-      STAFF_EMAIL: names.staffEmail,
-      SITE_URL: names.siteUrl,
-      INDUCTION_BOOKING_URL: names.inductionBookingUrl,
-      THERAPY_ACCOUNT_URL: names.therapyAccountUrl,
-    });
-  }
-  if (spec.uses.workflow?.length) environment.STATE_MACHINE_ARN = names.stateMachineArn;
-  return { environment, timeoutSeconds: spec.timeoutSeconds ?? 10, memoryMb: spec.memoryMb ?? 256 };
-};
+/** What a function's synthesized definition says about how it runs (lib/local/template.ts). */
+export type FunctionDefinition = Pick<LocalFunction, 'environment' | 'timeoutSeconds' | 'memoryMb'>;
 
 export interface LocalEndpoints {
   dynamodb: string;

@@ -11,31 +11,8 @@ import {
   type FunctionConfig,
   type LambdaRuntime,
 } from '../../../lib/local/lambda-runtime.ts';
-import { definitionOf, environmentOf, type LocalNames } from '../../../lib/local/lambdas.ts';
 
 const fixture = (file: string) => resolve(import.meta.dirname, 'fixtures', file);
-
-const NAMES: LocalNames = {
-  tableName: 'affiliate-onboarding',
-  documentsBucket: 'documents',
-  stateMachineArn: 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding',
-  mailFrom: 'onboarding@example.test',
-  staffEmail: 'staff@example.test',
-  siteUrl: 'http://127.0.0.1:3001',
-  therapyAccountUrl: '/account',
-  inductionBookingUrl: '/induction',
-};
-const LOCAL = {
-  endpoints: {
-    dynamodb: 'http://127.0.0.1:1',
-    s3: 'http://127.0.0.1:2',
-    sesv2: 'http://127.0.0.1:3',
-    sfn: 'http://127.0.0.1:4',
-  },
-  credentials: () => ({ AWS_ACCESS_KEY_ID: 'KEY', AWS_SECRET_ACCESS_KEY: 'SECRET' }),
-};
-const environmentOfRegistered = (name: 'get-application' | 'create-access-link') =>
-  environmentOf(name, definitionOf(name, NAMES), LOCAL);
 
 const CONFIGS: Record<string, FunctionConfig> = {
   mine: {
@@ -58,18 +35,6 @@ const CONFIGS: Record<string, FunctionConfig> = {
     reservedConcurrency: 1,
   },
   'no-table': { entry: fixture('reads-table-at-init.ts'), environment: {}, timeoutSeconds: 1, memoryMb: 128 },
-  'as-get-application': {
-    entry: fixture('reads-mail-on-invoke.ts'),
-    environment: environmentOfRegistered('get-application'),
-    timeoutSeconds: 1,
-    memoryMb: 128,
-  },
-  'as-create-access-link': {
-    entry: fixture('reads-mail-on-invoke.ts'),
-    environment: environmentOfRegistered('create-access-link'),
-    timeoutSeconds: 1,
-    memoryMb: 128,
-  },
 };
 
 /**
@@ -126,13 +91,6 @@ describe('local Lambda runtime', { timeout: 60_000 }, () => {
       'Missing environment variable TABLE_NAME',
     );
     expect(runtime.stats('no-table')).toMatchObject({ coldStarts: 2, environments: 0 });
-  });
-
-  it('runs with the registry definition’s variables: get-application has no MAIL_FROM, create-access-link has', async () => {
-    expect((await failureOf(runtime.invoke('as-get-application', {}))).message).toBe(
-      'Missing environment variable MAIL_FROM',
-    );
-    expect(await runtime.invoke('as-create-access-link', {})).toEqual({ mailFrom: NAMES.mailFrom });
   });
 
   it('starts cold once, then reuses the warm environment with its module state', async () => {
