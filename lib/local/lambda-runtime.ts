@@ -97,6 +97,7 @@ interface Pool {
   waiting: ((environment: Environment | Error) => void)[];
   coldStarts: number;
   lastInitMs?: number;
+  initMsTotal: number;
   invocations: number;
 }
 
@@ -111,7 +112,14 @@ export const createLambdaRuntime = (opts: LambdaRuntimeOptions): LambdaRuntime =
   const poolOf = (name: string): Pool => {
     let pool = pools.get(name);
     if (!pool) {
-      pool = { environments: new Set(), idle: [], waiting: [], coldStarts: 0, invocations: 0 };
+      pool = {
+        environments: new Set(),
+        idle: [],
+        waiting: [],
+        coldStarts: 0,
+        invocations: 0,
+        initMsTotal: 0,
+      };
       pools.set(name, pool);
     }
     return pool;
@@ -209,6 +217,7 @@ export const createLambdaRuntime = (opts: LambdaRuntimeOptions): LambdaRuntime =
     void ready.then(() => {
       clearTimeout(initTimer);
       pool.lastInitMs = Math.round(performance.now() - began);
+      pool.initMsTotal += pool.lastInitMs;
     });
     pool.environments.add(environment);
     pool.coldStarts++;
@@ -334,6 +343,13 @@ export const createLambdaRuntime = (opts: LambdaRuntimeOptions): LambdaRuntime =
     },
     async stop() {
       stopped = true;
+      const pooled = [...pools.values()];
+      const sum = (of: (pool: Pool) => number) => pooled.reduce((total, pool) => total + of(pool), 0);
+      if (pooled.length > 0) {
+        log(
+          `[lambda] ${sum((p) => p.invocations)} invocations of ${pooled.length} functions; ${sum((p) => p.coldStarts)} cold starts, ${(sum((p) => p.initMsTotal) / 1000).toFixed(1)} s of init`,
+        );
+      }
       clearInterval(reaper);
       const stopping = new LambdaError('ServiceException', 'The local Lambda runtime stopped');
       const workers: Worker[] = [];
