@@ -213,7 +213,16 @@ const send = (req: IncomingMessage, res: ServerResponse, answer: FaultResponse) 
   res.end(body);
 };
 
-const forward = (req: IncomingMessage, res: ServerResponse, upstream: URL, body?: Buffer) => {
+/** Looks at the emulator's status before answering: may replace the answer (S3's 404 without ListBucket). */
+type Intercept = (status: number) => Promise<FaultResponse | undefined>;
+
+const forward = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: URL,
+  body?: Buffer,
+  intercept?: Intercept,
+) => {
   const headers = { ...req.headers };
   if (body) {
     headers['content-length'] = String(body.length);
@@ -229,8 +238,24 @@ const forward = (req: IncomingMessage, res: ServerResponse, upstream: URL, body?
       agent: false,
     },
     (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      const status = answer.statusCode ?? 502;
+      const pass = () => {
+        res.writeHead(status, answer.headers);
+        answer.pipe(res);
+      };
+      if (!intercept) return pass();
+      intercept(status).then(
+        (replacement) => {
+          if (!replacement) return pass();
+          answer.resume();
+          send(req, res, replacement);
+        },
+        (error: Error) => {
+          answer.resume();
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`local gateway: ${error.message}`);
+        },
+      );
     },
   );
   outgoing.on('error', (error) => {
@@ -327,28 +352,54 @@ export const startIamGateway = async (options: GatewayOptions): Promise<IamGatew
 
     const name = caller.name;
     if (mapped) {
-      if (enforce) {
-        const verdicts = await Promise.all(
-          mapped.calls.map(
-            async (call) => [call, await evaluator.evaluate(name, call)] as [IamCall, Verdict],
-          ),
-        );
-        const refused = verdicts.filter(([, verdict]) => verdict !== 'Allowed');
-        if (refused.length > 0) {
-          const at = new Date().toISOString();
-          for (const [call] of refused) {
-            denials.push({ function: name, action: call.action, resource: call.resource, at });
-            log(`[iam] DENIED ${name}: ${call.action} on ${call.resource}`);
-          }
-          const [call, verdict] = refused[0] as [IamCall, Verdict];
-          return send(req, res, refusal(service, 'AccessDenied', deniedMessage(name, call, verdict)));
-        }
-      }
+      const denied = await check(service, name, mapped.calls);
+      if (denied) return send(req, res, denied);
       record(name, mapped.calls);
       const fault = options.faults?.decide({ service, action: mapped.operation, function: name });
       if (fault) return send(req, res, fault);
+      const missingObject = missingObjectCheck(name, mapped);
+      if (missingObject) return forward(req, res, upstream, body, missingObject);
     }
     forward(req, res, upstream, body);
+  };
+
+  /** The first refusal among `calls` (each denial recorded and logged), or undefined when all are allowed. */
+  const check = async (
+    service: GatewayService,
+    name: FunctionName,
+    calls: IamCall[],
+  ): Promise<FaultResponse | undefined> => {
+    if (!enforce) return undefined;
+    const verdicts = await Promise.all(
+      calls.map(async (call) => [call, await evaluator.evaluate(name, call)] as [IamCall, Verdict]),
+    );
+    const refused = verdicts.filter(([, verdict]) => verdict !== 'Allowed');
+    if (refused.length === 0) return undefined;
+    const at = new Date().toISOString();
+    for (const [call] of refused) {
+      denials.push({ function: name, action: call.action, resource: call.resource, at });
+      log(`[iam] DENIED ${name}: ${call.action} on ${call.resource}`);
+    }
+    const [call, verdict] = refused[0] as [IamCall, Verdict];
+    return refusal(service, 'AccessDenied', deniedMessage(name, call, verdict));
+  };
+
+  /**
+   * S3 tells a caller that an object is missing (404 NoSuchKey) only if it may list the bucket; without
+   * s3:ListBucket it answers 403 AccessDenied, so code that handles NoSuchKey needs that grant.
+   */
+  const missingObjectCheck = (name: FunctionName, mapped: MappedRequest): Intercept | undefined => {
+    if (mapped.service !== 's3' || !['GetObject', 'HeadObject'].includes(mapped.operation)) return undefined;
+    const object = mapped.calls[0]?.resource ?? '';
+    const slash = object.indexOf('/');
+    const bucket = slash < 0 ? object : object.slice(0, slash);
+    return async (status) => {
+      if (status !== 404) return undefined;
+      const list = { action: 's3:ListBucket', resource: bucket };
+      const denied = await check('s3', name, [list]);
+      if (!denied) record(name, [list]);
+      return denied;
+    };
   };
 
   const jsonInspect =

@@ -256,6 +256,46 @@ describe('IAM gateway: S3', () => {
     expect(head.$metadata?.httpStatusCode).toBe(403);
   });
 
+  it('answers NoSuchKey for a missing object only to a function that may list the bucket, else AccessDenied', async () => {
+    const missing = new GetObjectCommand({ Bucket: BUCKET, Key: 'applications/01TEST/nothing.pdf' });
+    const notFound = await rejection(s3As('document-received').send(missing));
+    expect(notFound.name).toBe('NoSuchKey');
+    expect(gateway.used()).toContainEqual(
+      expect.objectContaining({
+        function: 'document-received',
+        action: 's3:ListBucket',
+        resource: localArns.bucket(),
+      }),
+    );
+    const policies = policiesOf(template);
+    policies['document-received'] = policies['document-received'].map(({ name, policy }) => ({
+      name,
+      policy: {
+        ...policy,
+        Statement: policy.Statement.filter(
+          (statement) => ![statement.Action].flat().includes('s3:ListBucket'),
+        ),
+      },
+    }));
+    const stricter = await startGateway(policies);
+    try {
+      const client = new S3Client({
+        endpoint: stricter.endpoints.s3,
+        region,
+        forcePathStyle: true,
+        credentials: credentials('document-received'),
+      });
+      const denied = await rejection(client.send(missing));
+      expect(denied.name).toBe('AccessDenied');
+      expect(denied.message).toContain('s3:ListBucket');
+      // An object that exists is still readable: ListBucket only decides what a missing one answers.
+      const found = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      expect(await found.Body?.transformToString()).toBe('pdf');
+    } finally {
+      await stricter.stop();
+    }
+  });
+
   it('attributes a presigned GET to the function that signed it', async () => {
     const signed = (name: FunctionName) =>
       getSignedUrl(s3As(name), new GetObjectCommand({ Bucket: BUCKET, Key: key }), { expiresIn: 60 });
@@ -289,6 +329,28 @@ describe('IAM gateway: S3', () => {
     const refused = await upload('get-contract', 'applications/01TEST/other.pdf');
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('<Code>AccessDenied</Code>');
+  });
+});
+
+describe('IAM gateway with IAM=off', () => {
+  it('forwards what a role does not grant, and still records it as used', async () => {
+    const off = await startIamGateway({
+      upstream: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sesv2: ses.endpoint, sfn: sfn.endpoint },
+      policies: policiesOf(template),
+      identities: template.identities,
+      enforce: false,
+    });
+    try {
+      const client = dynamoAs('get-application', off.endpoints.dynamodb);
+      await expect(client.send(new ScanCommand({ TableName: TABLE }))).resolves.toBeDefined();
+      expect(off.enforced).toBe(false);
+      expect(off.denied()).toEqual([]);
+      expect(off.used()).toEqual([
+        { function: 'get-application', action: 'dynamodb:Scan', resource: localArns.table(), count: 1 },
+      ]);
+    } finally {
+      await off.stop();
+    }
   });
 });
 
