@@ -69,7 +69,12 @@ export class StatelessStack extends Stack {
 
     for (const fn of Object.values(this.functions)) {
       const { uses } = fn.spec;
-      if (uses.table) fn.bindTable(table, uses.table, uses.indexes);
+      if (uses.table) {
+        fn.bindTable(table, uses.table, {
+          ...(uses.indexes ? { indexes: uses.indexes } : {}),
+          ...(uses.history ? { history: true } : {}),
+        });
+      }
       if (uses.documents) this.documentPatterns.set(fn, fn.bindDocuments(documentsBucket, uses.documents));
       if (uses.mail) {
         fn.bindMail({
@@ -227,7 +232,7 @@ export class StatelessStack extends Stack {
             'Object keys hold the application id and a ULID, known only at run time; the grant is limited to this key pattern of the documents bucket (uploads, contracts, or an application prefix) and to the actions this function needs.',
         });
       }
-      if (uses.workflow?.includes('start') || uses.workflow?.includes('stop')) {
+      if (uses.workflow?.includes('stop')) {
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${executions}]`,
           reason:

@@ -228,6 +228,13 @@ describe('each function bundles the DynamoDB commands it sends, and no other', (
     for (const command of SENDS[name]) {
       expect(ACCESS_RANK[NEEDS[command]], command).toBeLessThanOrEqual(ACCESS_RANK[access ?? 'read']);
     }
+    // A Query is granted on the table for the history (or retention's purge), or on the indexes the entry names.
+    const { uses } = FUNCTIONS[name];
+    if (SENDS[name].includes('Query')) {
+      expect(Boolean(uses.history || uses.indexes?.length || access === 'purge'), 'Query').toBe(true);
+    }
+    // Retention's purge access has no UpdateItem (it sends none).
+    if (SENDS[name].includes('UpdateItem')) expect(access, 'UpdateItem').toBe('write');
   });
 });
 
