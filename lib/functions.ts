@@ -184,6 +184,13 @@ const DEFINITIONS = {
     memoryMb: 512,
     reservedConcurrency: 10,
   },
+  'workflow-stopped': {
+    entry: 'lambdas/handlers/workflow-stopped.ts',
+    description:
+      'EventBridge: an execution failed, timed out or was aborted; flags the application so the sweep restarts it',
+    uses: { table: 'write' },
+    reservedConcurrency: 2,
+  },
   'onboarding-sweep': {
     entry: 'lambdas/handlers/onboarding-sweep.ts',
     description: 'Scheduled: starts workflows that failed to start, reminders, lapsing, induction windows',

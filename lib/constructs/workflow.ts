@@ -36,6 +36,9 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
+/** The execution statuses the workflow-stopped function hears about (an EventBridge rule; locally the emulator). */
+export const EXECUTION_END_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
 /** The steps that wait on a person, by the name the `workflow-task` function receives as `step`. */
 export const WORKFLOW_STEPS = [
   'documents',
@@ -95,6 +98,8 @@ export class Workflow extends Construct {
           step,
           applicationId: JsonPath.stringAt('$.applicationId'),
           taskToken: JsonPath.taskToken,
+          // The task function stores nothing for an execution a restart has replaced.
+          executionArn: JsonPath.executionId,
         }),
         resultPath: `$.${step}`,
         taskTimeout: Timeout.duration(STEP_TIMEOUT),

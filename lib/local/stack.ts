@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
+import { EXECUTION_END_STATUSES } from '../constructs/workflow.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
 import { acquireDataLock } from './data-lock.ts';
@@ -21,7 +22,7 @@ import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
 import { startSite } from './site.ts';
 import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
-import { startStepFunctions } from './stepfunctions.ts';
+import { type ExecutionStatusChange, startStepFunctions } from './stepfunctions.ts';
 
 export const TABLE_NAME = 'affiliate-onboarding';
 export const BUCKET = 'affiliate-onboarding-documents';
@@ -92,6 +93,24 @@ const startScheduler = (log: (line: string) => void): (() => Promise<void>) => {
   };
 };
 
+/**
+ * The CDK rule WorkflowStopped, locally: an execution of this state machine that ended FAILED, TIMED_OUT or
+ * ABORTED goes to workflow-stopped, retried as an asynchronous invocation is (three attempts, with a pause).
+ */
+const deliverExecutionEnd = async (event: ExecutionStatusChange, log: (line: string) => void) => {
+  const statuses: readonly string[] = EXECUTION_END_STATUSES;
+  if (event.detail.stateMachineArn !== STATE_MACHINE_ARN || !statuses.includes(event.detail.status)) return;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await invokeLambda('workflow-stopped', event);
+      return;
+    } catch (error) {
+      if (attempt === 3) log(`[events] workflow-stopped failed: ${(error as Error).name}`);
+      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+};
+
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const log = opts.log ?? (() => undefined);
   // Before anything touches the folder: a second stack on it must not share, or `--fresh` delete, its data.
@@ -149,6 +168,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       stateMachineArn: STATE_MACHINE_ARN,
       invokeLambda,
       dataDir: join(opts.dataDir, 'stepfunctions'),
+      onExecutionEnd: (event) => void deliverExecutionEnd(event, log),
     });
     stops.push(sfn.stop);
     process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;

@@ -15,7 +15,7 @@ import { Mail } from '../constructs/mail.ts';
 import { Operations } from '../constructs/operations.ts';
 import { Schedules } from '../constructs/schedules.ts';
 import { SiteDeployment } from '../constructs/site.ts';
-import { Workflow } from '../constructs/workflow.ts';
+import { EXECUTION_END_STATUSES, Workflow } from '../constructs/workflow.ts';
 import { FUNCTIONS, type FunctionName } from '../functions.ts';
 import type { Route } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
@@ -30,6 +30,7 @@ export interface StatelessStackProps extends StackProps {
 /** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'document-received',
+  'workflow-stopped',
   ...SCHEDULES.map((schedule) => schedule.handler),
 ]);
 
@@ -41,6 +42,7 @@ export class StatelessStack extends Stack {
   readonly schedules: Schedules;
   readonly documentEvents: Rule;
   readonly documentEventsDeadLetters: Queue;
+  readonly workflowStopped: Rule;
   readonly site: SiteDeployment;
   readonly operations: Operations;
 
@@ -125,6 +127,26 @@ export class StatelessStack extends Stack {
               },
             ],
           }),
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.documentEventsDeadLetters,
+        }),
+      ],
+    });
+
+    // An execution that ended badly flags its application; the sweep restarts it at the application's step.
+    this.workflowStopped = new Rule(this, 'WorkflowStopped', {
+      description: 'An onboarding execution failed, timed out or was aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.workflow.stateMachineArn],
+          status: [...EXECUTION_END_STATUSES],
+        },
+      },
+      targets: [
+        new LambdaFunction(this.functions['workflow-stopped'], {
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
           deadLetterQueue: this.documentEventsDeadLetters,

@@ -58,6 +58,7 @@ describe('extractAsl', () => {
       step,
       'applicationId.$': '$.applicationId',
       'taskToken.$': '$$.Task.Token',
+      'executionArn.$': '$$.Execution.Id',
     });
     expect(state?.ResultPath).toBe(`$.${step}`);
     expect(state?.TimeoutSeconds).toBe(90 * 24 * 60 * 60);
