@@ -15,6 +15,8 @@ import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { startFaultProxy } from './fault-proxy.ts';
+import { createFaults, type FaultCall, InvalidFaults } from './faults.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
 import { invokeLambda } from './lambdas.ts';
 import { freePort } from './ports.ts';
@@ -144,13 +146,21 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(s3.stop);
 
+    // Faults on demand (POST /__dev/faults, or FAULTS='{"rates":{...}}' at start): the functions reach each
+    // emulator through a proxy that may answer with a fault instead (interim, until the IAM gateway asks).
+    const faults = createFaults(process.env.FAULTS ? JSON.parse(process.env.FAULTS) : undefined);
+    const proxy = async (service: FaultCall['service'], upstream: string) => {
+      const started = await startFaultProxy(service, upstream, faults);
+      stops.push(started.stop);
+      return started.endpoint;
+    };
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: await proxy('dynamodb', dynamo.endpoint),
+      AWS_ENDPOINT_URL_S3: await proxy('s3', s3.endpoint),
+      AWS_ENDPOINT_URL_SESV2: await proxy('ses', ses.endpoint),
       S3_FORCE_PATH_STYLE: 'true',
       TABLE_NAME,
       DOCUMENTS_BUCKET: BUCKET,
@@ -166,12 +176,15 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const sfn = await startStepFunctions({
       definition: extractAsl(),
       stateMachineArn: STATE_MACHINE_ARN,
-      invokeLambda,
+      invokeLambda: (name, payload) => {
+        const fault = faults.invokeFault(name.split(':').pop() ?? name);
+        return fault ? Promise.reject(fault) : invokeLambda(name, payload);
+      },
       dataDir: join(opts.dataDir, 'stepfunctions'),
       onExecutionEnd: (event) => void deliverExecutionEnd(event, log),
     });
     stops.push(sfn.stop);
-    process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
+    process.env.AWS_ENDPOINT_URL_SFN = await proxy('sfn', sfn.endpoint);
 
     const issuer = await createLocalIssuer(
       'http://127.0.0.1/local-issuer',
@@ -203,6 +216,17 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
         } catch (error) {
           if (error instanceof InvalidGroupName) return { status: 400, body: { title: error.message } };
+          throw error;
+        }
+      }
+      if (path === '/__dev/faults' && method === 'GET') return { status: 200, body: faults.get() };
+      if (path === '/__dev/faults' && method === 'POST') {
+        try {
+          faults.set(body ? JSON.parse(body) : undefined);
+          return { status: 200, body: faults.get() };
+        } catch (error) {
+          if (error instanceof SyntaxError || error instanceof InvalidFaults)
+            return { status: 400, body: { title: 'Invalid faults', detail: error.message } };
           throw error;
         }
       }
