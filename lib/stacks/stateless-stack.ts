@@ -43,6 +43,7 @@ export class StatelessStack extends Stack {
   readonly documentEvents: Rule;
   readonly documentEventsDeadLetters: Queue;
   readonly workflowStopped: Rule;
+  readonly workflowEventsDeadLetters: Queue;
   readonly site: SiteDeployment;
   readonly operations: Operations;
 
@@ -135,6 +136,12 @@ export class StatelessStack extends Stack {
     });
 
     // An execution that ended badly flags its application; the sweep restarts it at the application's step.
+    this.workflowEventsDeadLetters = new Queue(this, 'WorkflowEventsDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.workflowStopped = new Rule(this, 'WorkflowStopped', {
       description: 'An onboarding execution failed, timed out or was aborted',
       eventPattern: {
@@ -149,7 +156,7 @@ export class StatelessStack extends Stack {
         new LambdaFunction(this.functions['workflow-stopped'], {
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
-          deadLetterQueue: this.documentEventsDeadLetters,
+          deadLetterQueue: this.workflowEventsDeadLetters,
         }),
       ],
     });
@@ -167,6 +174,7 @@ export class StatelessStack extends Stack {
       functions: this.functions,
       deadLetterQueues: {
         'upload-events': this.documentEventsDeadLetters,
+        'workflow-events': this.workflowEventsDeadLetters,
         'schedule-runs': this.schedules.deadLetterQueue,
         ...functionDeadLetters,
       },
@@ -277,9 +285,13 @@ export class StatelessStack extends Stack {
       Validations.of(this.schedules.role).acknowledge(invokesVersions(this.functions[spec.handler]));
     }
 
-    // (A queue that is a function's dead-letter target is recognised as such; these two are targets of a rule
-    // and a schedule.)
-    for (const queue of [this.documentEventsDeadLetters, this.schedules.deadLetterQueue]) {
+    // (A queue that is a function's dead-letter target is recognised as such; these are targets of rules and a
+    // schedule.)
+    for (const queue of [
+      this.documentEventsDeadLetters,
+      this.workflowEventsDeadLetters,
+      this.schedules.deadLetterQueue,
+    ]) {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason:

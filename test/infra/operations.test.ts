@@ -62,11 +62,11 @@ describe('the alarm topic', () => {
 });
 
 describe('alarms', () => {
-  it('watches each of the 6 dead-letter queues from the first message', () => {
+  it('watches each of the 8 dead-letter queues from the first message', () => {
     const dlq = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
     const queues = Object.keys(resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue'));
-    expect(queues).toHaveLength(6);
-    expect(dlq).toHaveLength(6);
+    expect(queues).toHaveLength(8);
+    expect(dlq).toHaveLength(8);
     expect(dlq.map((a) => (dimension(a, 'QueueName') as Cfn)['Fn::GetAtt'][0]).sort()).toEqual(queues.sort());
     for (const a of dlq) {
       expect(a).toMatchObject({
