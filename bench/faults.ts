@@ -389,4 +389,8 @@ export const describeFaultRun = (r: FaultRunResult): string =>
       .join(', ')}; workflows restarted ${r.workflowsRestarted}; stranded ${r.stranded.length}`,
     `requests: ${r.requests}; 5xx retried to success ${r.retriedOk}, retried and found done (409) ${r.retriedAlreadyDone}, 5xx not fixed by the retry ${r.failed5xx}`,
     `sweeps to settle: ${r.sweeps}`,
+    ...r.stranded.slice(0, 5).map((s) => `  stranded ${s.id}: ${s.why}`),
+    ...r.emailMismatches
+      .slice(0, 3)
+      .map((m) => `  ${m.path}: expected [${m.expected.join(' | ')}], got [${m.got.join(' | ')}]`),
   ].join('\n');

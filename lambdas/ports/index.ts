@@ -41,7 +41,8 @@ export interface ApplicationStore {
   update(next: Application, before: Application, events: ApplicationEvent[]): Promise<void>;
   events(id: string): Promise<ApplicationEvent[]>;
   findIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
-  /** Removes delivered outbox entries (by id) from the item, whatever its version now is. */
+  /** Removes delivered outbox entries (by id) from the item, whatever its version now is, and moves the version
+   *  on: a change based on an earlier read must conflict, not write the delivered entries back. */
   clearOutbox(id: string, entryIds: string[]): Promise<void>;
   /** Applications whose `dueAt` is at or before `asOf`, oldest first, through the sparse due index. */
   due(asOf: string, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;

@@ -62,7 +62,10 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
     },
     async clearOutbox(id, ids) {
       const app = apps.get(id);
-      if (app) app.outbox = app.outbox.filter((e) => !ids.includes(e.id));
+      if (app?.outbox.some((e) => ids.includes(e.id))) {
+        app.outbox = app.outbox.filter((e) => !ids.includes(e.id));
+        app.version += 1;
+      }
     },
     async byStage(stage) {
       return {
