@@ -54,7 +54,8 @@ export const startFaultProxy = async (
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        // One upstream connection per request, closed after it: a kept-alive one would outlive stop().
+        headers: { ...req.headers, connection: 'close' },
         agent: false,
       },
       (answer) => {

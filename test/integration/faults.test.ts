@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { describeFaultRun, runFaultScenario } from '../../bench/faults.ts';
 import { api, apiUrl } from './support.ts';
 
-const APPLICATIONS = Number(process.env.FAULT_RUN_APPLICATIONS ?? 30);
+const APPLICATIONS = Number(process.env.FAULT_RUN_APPLICATIONS ?? 20);
 
 afterAll(async () => {
   await api('POST', '/__dev/faults', { body: { rates: {} } });
