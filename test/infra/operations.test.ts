@@ -127,7 +127,7 @@ describe('alarms', () => {
 });
 
 describe('reserved concurrency', () => {
-  it('reserves for the workflow task, uploads and the schedules (1 each, so runs never overlap), and nothing else', () => {
+  it('reserves for the workflow task, uploads, workflow failures and the schedules (1 each, so runs never overlap), and nothing else', () => {
     const reserved = Object.fromEntries(
       Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))
         .filter((r) => typeof r.Metadata?.[FUNCTION_METADATA_KEY] === 'string')
@@ -137,6 +137,7 @@ describe('reserved concurrency', () => {
     expect(reserved).toEqual({
       'workflow-task': 10,
       'document-received': 5,
+      'workflow-stopped': 2,
       'onboarding-sweep': 1,
       'dbs-audit': 1,
       retention: 1,

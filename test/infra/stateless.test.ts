@@ -96,7 +96,9 @@ describe('functions', () => {
 
   it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
     const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
-    expect(withDlq).toEqual(['document-received', ...SCHEDULES.map((x) => x.handler)].sort());
+    expect(withDlq).toEqual(
+      ['document-received', 'workflow-stopped', ...SCHEDULES.map((x) => x.handler)].sort(),
+    );
     for (const name of withDlq) {
       const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       const queue = resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]?.Properties;
