@@ -69,6 +69,13 @@ export interface FunctionSpec {
   files?: readonly string[];
 }
 
+/**
+ * The API functions that render a contract PDF: a cold start with the fonts, the render and the inline outbox
+ * delivery under throttling (SDK backoff; DynamoDB alone makes 4 attempts) do not fit in 10 s (the fault run, issue 8),
+ * and API Gateway waits up to 30 s.
+ */
+const PDF_TIMEOUT_SECONDS = 20;
+
 /** The fonts the contract PDF embeds (lambdas/contracts/contract-pdf.ts reads them at `./fonts/`). */
 const CONTRACT_FONTS = ['lambdas/contracts/fonts'] as const;
 
@@ -120,6 +127,7 @@ const DEFINITIONS = {
       workflow: ['callback'],
     },
     memoryMb: 512,
+    timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'give-availability': {
     entry: 'lambdas/handlers/give-availability.ts',
@@ -158,6 +166,7 @@ const DEFINITIONS = {
       mail: true,
       workflow: ['callback'],
     },
+    timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'staff-record-dbs': {
     entry: 'lambdas/handlers/staff-record-dbs.ts',
@@ -170,6 +179,7 @@ const DEFINITIONS = {
       mail: true,
       workflow: ['callback'],
     },
+    timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'staff-record-induction': {
     entry: 'lambdas/handlers/staff-record-induction.ts',
