@@ -71,6 +71,13 @@ export interface FunctionSpec {
   files?: readonly string[];
 }
 
+/**
+ * The API functions that render a contract PDF: a cold start with the fonts, the render and the inline outbox
+ * delivery under throttling (SDK backoff; DynamoDB alone makes 4 attempts) do not fit in 10 s (the fault run, issue 8),
+ * and API Gateway waits up to 30 s.
+ */
+const PDF_TIMEOUT_SECONDS = 20;
+
 /** The fonts the contract PDF embeds (lambdas/contracts/contract-pdf.ts reads them at `./fonts/`). */
 const CONTRACT_FONTS = ['lambdas/contracts/fonts'] as const;
 
@@ -123,6 +130,7 @@ const DEFINITIONS = {
       workflow: ['callback'],
     },
     memoryMb: 512,
+    timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'give-availability': {
     entry: 'lambdas/handlers/give-availability.ts',
@@ -161,6 +169,7 @@ const DEFINITIONS = {
       mail: true,
       workflow: ['callback'],
     },
+    timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'staff-record-dbs': {
     entry: 'lambdas/handlers/staff-record-dbs.ts',
@@ -173,6 +182,7 @@ const DEFINITIONS = {
       mail: true,
       workflow: ['callback'],
     },
+    timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'staff-record-induction': {
     entry: 'lambdas/handlers/staff-record-induction.ts',
@@ -256,6 +266,13 @@ const DEFINITIONS = {
     },
     memoryMb: 512,
     reservedConcurrency: 10,
+  },
+  'workflow-stopped': {
+    entry: 'lambdas/handlers/workflow-stopped.ts',
+    description:
+      'EventBridge: an execution failed, timed out or was aborted; flags the application so the sweep restarts it',
+    uses: { table: 'write' },
+    reservedConcurrency: 2,
   },
   'onboarding-sweep': {
     entry: 'lambdas/handlers/onboarding-sweep.ts',

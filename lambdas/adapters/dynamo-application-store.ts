@@ -348,10 +348,11 @@ export const storeClearOutbox = (table: DynamoTable): ApplicationStore['clearOut
       const remaining = app.outbox.filter((entry) => !entryIds.includes(entry.id));
       if (remaining.length === app.outbox.length) return;
       try {
+        // The version moves too: a change read before this one must not write the delivered entries back.
         await update(table, appKey(id), {
-          update: 'SET outbox = :outbox',
+          update: 'SET outbox = :outbox, version = :next',
           condition: 'version = :version',
-          values: { ':outbox': remaining, ':version': app.version },
+          values: { ':outbox': remaining, ':version': app.version, ':next': app.version + 1 },
         });
         return;
       } catch (error) {

@@ -210,6 +210,33 @@ export const staffApplicationSchema = z.strictObject({
     })
     .optional(),
   dbsImageDeletedAt: at.optional(),
+  /** The workflow may have died under the application: the sweep checks it and restarts it at its step. */
+  workflowFailure: z
+    .strictObject({
+      at,
+      reason: z.enum([
+        'execution-failed',
+        'execution-timed-out',
+        'execution-aborted',
+        'task-gone',
+        'callback-undelivered',
+      ]),
+    })
+    .optional(),
+  /** How many times its workflow was restarted at its step. */
+  workflowRestarts: z.int().min(1).optional(),
+  /** Emails the system gave up sending (refused for good, or failing after the last attempt). */
+  undeliveredEmails: z
+    .array(
+      z.strictObject({
+        to: z.string(),
+        subject: z.string(),
+        error: z.string(),
+        attempts: z.int().min(1),
+        at,
+      }),
+    )
+    .optional(),
   closedAt: at.optional(),
   closedReason: z.string().optional(),
   downloadUrlsExpireAt: at,

@@ -138,6 +138,19 @@ export const staffView = async (id: string, ports: Pick<Ports, 'store' | 'docume
       ? { compliance: { flags: app.compliance.flags, remindersSent: remindersSent(events) } }
       : {}),
     ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
+    ...(app.workflowFailure ? { workflowFailure: app.workflowFailure } : {}),
+    ...(app.workflowRestarts ? { workflowRestarts: app.workflowRestarts } : {}),
+    ...(app.undelivered?.length
+      ? {
+          undeliveredEmails: app.undelivered.map(({ to, subject, error, attempts, at }) => ({
+            to,
+            subject,
+            error,
+            attempts,
+            at,
+          })),
+        }
+      : {}),
     ...(app.closedAt ? { closedAt: app.closedAt, closedReason: app.closedReason } : {}),
     downloadUrlsExpireAt: new Date(Date.now() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
     events,

@@ -11,12 +11,14 @@ import { dirname, join } from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
+import { EXECUTION_END_STATUSES } from '../constructs/workflow.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
 import { credentialsFor } from './credentials.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
-import { type Denial, type FaultDecider, type IamGateway, startIamGateway, type Use } from './gateway.ts';
+import { createFaults, InvalidFaults } from './faults.ts';
+import { type Denial, type IamGateway, startIamGateway, type Use } from './gateway.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
 import { invokeLambda, startLambdas } from './lambdas.ts';
 import { freePort } from './ports.ts';
@@ -24,7 +26,7 @@ import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
 import { startSite } from './site.ts';
 import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
-import { startStepFunctions } from './stepfunctions.ts';
+import { type ExecutionStatusChange, startStepFunctions } from './stepfunctions.ts';
 import { LOCAL_NAMES, localArns, localTemplate } from './template.ts';
 
 export const TABLE_NAME = LOCAL_NAMES.table;
@@ -45,8 +47,6 @@ export interface LocalStackOptions {
    * environment says IAM=off (an escape hatch that prints a warning).
    */
   iam?: boolean;
-  /** The fault hook (lib/local/faults.ts) the IAM gateway asks after each allowed call. */
-  faults?: FaultDecider;
   /** Where the gateway's record (what each function used, what was denied) is written on stop. */
   usageFile?: string;
   log?: (line: string) => void;
@@ -118,6 +118,24 @@ const startScheduler = (log: (line: string) => void): (() => Promise<void>) => {
   };
 };
 
+/**
+ * The CDK rule WorkflowStopped, locally: an execution of this state machine that ended FAILED, TIMED_OUT or
+ * ABORTED goes to workflow-stopped, retried as an asynchronous invocation is (three attempts, with a pause).
+ */
+const deliverExecutionEnd = async (event: ExecutionStatusChange, log: (line: string) => void) => {
+  const statuses: readonly string[] = EXECUTION_END_STATUSES;
+  if (event.detail.stateMachineArn !== STATE_MACHINE_ARN || !statuses.includes(event.detail.status)) return;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await invokeLambda('workflow-stopped', event);
+      return;
+    } catch (error) {
+      if (attempt === 3) log(`[events] workflow-stopped failed: ${(error as Error).name}`);
+      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+};
+
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const log = opts.log ?? (() => undefined);
   // Before anything touches the folder: a second stack on it must not share, or `--fresh` delete, its data.
@@ -160,6 +178,9 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(s3.stop);
 
+    // Faults on demand (POST /__dev/faults, or FAULTS='{"rates":{...}}' at start): the gateway asks after each
+    // allowed call of a function whether to answer with a fault instead.
+    const faults = createFaults(process.env.FAULTS ? JSON.parse(process.env.FAULTS) : undefined);
     const { functions, identities } = await template;
     // Chosen first: the functions' SFN endpoint (the gateway) must reach it as soon as a resumed execution runs.
     const sfnPort = await freePort();
@@ -174,7 +195,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       policies: Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.policies])),
       identities,
       enforce,
-      ...(opts.faults ? { faults: opts.faults } : {}),
+      faults,
       log,
     });
     const usageFile = opts.usageFile ?? join(opts.dataDir, 'iam-usage.json');
@@ -204,9 +225,13 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const sfn = await startStepFunctions({
       definition: extractAsl(),
       stateMachineArn: STATE_MACHINE_ARN,
-      invokeLambda,
+      invokeLambda: (name, payload) => {
+        const fault = faults.invokeFault(name.split(':').pop() ?? name);
+        return fault ? Promise.reject(fault) : invokeLambda(name, payload);
+      },
       dataDir: join(opts.dataDir, 'stepfunctions'),
       port: sfnPort,
+      onExecutionEnd: (event) => void deliverExecutionEnd(event, log),
     });
     stops.push(sfn.stop);
 
@@ -246,6 +271,17 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
         } catch (error) {
           if (error instanceof InvalidGroupName) return { status: 400, body: { title: error.message } };
+          throw error;
+        }
+      }
+      if (path === '/__dev/faults' && method === 'GET') return { status: 200, body: faults.get() };
+      if (path === '/__dev/faults' && method === 'POST') {
+        try {
+          faults.set(body ? JSON.parse(body) : undefined);
+          return { status: 200, body: faults.get() };
+        } catch (error) {
+          if (error instanceof SyntaxError || error instanceof InvalidFaults)
+            return { status: 400, body: { title: 'Invalid faults', detail: error.message } };
           throw error;
         }
       }

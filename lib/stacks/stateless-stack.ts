@@ -15,7 +15,7 @@ import { Mail } from '../constructs/mail.ts';
 import { Operations } from '../constructs/operations.ts';
 import { Schedules } from '../constructs/schedules.ts';
 import { SiteDeployment } from '../constructs/site.ts';
-import { Workflow } from '../constructs/workflow.ts';
+import { EXECUTION_END_STATUSES, Workflow } from '../constructs/workflow.ts';
 import { FUNCTIONS, type FunctionName } from '../functions.ts';
 import type { Route } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
@@ -30,6 +30,7 @@ export interface StatelessStackProps extends StackProps {
 /** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'document-received',
+  'workflow-stopped',
   ...SCHEDULES.map((schedule) => schedule.handler),
 ]);
 
@@ -41,6 +42,8 @@ export class StatelessStack extends Stack {
   readonly schedules: Schedules;
   readonly documentEvents: Rule;
   readonly documentEventsDeadLetters: Queue;
+  readonly workflowStopped: Rule;
+  readonly workflowEventsDeadLetters: Queue;
   readonly site: SiteDeployment;
   readonly operations: Operations;
   /** The object key patterns each function is granted in the documents bucket (acknowledged to cdk-nag). */
@@ -139,6 +142,32 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    // An execution that ended badly flags its application; the sweep restarts it at the application's step.
+    this.workflowEventsDeadLetters = new Queue(this, 'WorkflowEventsDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.workflowStopped = new Rule(this, 'WorkflowStopped', {
+      description: 'An onboarding execution failed, timed out or was aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.workflow.stateMachineArn],
+          status: [...EXECUTION_END_STATUSES],
+        },
+      },
+      targets: [
+        new LambdaFunction(this.functions['workflow-stopped'], {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.workflowEventsDeadLetters,
+        }),
+      ],
+    });
+
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions, key });
 
     const functionDeadLetters = Object.fromEntries(
@@ -152,6 +181,7 @@ export class StatelessStack extends Stack {
       functions: this.functions,
       deadLetterQueues: {
         'upload-events': this.documentEventsDeadLetters,
+        'workflow-events': this.workflowEventsDeadLetters,
         'schedule-runs': this.schedules.deadLetterQueue,
         ...functionDeadLetters,
       },
@@ -262,9 +292,13 @@ export class StatelessStack extends Stack {
       Validations.of(this.schedules.role).acknowledge(invokesVersions(this.functions[spec.handler]));
     }
 
-    // (A queue that is a function's dead-letter target is recognised as such; these two are targets of a rule
-    // and a schedule.)
-    for (const queue of [this.documentEventsDeadLetters, this.schedules.deadLetterQueue]) {
+    // (A queue that is a function's dead-letter target is recognised as such; these are targets of rules and a
+    // schedule.)
+    for (const queue of [
+      this.documentEventsDeadLetters,
+      this.workflowEventsDeadLetters,
+      this.schedules.deadLetterQueue,
+    ]) {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason:

@@ -58,6 +58,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'dbs-audit': [...CHANGE, ...QUERY], // + the compliance index, the digest
   retention: ['Query', 'BatchWriteItem', 'TransactWriteItems', 'GetItem'], // purge, and mutate without an outbox
   'document-received': CHANGE,
+  'workflow-stopped': CHANGE, // flags the application (mutate); no outbox to deliver
   'workflow-task': CHANGE,
   'onboarding-sweep': [...CHANGE, ...QUERY], // + the due index
 };
@@ -122,6 +123,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'document-received': 1.14,
   'workflow-task': 1.31,
   'onboarding-sweep': 1.26,
+  'workflow-stopped': 1.73, // measured 1.65 (issue 8): a store change and zod for the event
 };
 
 interface Built {

@@ -62,11 +62,11 @@ describe('the alarm topic', () => {
 });
 
 describe('alarms', () => {
-  it('watches each of the 6 dead-letter queues from the first message', () => {
+  it('watches each of the 8 dead-letter queues from the first message', () => {
     const dlq = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
     const queues = Object.keys(resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue'));
-    expect(queues).toHaveLength(6);
-    expect(dlq).toHaveLength(6);
+    expect(queues).toHaveLength(8);
+    expect(dlq).toHaveLength(8);
     expect(dlq.map((a) => (dimension(a, 'QueueName') as Cfn)['Fn::GetAtt'][0]).sort()).toEqual(queues.sort());
     for (const a of dlq) {
       expect(a).toMatchObject({
@@ -127,7 +127,7 @@ describe('alarms', () => {
 });
 
 describe('reserved concurrency', () => {
-  it('reserves for the workflow task, uploads and the schedules (1 each, so runs never overlap), and nothing else', () => {
+  it('reserves for the workflow task, uploads, workflow failures and the schedules (1 each, so runs never overlap), and nothing else', () => {
     const reserved = Object.fromEntries(
       Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))
         .filter((r) => typeof r.Metadata?.[FUNCTION_METADATA_KEY] === 'string')
@@ -137,6 +137,7 @@ describe('reserved concurrency', () => {
     expect(reserved).toEqual({
       'workflow-task': 10,
       'document-received': 5,
+      'workflow-stopped': 2,
       'onboarding-sweep': 1,
       'dbs-audit': 1,
       retention: 1,

@@ -102,7 +102,9 @@ describe('functions', () => {
 
   it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
     const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
-    expect(withDlq).toEqual(['document-received', ...SCHEDULES.map((x) => x.handler)].sort());
+    expect(withDlq).toEqual(
+      ['document-received', 'workflow-stopped', ...SCHEDULES.map((x) => x.handler)].sort(),
+    );
     for (const name of withDlq) {
       const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       const queue = resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]?.Properties;
@@ -354,7 +356,9 @@ describe('events and schedules', () => {
   );
 
   it('delivers documents-bucket ObjectCreated events to document-received as S3 records, with retries and a DLQ', () => {
-    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))[0]?.Properties as Cfn;
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Cfn)
+      .find((r) => r.EventPattern.source[0] === 'aws.s3') as Cfn;
     expect(rule.EventPattern).toMatchObject({ source: ['aws.s3'], 'detail-type': ['Object Created'] });
     expect(importOf(rule.EventPattern.detail.bucket.name)).toMatch(/^StorageDocuments/);
     const [target] = rule.Targets;
@@ -369,6 +373,21 @@ describe('events and schedules', () => {
       bucket: { name: 'docs' },
       object: { key: 'applications/01J/insurance.pdf' },
     });
+  });
+});
+
+describe('workflow failures', () => {
+  it('sends failed, timed-out and aborted executions of the state machine to workflow-stopped, with retries and a DLQ', () => {
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Cfn)
+      .find((r) => r.EventPattern.source[0] === 'aws.states') as Cfn;
+    expect(rule.EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(rule.EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(JSON.stringify(rule.EventPattern.detail.stateMachineArn)).toMatch(/stateMachine:.*-onboarding/);
+    const [target] = rule.Targets;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn('workflow-stopped').id, 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^WorkflowEventsDeadLetters/);
   });
 });
 
