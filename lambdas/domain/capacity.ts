@@ -89,6 +89,12 @@ export const cellIndex = (day: WeekDay, start: string): number =>
 export const cellStart = (half: number): string =>
   `${String(Math.floor(half / 2)).padStart(2, '0')}:${half % 2 === 0 ? '00' : '30'}`;
 
+/** "03:30" for a half-hour starting "03:00"; "24:00" for the last. */
+export const halfHourEnd = (start: string): string => {
+  const next = minutes(start) / 30 + 1;
+  return next === HALF_HOURS_PER_DAY ? '24:00' : cellStart(next);
+};
+
 /** One therapist's weekly half-hours (overlapping slots count once) and patients a week. */
 export const weeklyCover = (availability: NonNullable<CapacityTherapist['availability']>): Cover => {
   const cover = emptyCover();

@@ -141,6 +141,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       SITE_URL: siteUrl,
       THERAPY_ACCOUNT_URL: LOCAL_CONFIG.therapyAccountUrl,
       INDUCTION_BOOKING_URL: LOCAL_CONFIG.inductionBookingUrl,
+      MINIMUM_COVER: String(LOCAL_CONFIG.minimumCover),
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
 
