@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: what each Lambda costs at cold start, against a bundle of only the AWS SDK clients it uses (the
  * ratio is our own code's overhead), the latency of `POST /applications` against the local stack, and the daily
- * compliance audit at 1,000, 10,000 and 100,000 therapists (bench/scale.ts).
+ * compliance audit at 1,000, 10,000 and 100,000 therapists (bench/scale.ts), and the capacity report at 700, 10,000
+ * and 100,000 therapists (bench/capacity.ts).
  *
- *   npm run bench [-- --only bundles|latency|scale] [--runs 7] [--requests 200] [--sizes 1000,10000,100000]
+ *   npm run bench [-- --only bundles|latency|scale|capacity] [--runs 7] [--requests 200] [--sizes 1000,10000,100000]
+ *     [--capacity-sizes 700,10000,100000]
  */
 
 import { spawn } from 'node:child_process';
@@ -17,6 +19,7 @@ import { baselineSource, type SdkPackage, sdkUsage } from '../lib/bundle-content
 import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
 import { validApplication } from '../test/integration/fixtures.ts';
+import { benchCapacity, CAPACITY_SIZES } from './capacity.ts';
 import { benchScale, DEFAULT_SIZES } from './scale.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -27,9 +30,10 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '7' },
     requests: { type: 'string', default: '200' },
     sizes: { type: 'string' },
+    'capacity-sizes': { type: 'string' },
   },
 });
-const SECTIONS = ['bundles', 'latency', 'scale'] as const;
+const SECTIONS = ['bundles', 'latency', 'scale', 'capacity'] as const;
 if (args.only !== undefined && !(SECTIONS as readonly string[]).includes(args.only)) {
   throw new Error(`--only takes ${SECTIONS.map((s) => `"${s}"`).join(', ')}, not "${args.only}"`);
 }
@@ -40,6 +44,10 @@ if (!(RUNS >= 1) || !(REQUESTS >= 200)) throw new Error('--runs must be >= 1 and
 const SIZES = args.sizes?.split(',').map(Number) ?? [...DEFAULT_SIZES];
 // 50 of each size are due, so a size needs room for therapists who are not.
 if (!SIZES.every((n) => Number.isInteger(n) && n > 50)) throw new Error('--sizes takes integers above 50');
+
+const CAPACITY_SIZES_RUN = args['capacity-sizes']?.split(',').map(Number) ?? [...CAPACITY_SIZES];
+if (!CAPACITY_SIZES_RUN.every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--capacity-sizes takes positive integers');
 
 // --- figures -------------------------------------------------------------------------------------------------------
 
@@ -332,6 +340,11 @@ if (runs('latency')) {
 }
 if (runs('scale')) {
   const failures = await benchScale(SIZES, table);
+  for (const failure of failures) console.error(`\nFAIL: ${failure}`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+if (runs('capacity')) {
+  const failures = await benchCapacity(CAPACITY_SIZES_RUN, table);
   for (const failure of failures) console.error(`\nFAIL: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
 }
