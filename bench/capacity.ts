@@ -37,7 +37,7 @@ import { ensureTable, localClient, startDynamoDb } from '../lib/local/dynamodb.t
 export const CAPACITY_SIZES = [700, 10_000, 100_000] as const;
 /** Sizes up to this are written through the store's transactional create; larger ones are seeded directly. */
 const TRANSACTIONAL_UP_TO = 1_000;
-const RUNS = 5;
+const RUNS = 7;
 const WEEKS = 4;
 /** A Monday whose four weeks hold the March clock change (28 March 2027). */
 const AS_OF: IsoDate = '2027-03-22';
@@ -79,6 +79,7 @@ const applicationOf = (t: ReturnType<typeof generated>, n: number): Application 
     updatedAt: '2026-01-01T00:00:00.000Z',
     stageEnteredAt: '2026-01-01T00:00:00.000Z',
     applicant: { email: `therapist.${n}@example.org` },
+    dbs: { hasCertificate: false, applyOnMyBehalf: true, assessment: 'current', reasons: [] },
     outbox: [],
     remindersSent: [],
     availability: { ...t.availability, givenAt: '2026-01-01T00:00:00.000Z' },

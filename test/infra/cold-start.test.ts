@@ -118,7 +118,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'staff-record-dbs-application': 1.76,
   'staff-record-dbs-status-check': 1.76,
   'staff-dbs-report': 1.64,
-  'staff-capacity-report': 1.64,
+  'staff-capacity-report': 1.65,
   'dbs-audit': 1.28,
   retention: 1.14,
   'document-received': 1.14,
