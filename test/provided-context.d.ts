@@ -3,7 +3,10 @@ declare module 'vitest' {
     apiUrl: string;
     siteUrl: string;
     mailUrl: string;
+    /** The emulators themselves: no IAM, no faults. */
     endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+    /** The IAM gateway in front of them, which the functions call through. */
+    iamEndpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
     dataDir: string;
   }
 }

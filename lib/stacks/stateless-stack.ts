@@ -43,6 +43,8 @@ export class StatelessStack extends Stack {
   readonly documentEventsDeadLetters: Queue;
   readonly site: SiteDeployment;
   readonly operations: Operations;
+  /** The object key patterns each function is granted in the documents bucket (acknowledged to cdk-nag). */
+  private readonly documentPatterns = new Map<AppFunction, string[]>();
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -67,8 +69,8 @@ export class StatelessStack extends Stack {
 
     for (const fn of Object.values(this.functions)) {
       const { uses } = fn.spec;
-      if (uses.table) fn.bindTable(table, uses.table);
-      if (uses.documents) fn.bindDocuments(documentsBucket, uses.documents);
+      if (uses.table) fn.bindTable(table, uses.table, uses.indexes);
+      if (uses.documents) this.documentPatterns.set(fn, fn.bindDocuments(documentsBucket, uses.documents));
       if (uses.mail) {
         fn.bindMail({
           identityArn: this.mail.identityArn,
@@ -219,11 +221,11 @@ export class StatelessStack extends Stack {
           ? 'X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions SendTaskSuccess/Failure/Heartbeat support no resource-level permissions; for SendTask* the task token is the capability.'
           : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
       });
-      if (uses.documents) {
+      for (const pattern of this.documentPatterns.get(fn) ?? []) {
         Validations.of(role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${documentsArn}/*]`,
+          id: `AwsSolutions-IAM5[Resource::${documentsArn}/${pattern}]`,
           reason:
-            'Object keys are per application and known only at run time; the grant is limited to objects of the documents bucket and to the actions this function needs.',
+            'Object keys hold the application id and a ULID, known only at run time; the grant is limited to this key pattern of the documents bucket (uploads, contracts, or an application prefix) and to the actions this function needs.',
         });
       }
       if (uses.workflow?.includes('start') || uses.workflow?.includes('stop')) {
