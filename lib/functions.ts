@@ -219,6 +219,11 @@ const DEFINITIONS = {
     description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',
     uses: { table: 'read', indexes: ['by-compliance'] },
   },
+  'staff-capacity-report': {
+    entry: 'lambdas/handlers/staff-capacity-report.ts',
+    description: 'GET /staff/reports/capacity: 24/7 cover from the maintained aggregate, JSON or CSV',
+    uses: { table: 'read' },
+  },
   'dbs-audit': {
     entry: 'lambdas/handlers/dbs-audit.ts',
     description: 'Daily 06:00 London: DBS and insurance reminders, compliance flags, the staff digest',

@@ -91,6 +91,7 @@ export class StatelessStack extends Stack {
       }
       if (uses.workflow) fn.bindWorkflow(this.workflow, uses.workflow);
     }
+    this.functions['staff-capacity-report'].addEnvironment('MINIMUM_COVER', String(config.minimumCover));
 
     this.api = new Api(this, 'Api', {
       routes: props.routes,

@@ -391,6 +391,14 @@ describe('workflow failures', () => {
   });
 });
 
+describe('capacity', () => {
+  it('gives the capacity report, and only it, the configured minimum cover', () => {
+    expect(envOf('staff-capacity-report').MINIMUM_COVER).toBe(String(CLOUD_CONFIG.minimumCover));
+    const others = NAMES.filter((name) => name !== 'staff-capacity-report');
+    expect(others.filter((name) => 'MINIMUM_COVER' in envOf(name))).toEqual([]);
+  });
+});
+
 describe('mail and site', () => {
   it('verifies the sender domain of the configured address', () => {
     s.statelessTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
