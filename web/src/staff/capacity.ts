@@ -201,7 +201,11 @@ const render = async (view: View): Promise<void> => {
     h(
       'details',
       { class: 'capacity-gaps', id: 'capacity-gaps' },
-      h('summary', {}, gaps.length === 0 ? 'No gaps' : `Gaps (${gaps.length})`),
+      h(
+        'summary',
+        {},
+        gaps.length === 0 ? 'No gaps' : `Gaps (${gaps.length} ${gaps.length === 1 ? 'period' : 'periods'})`,
+      ),
       gaps.length === 0
         ? h(
             'p',
