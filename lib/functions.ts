@@ -50,7 +50,10 @@ export interface FunctionSpec {
     table?: TableAccess;
     /** The indexes it queries (dynamodb:Query on each); none unless listed. */
     indexes?: readonly IndexName[];
-    /** Reads an application's event history (dynamodb:Query on the table). */
+    /**
+     * Queries the table itself, not an index (dynamodb:Query on the table): an application's event history, or the
+     * capacity aggregate's date ranges.
+     */
     history?: boolean;
     documents?: DocumentsAccess;
     mail?: boolean;
@@ -222,7 +225,7 @@ const DEFINITIONS = {
   'staff-capacity-report': {
     entry: 'lambdas/handlers/staff-capacity-report.ts',
     description: 'GET /staff/reports/capacity: 24/7 cover from the maintained aggregate, JSON or CSV',
-    uses: { table: 'read' },
+    uses: { table: 'read', history: true },
   },
   'dbs-audit': {
     entry: 'lambdas/handlers/dbs-audit.ts',
