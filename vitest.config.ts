@@ -23,6 +23,7 @@ export default defineConfig({
           name: 'local',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/integration/iam-guard.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -32,6 +32,7 @@ import {
   type IdempotencyRecord,
   VersionConflict,
 } from '../ports/index.ts';
+import { capacityUpdates } from './dynamo-capacity-aggregate.ts';
 
 type TransactItem = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
@@ -232,6 +233,7 @@ export const storeCreate =
         { expression: 'attribute_not_exists(pk)' },
       ),
       ...events.map((event) => eventPut(table.name, event)),
+      ...capacityUpdates(table.name, [], [app]),
     ];
     if (idempotency) {
       items.push(
@@ -298,6 +300,8 @@ export const storeUpdate =
         values: { ':expected': expectedVersion },
       }),
       ...events.map((event) => eventPut(table.name, event)),
+      // The capacity aggregate changes in the same transaction as the therapist (issue 11 §1).
+      ...capacityUpdates(table.name, [before], [app]),
     ];
     // The email stays reserved while an application is open; closing it frees the address for a new application.
     if (isOpen(before.stage) && isClosed(app.stage)) {
@@ -318,6 +322,13 @@ export const storeUpdate =
         error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
       ) {
         throw new VersionConflict(`Application ${app.id} changed since version ${expectedVersion}`);
+      }
+      // Another therapist's change held an aggregate item at that moment: reading again and retrying is safe.
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')
+      ) {
+        throw new VersionConflict(`Application ${app.id}: a concurrent change, try again`);
       }
       throw error;
     }
@@ -362,10 +373,11 @@ export const storeClearOutbox = (table: DynamoTable): ApplicationStore['clearOut
       const remaining = app.outbox.filter((entry) => !entryIds.includes(entry.id));
       if (remaining.length === app.outbox.length) return;
       try {
+        // The version moves too: a change read before this one must not write the delivered entries back.
         await update(table, appKey(id), {
-          update: 'SET outbox = :outbox',
+          update: 'SET outbox = :outbox, version = :next',
           condition: 'version = :version',
-          values: { ':outbox': remaining, ':version': app.version },
+          values: { ':outbox': remaining, ':version': app.version, ':next': app.version + 1 },
         });
         return;
       } catch (error) {
@@ -487,7 +499,16 @@ export const storePurge =
     }
     // Last: the item and the tombstone together, so a run that stops earlier finds the item and finishes the job.
     await transact(table, [
-      { Delete: { TableName: table.name, Key: toAttributes(appKey(id)) } },
+      {
+        Delete: {
+          TableName: table.name,
+          Key: toAttributes(appKey(id)),
+          // An active therapist counts in the capacity aggregate: retention only ever deletes closed applications.
+          ConditionExpression: 'attribute_not_exists(pk) OR #stage <> :active',
+          ExpressionAttributeNames: { '#stage': 'stage' },
+          ExpressionAttributeValues: toAttributes({ ':active': 'active' }),
+        },
+      },
       put(table.name, {
         pk: `APP#${id}`,
         sk: `EVENT#${tombstone.at}#${ulid()}`,

@@ -7,20 +7,31 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { Workflow } from '../ports/index.ts';
+import { executionName } from '../domain/application.ts';
+import { TaskGone, type Workflow } from '../ports/index.ts';
 
-/** Errors that mean the token was already spent (or its task ended): spending it again is a no-op for us. */
-const ALREADY_SPENT = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+/** Errors that mean no task waits for the token any more (spent, timed out, its execution ended). */
+const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+const spending = async (send: () => Promise<unknown>) => {
+  try {
+    await send();
+  } catch (error) {
+    if (GONE.has((error as Error).name)) throw new TaskGone((error as Error).name);
+    throw error;
+  }
+};
 
 export const createSfnWorkflow = (stateMachineArn: string, client = new SFNClient({})): Workflow => ({
-  async start(applicationId) {
-    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${applicationId}`;
+  async start(applicationId, restart) {
+    const name = executionName({ id: applicationId, workflowRestarts: restart?.attempt });
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {
       const result = await client.send(
         new StartExecutionCommand({
           stateMachineArn,
-          name: applicationId,
-          input: JSON.stringify({ applicationId }),
+          name,
+          input: JSON.stringify({ applicationId, ...(restart ? { resumeAt: restart.resumeAt } : {}) }),
         }),
       );
       return result.executionArn ?? executionArn;
@@ -31,18 +42,12 @@ export const createSfnWorkflow = (stateMachineArn: string, client = new SFNClien
     }
   },
   async succeed(token, output) {
-    try {
-      await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
-    } catch (error) {
-      if (!ALREADY_SPENT.has((error as Error).name)) throw error;
-    }
+    await spending(() =>
+      client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })),
+    );
   },
   async fail(token, error, cause) {
-    try {
-      await client.send(new SendTaskFailureCommand({ taskToken: token, error, cause }));
-    } catch (e) {
-      if (!ALREADY_SPENT.has((e as Error).name)) throw e;
-    }
+    await spending(() => client.send(new SendTaskFailureCommand({ taskToken: token, error, cause })));
   },
   async stop(executionArn, cause) {
     try {

@@ -1,5 +1,6 @@
 /** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
 import type { CreateApplicationInput } from '../shared/schemas.ts';
+import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
 import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
@@ -51,6 +52,14 @@ export interface Application {
   executionArn?: string;
   /** Set while the workflow has not been started: the sweep starts it (DESIGN: never strand an application). */
   workflowPendingSince?: string;
+  /** Set when the workflow may have died under the application (its execution failed, timed out or was
+   *  aborted; a token it held is gone; a callback could not be delivered): the sweep checks it and restarts the
+   *  workflow at the application's step. Shown to staff while it holds. */
+  workflowFailure?: WorkflowFailure;
+  /** How many times the workflow was restarted: the current execution's name follows from it (executionName). */
+  workflowRestarts?: number;
+  /** Emails the outbox gave up on (refused for good, or still failing after the last attempt): shown to staff. */
+  undelivered?: UndeliveredEmail[];
   /** Side effects decided together with a state change and delivered after it commits (transactional outbox):
    *  a failure half-way loses nothing; the next attempt or the sweep delivers what is left. */
   outbox: OutboxEntry[];
@@ -73,6 +82,8 @@ export interface Application {
     weeklySlots: { day: string; start: string; end: string }[];
     givenAt: string;
   };
+  /** Periods without new patients (issue 11 §2); the capacity report leaves the therapist out on their days. */
+  pauses?: Pause[];
   /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months, until the new one is
    *  recorded. The deadline is met by the provider's application (`dbsApplication.appliedOn`). */
   dbsRenewalDueBy?: string;
@@ -149,11 +160,40 @@ export interface OutboxEmail {
   html: string;
 }
 
-export type OutboxEntry =
-  | { id: string; kind: 'email'; email: OutboxEmail }
-  | { id: string; kind: 'task-success'; token: string; output: Record<string, unknown> }
-  | { id: string; kind: 'task-failure'; token: string; error: string; cause: string }
-  | { id: string; kind: 'stop-execution'; executionArn: string; cause: string };
+/** `attempts`: deliveries that failed so far (absent: none). */
+export type OutboxEntry = { id: string; attempts?: number } & (
+  | { kind: 'email'; email: OutboxEmail }
+  | { kind: 'task-success'; token: string; output: Record<string, unknown> }
+  | { kind: 'task-failure'; token: string; error: string; cause: string }
+  | { kind: 'stop-execution'; executionArn: string; cause: string }
+);
+
+export type WorkflowFailureReason =
+  | 'execution-failed'
+  | 'execution-timed-out'
+  | 'execution-aborted'
+  | 'task-gone'
+  | 'callback-undelivered';
+
+export interface WorkflowFailure {
+  at: string;
+  reason: WorkflowFailureReason;
+}
+
+export interface UndeliveredEmail {
+  /** The outbox entry's id. */
+  id: string;
+  to: string;
+  subject: string;
+  /** The error's name (e.g. MessageRejected), never its message (it can quote the address). */
+  error: string;
+  attempts: number;
+  at: string;
+}
+
+/** The name of the application's current execution: its id, then `<id>-r<n>` for the n-th restart. */
+export const executionName = (app: Pick<Application, 'id' | 'workflowRestarts'>): string =>
+  app.workflowRestarts ? `${app.id}-r${app.workflowRestarts}` : app.id;
 
 /** An entry of the audit trail: who did what, when. Never personal data. */
 export interface ApplicationEvent {

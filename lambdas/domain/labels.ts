@@ -4,6 +4,7 @@
  * the domain's names, so none can be missed.
  */
 import type { ComplianceFlag } from './application.ts';
+import type { WeekDay } from './availability.ts';
 import type { DbsDeadlineKind } from './compliance.ts';
 import type { Stage, WaitStep } from './stages.ts';
 
@@ -85,4 +86,15 @@ export const EVENT_NAMES: Record<string, string> = {
   'email-undeliverable': 'Emails no longer reach the applicant',
   'documents-accessed': 'Document links opened by the team',
   'dbs-report-exported': 'Included in a DBS report export',
+};
+
+/** The days of the week as people read them (the capacity report and page). */
+export const WEEK_DAY_NAMES: Record<WeekDay, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
 };

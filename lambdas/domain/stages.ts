@@ -37,3 +37,13 @@ export type DbsCheckMethod = (typeof DBS_CHECK_METHODS)[number];
 /** Steps of the state machine that wait on a person (each a waitForTaskToken task). */
 export const WAIT_STEPS = ['documents', 'review', 'dbs', 'contract', 'induction', 'availability'] as const;
 export type WaitStep = (typeof WAIT_STEPS)[number];
+
+/** The step the workflow waits on while the application is in a stage (none once it is active or closed). */
+export const STAGE_STEP: Readonly<Partial<Record<Stage, WaitStep>>> = {
+  'awaiting-documents': 'documents',
+  'in-review': 'review',
+  'awaiting-dbs': 'dbs',
+  'contract-sent': 'contract',
+  'induction-invited': 'induction',
+  'awaiting-availability': 'availability',
+};

@@ -2,13 +2,13 @@
  * Every email the system sends, as typed functions returning text and HTML. Links point at the static site.
  * Staff emails carry the application id and the applicant's name, never a DBS certificate number.
  */
-import type { Application, ComplianceFlag } from '../domain/application.ts';
+import type { Application, ComplianceFlag, WorkflowFailureReason } from '../domain/application.ts';
 import { formatLongDate, londonToday } from '../domain/dates.ts';
 import { windowLastDay } from '../domain/induction.ts';
 import { stageInSentence } from '../domain/labels.ts';
 import { DBS_POLICY, WORDS } from '../domain/policy.ts';
 import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
-import type { DocumentKind } from '../domain/stages.ts';
+import type { DocumentKind, WaitStep } from '../domain/stages.ts';
 import type { Email } from '../ports/index.ts';
 
 const escapeHtml = (value: string): string =>
@@ -537,3 +537,27 @@ export const staffDigest = (
     },
   );
 };
+
+const WORKFLOW_FAILURES: Record<WorkflowFailureReason, string> = {
+  'execution-failed': 'its workflow execution failed',
+  'execution-timed-out': 'its workflow execution timed out',
+  'execution-aborted': 'its workflow execution was stopped',
+  'task-gone': 'the workflow no longer waited on the step an action completed',
+  'callback-undelivered': 'the workflow could not be told that a step was completed',
+};
+
+/** The workflow died under an application and was restarted at its step: staff may want to look. */
+export const staffWorkflowRestarted = (
+  app: Application,
+  reason: WorkflowFailureReason,
+  step: WaitStep,
+  links: Links,
+): Email =>
+  render(links.staffEmail, `Workflow restarted: application ${app.id}`, {
+    greeting: STAFF_GREETING,
+    paragraphs: [
+      `Application ${app.id} (${fullName(app)}, ${stageInSentence(app.stage)}): ${WORKFLOW_FAILURES[reason]}. It was restarted at the ${step} step; nothing recorded on the application was lost.`,
+      'If this keeps happening for the same application, see "Workflow restarted" in the runbook.',
+    ],
+    action: reviewIt(links, app),
+  });

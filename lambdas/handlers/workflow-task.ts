@@ -24,6 +24,7 @@ const inputSchema = z.object({
   step: z.enum(WAIT_STEPS),
   applicationId: z.string().min(1),
   taskToken: z.string().min(1),
+  executionArn: z.string().min(1).optional(),
 });
 
 export const handler = async (event: WorkflowTaskInput): Promise<{ status: string }> => ({

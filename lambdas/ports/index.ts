@@ -1,12 +1,23 @@
 /** The ports the use cases need. Adapters implement them; tests pass in-memory versions. */
 import type { Application, ApplicationEvent, ComplianceFlag, OutboxEmail } from '../domain/application.ts';
-import type { DocumentKind, Stage } from '../domain/stages.ts';
+import type { Cover } from '../domain/capacity.ts';
+import type { DocumentKind, Stage, WaitStep } from '../domain/stages.ts';
 
 export class VersionConflict extends Error {
   override readonly name = 'VersionConflict';
 }
 export class DuplicateEmail extends Error {
   override readonly name = 'DuplicateEmail';
+}
+/** The token names no waiting task any more: its execution ended, or the step was run again with a new token.
+ *  Never ignored: the application is flagged and the sweep checks or restarts its workflow. */
+export class TaskGone extends Error {
+  override readonly name = 'TaskGone';
+}
+/** The mail service refused the message for good (rejected, sender not verified, sending paused or suspended):
+ *  sending it again cannot help, so the outbox stops trying and staff are shown it. */
+export class Undeliverable extends Error {
+  override readonly name = 'Undeliverable';
 }
 
 export interface IdempotencyRecord {
@@ -34,7 +45,8 @@ export interface ApplicationStore {
   update(next: Application, before: Application, events: ApplicationEvent[]): Promise<void>;
   events(id: string): Promise<ApplicationEvent[]>;
   findIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
-  /** Removes delivered outbox entries (by id) from the item, whatever its version now is. */
+  /** Removes delivered outbox entries (by id) from the item, whatever its version now is, and moves the version
+   *  on: a change based on an earlier read must conflict, not write the delivered entries back. */
   clearOutbox(id: string, entryIds: string[]): Promise<void>;
   /** Applications whose `dueAt` is at or before `asOf`, oldest first, through the sparse due index. */
   due(asOf: string, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
@@ -105,11 +117,22 @@ export interface Mailer {
 }
 
 export interface Workflow {
-  /** Starts the application's execution, named after it (idempotent). Returns the execution ARN. */
-  start(applicationId: string): Promise<string>;
+  /** Starts the application's execution, named after it (idempotent). Returns the execution ARN. A restart (the
+   *  n-th) gets a name of its own (see executionName) and starts at the step `resumeAt`. */
+  start(applicationId: string, restart?: { attempt: number; resumeAt: WaitStep }): Promise<string>;
+  /** Spends a token. Throws TaskGone when no task waits for it any more. */
   succeed(token: string, output: Record<string, unknown>): Promise<void>;
+  /** Spends a token with an error. Throws TaskGone when no task waits for it any more. */
   fail(token: string, error: string, cause: string): Promise<void>;
   stop(executionArn: string, cause: string): Promise<void>;
+}
+
+/** The maintained capacity aggregate (domain/capacity.ts), read by the capacity report. */
+export interface CapacityAggregate {
+  /** The aggregate's items whose keys fall in the inclusive ranges, and how many items were read. */
+  read(
+    ranges: { from: string; to: string }[],
+  ): Promise<{ items: { key: string; cover: Cover }[]; itemsRead: number }>;
 }
 
 export interface Clock {

@@ -18,7 +18,7 @@ import { newDbsApplication } from '../domain/dbs-application.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import { type MailboxRules, mailboxOf } from '../domain/mailbox.ts';
 import { checkNewApplication } from '../domain/new-application.ts';
-import type { DbsAssessment, DocumentKind } from '../domain/stages.ts';
+import { type DbsAssessment, type DocumentKind, STAGE_STEP } from '../domain/stages.ts';
 import { applicationSubmitted } from '../emails/templates.ts';
 import { DuplicateEmail, type Ports, VersionConflict } from '../ports/index.ts';
 import { Conflict } from '../shared/errors.ts';
@@ -87,12 +87,28 @@ const replay = async (
   return respond(ports, app, unsealToken(record.sealedToken, ctx.idempotencyKey));
 };
 
-/** Starts the execution and records it; a failure leaves `workflowPendingSince` for the sweep. True if started. */
+/**
+ * Starts the execution and records it; a failure leaves `workflowPendingSince` for the sweep. True if started.
+ * A restart (workflow-recovery) starts the n-th execution at the step of the application's stage.
+ */
 export const startWorkflow = async (ports: Ports, app: Application): Promise<boolean> => {
   if (app.executionArn) return false;
+  const resumeAt = STAGE_STEP[app.stage];
+  if (app.workflowRestarts && !resumeAt) {
+    // Active or closed since the restart was decided: there is nothing left to wait on.
+    await mutate(ports, app.id, (current) => {
+      if (current.executionArn || !current.workflowPendingSince) return undefined;
+      const { workflowPendingSince: _pending, ...rest } = current;
+      return { next: rest, events: [] };
+    });
+    return false;
+  }
   let executionArn: string;
   try {
-    executionArn = await ports.workflow.start(app.id);
+    executionArn = await ports.workflow.start(
+      app.id,
+      app.workflowRestarts && resumeAt ? { attempt: app.workflowRestarts, resumeAt } : undefined,
+    );
   } catch (error) {
     logger.warn('workflow start failed; the onboarding sweep will retry', {
       applicationId: app.id,
@@ -101,7 +117,7 @@ export const startWorkflow = async (ports: Ports, app: Application): Promise<boo
     return false;
   }
   await mutate(ports, app.id, (current, now) => {
-    if (current.executionArn) return undefined;
+    if (current.executionArn || current.workflowRestarts !== app.workflowRestarts) return undefined;
     const { workflowPendingSince: _pending, ...rest } = current;
     const next: Application = { ...rest, executionArn };
     return { next, events: [event(app.id, now, 'workflow-started')] };

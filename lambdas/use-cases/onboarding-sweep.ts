@@ -2,7 +2,8 @@
  * The onboarding sweep (scheduled; also POST /__dev/schedules/onboarding-sweep with `asOf`).
  *  1. Read only what is due at `asOf` through the sparse due index: its cost grows with what is due, not with the
  *     table.
- *  2. Finish what a failure left half-done: start a workflow that failed to start, deliver an undelivered outbox.
+ *  2. Finish what a failure left half-done: check or restart a flagged workflow (workflow-recovery.ts), start a
+ *     workflow that failed to start, deliver an undelivered outbox.
  *  3. Apply the time rules as of `asOf`: close an induction window that passed without availability (back to
  *     induction-invited, rebook email, staff told); send each due reminder once (days 3 and 7), alert staff at 14
  *     days, lapse an application still without documents at 00:00 London on day 31 (they are due by the end of
@@ -37,13 +38,16 @@ import {
   nextDueAt,
   outboxEntry,
   reminderCadenceFor,
+  WORKFLOW_CHECK_DELAY_MS,
   withoutUndefined,
 } from './support.ts';
+import { recoverWorkflow } from './workflow-recovery.ts';
 
 export interface SweepResult {
   asOf: string;
   examined: number;
   workflowsStarted: number;
+  workflowsRestarted: number;
   outboxDelivered: number;
   reminders: number;
   staffAlerts: number;
@@ -62,6 +66,7 @@ export const onboardingSweep = async (
     asOf: input.asOf.toISOString(),
     examined: 0,
     workflowsStarted: 0,
+    workflowsRestarted: 0,
     outboxDelivered: 0,
     reminders: 0,
     staffAlerts: 0,
@@ -138,7 +143,13 @@ const lapse = (app: Application, now: Date, links: Links): Change => {
 
 const days = (action: ReminderAction) => Number(action.split('-').pop());
 
-const sweepOne = async (due: Application, asOf: Date, ports: Ports, links: Links, result: SweepResult) => {
+const sweepOne = async (listed: Application, asOf: Date, ports: Ports, links: Links, result: SweepResult) => {
+  let due = listed;
+  if (due.workflowFailure && Date.parse(due.workflowFailure.at) + WORKFLOW_CHECK_DELAY_MS <= asOf.getTime()) {
+    const recovered = await recoverWorkflow(due.id, ports, links);
+    if (recovered) due = recovered.app;
+    if (recovered?.recovery === 'restarted') result.workflowsRestarted++;
+  }
   if (due.workflowPendingSince && !due.executionArn) {
     if (await startWorkflow(ports, due)) result.workflowsStarted++;
   }

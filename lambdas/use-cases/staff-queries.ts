@@ -175,6 +175,19 @@ export const staffView = async (
       : {}),
     ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
     ...(app.emailUndeliverable ? { emailUndeliverable: app.emailUndeliverable } : {}),
+    ...(app.workflowFailure ? { workflowFailure: app.workflowFailure } : {}),
+    ...(app.workflowRestarts ? { workflowRestarts: app.workflowRestarts } : {}),
+    ...(app.undelivered?.length
+      ? {
+          undeliveredEmails: app.undelivered.map(({ to, subject, error, attempts, at }) => ({
+            to,
+            subject,
+            error,
+            attempts,
+            at,
+          })),
+        }
+      : {}),
     ...(app.closedAt ? { closedAt: app.closedAt, closedReason: app.closedReason } : {}),
     downloadUrlsExpireAt: new Date(Date.now() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
     events,

@@ -18,11 +18,17 @@ import { certificateAlertDate } from '../domain/dbs-application.ts';
 import { windowLastDay } from '../domain/induction.ts';
 import { nextDueDate } from '../domain/reminders.ts';
 import type { Stage, WaitStep } from '../domain/stages.ts';
-import { type Ports, VersionConflict } from '../ports/index.ts';
+import { type Ports, TaskGone, Undeliverable, VersionConflict } from '../ports/index.ts';
 import { errorSummary, logger } from '../shared/logger.ts';
 import { withStatusLinkTokens } from './status-links.ts';
 
 const OUTBOX_RETRY_MS = 60_000;
+/** Deliveries of one outbox entry before it is given up (each is itself a few SDK attempts; the sweep retries
+ *  every 15 minutes on AWS, so about two hours). */
+export const MAX_OUTBOX_ATTEMPTS = 8;
+/** How long after a workflow is flagged the sweep looks at it: long enough for a step the workflow is moving
+ *  to right then to store its token, so a healthy workflow is not restarted. */
+export const WORKFLOW_CHECK_DELAY_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const RETRY_JITTER_MS = 25;
 
@@ -60,6 +66,9 @@ export const nextDueAt = (app: Application, now: Date): string | undefined => {
   const candidates: string[] = [];
   if (app.outbox.length > 0 || app.workflowPendingSince) {
     candidates.push(new Date(now.getTime() + OUTBOX_RETRY_MS).toISOString());
+  }
+  if (app.workflowFailure) {
+    candidates.push(new Date(Date.parse(app.workflowFailure.at) + WORKFLOW_CHECK_DELAY_MS).toISOString());
   }
   const cadence = reminderCadenceFor(app);
   if (cadence) {
@@ -170,18 +179,21 @@ export const mutate = async (
 
 /**
  * Delivers the outbox of an application (emails, task callbacks) and removes what was delivered. What fails stays
- * in the outbox for the next attempt or the sweep; the ids of the failures are returned so async callers can
- * throw and let the platform retry.
+ * in the outbox for the next attempt or the sweep, with its failed attempts counted; the ids of the failures are
+ * returned so async callers can throw and let the platform retry. Nothing is dropped silently:
+ *  - an email refused for good (Undeliverable) or failing at its last attempt moves to `undelivered`, for staff;
+ *  - a callback whose token is gone (TaskGone), or failing at its last attempt, flags the workflow
+ *    (`workflowFailure`): the sweep checks it and restarts the workflow at the application's step.
  */
 export const deliverOutbox = async (
-  ports: Pick<Ports, 'store' | 'mailer' | 'workflow'>,
+  ports: Pick<Ports, 'store' | 'mailer' | 'workflow' | 'clock'>,
   app: Application,
   /** The item before this change: only entries this change added are delivered, so two concurrent invocations
    *  never send the same email; entries left by a failure are the sweep's. Omitted: deliver everything. */
   before?: Application,
 ): Promise<{ delivered: string[]; failed: string[] }> => {
   const delivered: string[] = [];
-  const failed: string[] = [];
+  const failures: OutboxFailure[] = [];
   const earlier = new Set(before?.outbox.map((entry) => entry.id) ?? []);
   for (const entry of app.outbox.filter((e) => !earlier.has(e.id))) {
     try {
@@ -192,17 +204,76 @@ export const deliverOutbox = async (
       else await ports.workflow.stop(entry.executionArn, entry.cause);
       delivered.push(entry.id);
     } catch (error) {
-      logger.warn('outbox delivery failed; will retry', {
+      const name = (error as Error).name || 'Error';
+      const final =
+        error instanceof Undeliverable ||
+        error instanceof TaskGone ||
+        (entry.attempts ?? 0) + 1 >= MAX_OUTBOX_ATTEMPTS;
+      logger.warn(final ? 'outbox delivery failed; giving up' : 'outbox delivery failed; will retry', {
         applicationId: app.id,
         kind: entry.kind,
         error: errorSummary(error),
       });
-      failed.push(entry.id);
+      // TaskGone and Undeliverable carry the service's error name; any other message may quote personal data.
+      const ours = error instanceof TaskGone || error instanceof Undeliverable;
+      failures.push({
+        id: entry.id,
+        error: ours ? (error as Error).message : name,
+        final,
+        gone: error instanceof TaskGone,
+      });
     }
   }
   if (delivered.length > 0) await ports.store.clearOutbox(app.id, delivered);
-  return { delivered, failed };
+  if (failures.length > 0) await recordOutboxFailures(ports, app.id, failures);
+  return { delivered, failed: failures.filter((f) => !f.final).map((f) => f.id) };
 };
+
+interface OutboxFailure {
+  id: string;
+  /** The service's error name, e.g. MessageRejected, TaskTimedOut, ThrottlingException. */
+  error: string;
+  /** No further attempt: the entry leaves the outbox. */
+  final: boolean;
+  /** The callback's token names no waiting task. */
+  gone: boolean;
+}
+
+/** Counts the failed attempts; takes the given-up entries out of the outbox and flags them for staff. */
+const recordOutboxFailures = (ports: Pick<Ports, 'store' | 'clock'>, id: string, failures: OutboxFailure[]) =>
+  mutate(ports, id, (app, now) => {
+    const byId = new Map(failures.map((f) => [f.id, f]));
+    if (!app.outbox.some((entry) => byId.has(entry.id))) return undefined;
+    const at = now.toISOString();
+    const events: ApplicationEvent[] = [];
+    const undelivered = [...(app.undelivered ?? [])];
+    let workflowFailure = app.workflowFailure;
+    const outbox: OutboxEntry[] = [];
+    for (const entry of app.outbox) {
+      const failure = byId.get(entry.id);
+      const attempts = (entry.attempts ?? 0) + (failure ? 1 : 0);
+      if (!failure?.final) {
+        outbox.push(failure ? { ...entry, attempts } : entry);
+      } else if (entry.kind === 'email') {
+        undelivered.push({
+          id: entry.id,
+          to: entry.email.to,
+          subject: entry.email.subject,
+          error: failure.error,
+          attempts,
+          at,
+        });
+        events.push(event(app.id, now, 'email-undelivered', { error: failure.error, attempts }));
+      } else if (entry.kind === 'stop-execution') {
+        events.push(event(app.id, now, 'stop-execution-undelivered', { error: failure.error, attempts }));
+      } else {
+        const reason = failure.gone ? 'task-gone' : 'callback-undelivered';
+        workflowFailure ??= { at, reason };
+        events.push(event(app.id, now, 'workflow-flagged', { reason, error: failure.error }));
+      }
+    }
+    return { next: withoutUndefined({ ...app, outbox, undelivered, workflowFailure }), events };
+  });
 
 export const event = (
   applicationId: string,

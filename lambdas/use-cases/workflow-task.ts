@@ -1,5 +1,9 @@
 /**
- * A state-machine step that waits on a person (every waitForTaskToken task invokes this).
+ * A state-machine step that waits on a person (every waitForTaskToken task invokes this). It succeeds once the
+ * token is stored: what it then delivers (a callback, an email) is the outbox's, so an SES refusal or a throttle
+ * can never fail the execution. What throws before that (reading the item, making the contract) is retried by
+ * the state machine with a fresh token.
+ *  0. An execution that is not the application's current one (a restart replaced it) stores nothing.
  *  1. A repeated invocation with the same token changes nothing.
  *  2. If the person already did what the step waits for (the action came before the workflow reached the step),
  *     spend the token now with the recorded result.
@@ -7,9 +11,9 @@
  *     the step spends it once.
  *  4. The contract step of an item approved before the contract was made at approval (items written by the old
  *     code) generates it here and emails the applicant that it is ready.
- *  5. Deliver the outbox.
+ *  5. Deliver the outbox; what fails stays there for the sweep.
  */
-import type { Application } from '../domain/application.ts';
+import { type Application, executionName } from '../domain/application.ts';
 import type { WaitStep } from '../domain/stages.ts';
 import type { Links } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
@@ -20,20 +24,26 @@ export interface WorkflowTaskInput {
   step: WaitStep;
   applicationId: string;
   taskToken: string;
+  /** `$$.Execution.Id` (absent in executions started before it was passed). */
+  executionArn?: string;
 }
 
 export const workflowTask = async (
   input: WorkflowTaskInput,
   ports: Ports,
   links: Links,
-): Promise<'waiting' | 'completed'> => {
+): Promise<'waiting' | 'completed' | 'superseded'> => {
   // Only the contract step needs the item before its change: the PDF is made outside the optimistic retry loop.
   const current = input.step === 'contract' ? await ports.store.get(input.applicationId) : undefined;
   const contract =
     current && !current.contract ? await prepareContract(current, ports, ports.clock.now()) : undefined;
 
-  let outcome = 'waiting' as 'waiting' | 'completed';
+  let outcome = 'waiting' as 'waiting' | 'completed' | 'superseded';
   const result = await mutate(ports, input.applicationId, (app, now) => {
+    if (input.executionArn && input.executionArn.split(':').pop() !== executionName(app)) {
+      outcome = 'superseded';
+      return undefined;
+    }
     if (app.task?.token === input.taskToken) return undefined;
     const events = [];
     let next: Application;
@@ -66,7 +76,6 @@ export const workflowTask = async (
   // Another invocation stored its own contract first: this one's PDF is not referenced, so remove it.
   if (contract && result?.after.contract?.key !== contract.key) await ports.documents.delete(contract.key);
   if (!result) throw new Error(`Application ${input.applicationId} not found for step ${input.step}`);
-  const { failed } = await deliverOutbox(ports, result.after, result.before);
-  if (failed.length > 0) throw new Error(`outbox of ${input.applicationId} not delivered`);
+  await deliverOutbox(ports, result.after, result.before);
   return outcome;
 };

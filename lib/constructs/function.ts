@@ -18,19 +18,21 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM } from '../bundling.ts';
 import {
-  type BucketAccess,
+  DOCUMENT_AREA_KEYS,
+  type DocumentArea,
+  type DocumentsAccess,
+  FUNCTION_METADATA_KEY,
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
+  type IndexName,
   type TableAccess,
 } from '../functions.ts';
-import { TABLE_KEYS } from '../table.ts';
 
 /** Registry entries are paths from here; resolving them here lets the app be built from any directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Template metadata key naming the registry entry a function was built from (read by lib/workflow-asl.ts). */
-export const FUNCTION_METADATA_KEY = 'affiliate-onboarding:function';
+export { FUNCTION_METADATA_KEY } from '../functions.ts';
 
 /**
  * AwsSolutions-L1 flags any runtime older than the newest this aws-cdk-lib knows; NODEJS_LATEST is a moving alias
@@ -61,33 +63,42 @@ export const maskEmailAddresses = (name: string): DataProtectionPolicy =>
     identifiers: [DataIdentifier.EMAILADDRESS],
   });
 
-/** Item-level actions only: no Scan, so a function cannot read the whole table of special-category data. */
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/**
+ * Item-level actions only: no Scan, so a function cannot read the whole table of special-category data; and only
+ * the operations the adapter sends (lambdas/adapters/dynamo-application-store.ts: no BatchGetItem, and no
+ * ConditionCheck part in any transaction), as the local IAM gateway measures. Query on the table (an application's
+ * event history) only with `uses.history`, on an index only with `uses.indexes`.
+ */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem'];
 /**
  * TransactWriteItems is not an IAM action: a transaction is authorised by the actions of its parts (Put, Update,
- * Delete, ConditionCheck), so those are what a writer gets.
+ * Delete), so those are what a writer gets.
  */
 const TABLE_WRITE_ACTIONS = [
   ...TABLE_READ_ACTIONS,
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
 ];
 
 const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: TABLE_READ_ACTIONS,
   write: TABLE_WRITE_ACTIONS,
-  purge: [...TABLE_WRITE_ACTIONS, 'dynamodb:BatchWriteItem'],
+  // Retention finds an application's events (Query) and deletes them in batches; its changes are transactions
+  // (Put and Delete parts) with no outbox to clear, so it never sends UpdateItem.
+  purge: [
+    ...TABLE_READ_ACTIONS,
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
 };
 
-const BUCKET_ACTIONS: Record<BucketAccess, string[]> = {
-  read: ['s3:GetObject'],
-  write: ['s3:PutObject'],
-  'read-write': ['s3:GetObject', 's3:PutObject'],
-  'read-write-delete': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-  // Retention deletes every version of what it removes (DESIGN §7: nothing kept past its time).
-  purge: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+const OBJECT_ACTIONS: Record<'read' | 'write' | 'delete', string> = {
+  read: 's3:GetObject',
+  write: 's3:PutObject',
+  delete: 's3:DeleteObject',
 };
 
 export class AppFunction extends NodejsFunction {
@@ -171,33 +182,61 @@ export class AppFunction extends NodejsFunction {
     if (deadLetterQueue) this.grantKeyVia('sqs', true);
   }
 
-  /** TABLE_NAME plus item-level access to the table and its indexes (Query), never Scan. */
-  bindTable(table: ITable, access: TableAccess): void {
-    const indexArns = TABLE_KEYS.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
+  /**
+   * TABLE_NAME plus item-level access to the table, Query on it for an application's history, and Query on the
+   * indexes it names; never Scan.
+   */
+  bindTable(
+    table: ITable,
+    access: TableAccess,
+    { indexes = [], history = false }: { indexes?: readonly IndexName[]; history?: boolean } = {},
+  ): void {
+    const actions = TABLE_ACTIONS[access];
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: TABLE_ACTIONS[access],
+        actions: history && !actions.includes('dynamodb:Query') ? [...actions, 'dynamodb:Query'] : actions,
         resources: [table.tableArn],
       }),
     );
-    this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
+    if (indexes.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
+    }
     this.grantKeyVia('dynamodb', access !== 'read');
     this.addEnvironment('TABLE_NAME', table.tableName);
   }
 
-  /** DOCUMENTS_BUCKET plus object access; ListBucket lets a missing object answer 404 rather than 403. */
-  bindDocuments(bucket: IBucket, access: BucketAccess): void {
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: BUCKET_ACTIONS[access], resources: [bucket.arnForObjects('*')] }),
-    );
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: access === 'purge' ? ['s3:ListBucket', 's3:ListBucketVersions'] : ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-      }),
-    );
-    this.grantKeyVia('s3', access !== 'read');
+  /**
+   * DOCUMENTS_BUCKET plus each object action on the key patterns of its areas only (DOCUMENT_AREA_KEYS); returns
+   * those object patterns (relative to the bucket), which the stack acknowledges to cdk-nag one by one.
+   */
+  bindDocuments(bucket: IBucket, access: DocumentsAccess): string[] {
+    const patterns = new Set<string>();
+    for (const kind of ['read', 'write', 'delete'] as const) {
+      const areas: readonly DocumentArea[] = access[kind] ?? [];
+      if (areas.length === 0) continue;
+      const keys = areas.flatMap((area) => DOCUMENT_AREA_KEYS[area]);
+      for (const key of keys) patterns.add(key);
+      const actions = [OBJECT_ACTIONS[kind]];
+      if (kind === 'delete' && access.versions) actions.push('s3:DeleteObjectVersion');
+      this.addToRolePolicy(
+        new PolicyStatement({ actions, resources: keys.map((key) => bucket.arnForObjects(key)) }),
+      );
+    }
+    const bucketActions = [
+      ...(access.list ? ['s3:ListBucket'] : []),
+      ...(access.versions ? ['s3:ListBucketVersions'] : []),
+    ];
+    if (bucketActions.length > 0) {
+      this.addToRolePolicy(new PolicyStatement({ actions: bucketActions, resources: [bucket.bucketArn] }));
+    }
+    this.grantKeyVia('s3', Boolean(access.write?.length || access.delete?.length));
     this.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+    return [...patterns];
   }
 
   /**
@@ -247,15 +286,13 @@ export class AppFunction extends NodejsFunction {
           resources: [stateMachine.stateMachineArn],
         }),
       );
-      this.addToRolePolicy(
-        new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
-      );
     }
     if (operations.includes('callback')) {
-      // SendTask* accept no resource-level permissions: the task token itself is the capability.
+      // SendTask* accept no resource-level permissions: the task token itself is the capability. No heartbeat:
+      // no task sets HeartbeatSeconds, and nothing sends one.
       this.addToRolePolicy(
         new PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
           resources: ['*'],
         }),
       );

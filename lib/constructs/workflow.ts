@@ -6,7 +6,13 @@
  *
  * Callback outcomes the Choice states read: `review.decision` (approve | request-changes | reject),
  * `review.dbsRequired` (boolean), `availability.outcome` (active | induction-expired). A task failed with the
- * error `Lapsed` or `Withdrawn` ends the execution in the state of that name; any other error fails it.
+ * error `Lapsed` or `Withdrawn` ends the execution in the state of that name.
+ *
+ * Surviving faults (issue 8): each wait retries Lambda's service errors and throttles, and any error the task
+ * function throws (a DynamoDB throttle, an S3 error while making the contract), with capped, jittered backoff;
+ * what still fails ends in `Failed`, whose execution-status event flags the application, alerts staff and lets
+ * the sweep start a new execution with `{applicationId, resumeAt: <step>}`: `ResumeAt` goes straight to that
+ * step's wait (absent: from the start).
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -18,6 +24,7 @@ import {
   DefinitionBody,
   Fail,
   IntegrationPattern,
+  JitterType,
   JsonPath,
   LogLevel,
   StateMachine,
@@ -28,6 +35,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+
+/** The execution statuses the workflow-stopped function hears about (an EventBridge rule; locally the emulator). */
+export const EXECUTION_END_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 /** The steps that wait on a person, by the name the `workflow-task` function receives as `step`. */
 export const WORKFLOW_STEPS = [
@@ -42,6 +52,18 @@ export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];
 
 /** Longest any one person may take over a step before the execution fails: reminders and lapsing come sooner. */
 const STEP_TIMEOUT = Duration.days(90);
+
+/** Errors of the Lambda service itself (throttled, unavailable, the invoke call failed): retried longest. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.Unknown',
+];
+/** The outcomes the API sends with SendTaskFailure: ends, never retried (States.TaskFailed would match them). */
+export const OUTCOME_ERRORS = ['Lapsed', 'Withdrawn'];
 
 export interface WorkflowProps {
   /** The `workflow-task` function: stores the token and sends the step's emails. */
@@ -76,11 +98,32 @@ export class Workflow extends Construct {
           step,
           applicationId: JsonPath.stringAt('$.applicationId'),
           taskToken: JsonPath.taskToken,
+          // The task function stores nothing for an execution a restart has replaced.
+          executionArn: JsonPath.executionId,
         }),
         resultPath: `$.${step}`,
         taskTimeout: Timeout.duration(STEP_TIMEOUT),
-        // Retries on Lambda service errors (throttling, service exceptions) are LambdaInvoke's default.
-        retryOnServiceExceptions: true,
+        // Our own retriers below, in this order (the first that matches an error decides).
+        retryOnServiceExceptions: false,
+      });
+      task.addRetry({
+        errors: LAMBDA_SERVICE_ERRORS,
+        interval: Duration.seconds(1),
+        maxAttempts: 8,
+        backoffRate: 2,
+        maxDelay: Duration.seconds(60),
+        jitterStrategy: JitterType.FULL,
+      });
+      task.addRetry({ errors: OUTCOME_ERRORS, maxAttempts: 0 });
+      // Whatever the function threw (States.TaskFailed matches every error but States.Timeout): its steps are
+      // idempotent, so running it again with a fresh token is safe.
+      task.addRetry({
+        errors: ['States.TaskFailed'],
+        interval: Duration.seconds(2),
+        maxAttempts: 5,
+        backoffRate: 2,
+        maxDelay: Duration.seconds(60),
+        jitterStrategy: JitterType.FULL,
       });
       task.addCatch(lapsed, { errors: ['Lapsed'], resultPath: '$.error' });
       task.addCatch(withdrawn, { errors: ['Withdrawn'], resultPath: '$.error' });
@@ -122,6 +165,25 @@ export class Workflow extends Construct {
         .otherwise(failed),
     );
 
+    const resumeAt = new Choice(this, 'ResumeAt', {
+      comment: 'A restarted workflow (input resumeAt) continues at the step the application is at',
+    });
+    const waits: Record<WorkflowStep, LambdaInvoke> = {
+      documents: awaitDocuments,
+      review: awaitReview,
+      dbs: awaitDbs,
+      contract: awaitContract,
+      induction: awaitInduction,
+      availability: awaitAvailability,
+    };
+    for (const step of WORKFLOW_STEPS) {
+      resumeAt.when(
+        Condition.and(Condition.isPresent('$.resumeAt'), Condition.stringEquals('$.resumeAt', step)),
+        waits[step],
+      );
+    }
+    resumeAt.otherwise(awaitDocuments);
+
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_MONTH,
       encryptionKey: props.key,
@@ -131,7 +193,7 @@ export class Workflow extends Construct {
       stateMachineName: props.stateMachineName,
       comment: 'Drives one affiliate application through onboarding',
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(awaitDocuments),
+      definitionBody: DefinitionBody.fromChainable(resumeAt),
       tracingEnabled: true,
       // Every state transition is logged; the data is not: callback outcomes can carry staff notes (DESIGN §7).
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },

@@ -21,6 +21,9 @@ const byKey = new Map<string, FunctionName>(
 if (byKey.size !== Object.keys(FUNCTIONS).length)
   throw new Error('Two functions map to one local access key');
 
+/** Every local access key: the harness's and each function's. */
+export const LOCAL_ACCESS_KEYS: readonly string[] = [HARNESS_ACCESS_KEY, ...byKey.keys()];
+
 /** The function an access key belongs to; `harness` for the harness key; undefined for any other key. */
 export const principalOf = (accessKeyId: string): FunctionName | 'harness' | undefined =>
   accessKeyId === HARNESS_ACCESS_KEY ? 'harness' : byKey.get(accessKeyId);

@@ -2,7 +2,7 @@
  * S3 for the local stack: s3rver stores the objects (under dataDir, so they survive a restart) on an internal
  * port, and a small proxy on the public endpoint makes browser uploads behave as on S3:
  *  - presigned POST (multipart/form-data to `<endpoint>/<bucket>`): the SigV4 policy signature is verified
- *    (secret key `S3RVER`), then expiration, every condition (eq / starts-with / content-length-range, the
+ *    (secret `S3RVER` for the key `S3RVER`, LOCAL_SECRET for the local principals' keys), then expiration, every condition (eq / starts-with / content-length-range, the
  *    bucket) and "every form field must be covered by a condition", with S3's XML error codes and statuses;
  *  - CORS for the configured origins (preflight and response headers), as a bucket CORS rule would;
  *  - ListObjectVersions (which s3rver lacks) is answered as for a never-versioned bucket (VersionId "null");
@@ -12,7 +12,8 @@
  *
  * Differences from AWS:
  *  - Signatures of requests other than POST uploads are not checked (s3rver ignores them); the access key must
- *    be `S3RVER` with secret `S3RVER` (use forcePathStyle and requestChecksumCalculation: 'WHEN_REQUIRED').
+ *    be `S3RVER` or a local principal's (lib/local/credentials.ts); use forcePathStyle and
+ *    requestChecksumCalculation: 'WHEN_REQUIRED'.
  *  - A POST body is buffered in memory and refused above 64 MiB whatever the policy says; `${filename}` in
  *    the key field is not substituted; only SigV4 POST policies are accepted (no SigV2).
  *  - No versioning, encryption, lifecycle or Block Public Access; events are delivered once the object is stored,
@@ -23,6 +24,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { LOCAL_ACCESS_KEYS, LOCAL_SECRET, principalOf } from './credentials.ts';
 import { closeServer, LOOPBACK, listenLoopback } from './ports.ts';
 
 export const S3RVER_ACCESS_KEY = 'S3RVER';
@@ -96,10 +98,14 @@ function hmac(key: Buffer | string, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
-function policySignature(policy: string, date: string, region: string): string {
+/** The secret of an access key the local S3 knows: s3rver's own, or a local principal's (lib/local/credentials.ts). */
+const secretOf = (accessKey: string): string | undefined =>
+  accessKey === S3RVER_ACCESS_KEY ? S3RVER_SECRET_KEY : principalOf(accessKey) ? LOCAL_SECRET : undefined;
+
+function policySignature(policy: string, date: string, region: string, secret: string): string {
   const signingKey = ['s3', 'aws4_request'].reduce<Buffer>(
     (key, part) => hmac(key, part),
-    hmac(hmac(`AWS4${S3RVER_SECRET_KEY}`, date), region),
+    hmac(hmac(`AWS4${secret}`, date), region),
   );
   return hmac(signingKey, policy).toString('hex');
 }
@@ -141,18 +147,19 @@ export function checkPostPolicy(form: FormData, bucket: string, now = new Date()
       'Only AWS4-HMAC-SHA256 POST policies with x-amz-credential and x-amz-signature are supported.',
     );
   }
-  const [accessKey, date = '', region = ''] = credential.split('/');
-  if (accessKey !== S3RVER_ACCESS_KEY) {
+  const [accessKey = '', date = '', region = ''] = credential.split('/');
+  const secret = secretOf(accessKey);
+  if (!secret) {
     throw new S3Failure(
       403,
       'InvalidAccessKeyId',
       'The AWS Access Key Id you provided does not exist in our records.',
       {
-        AWSAccessKeyId: accessKey ?? '',
+        AWSAccessKeyId: accessKey,
       },
     );
   }
-  const expected = Buffer.from(policySignature(policy, date, region));
+  const expected = Buffer.from(policySignature(policy, date, region, secret));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new S3Failure(
@@ -301,7 +308,14 @@ export async function startS3({
   port,
 }: S3Options): Promise<LocalS3> {
   await mkdir(dataDir, { recursive: true });
-  const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+  const require = createRequire(import.meta.url);
+  const S3rver = require('s3rver') as S3rverConstructor;
+  // s3rver knows one key pair (S3RVER); the local principals' keys are added to its account, so the functions'
+  // own credentials reach it unchanged through the IAM gateway.
+  const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as {
+    DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+  };
+  for (const accessKey of LOCAL_ACCESS_KEYS) DUMMY_ACCOUNT.createKeyPair(accessKey, LOCAL_SECRET);
   const s3rver = new S3rver({
     address: LOOPBACK,
     port: 0,

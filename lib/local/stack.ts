@@ -1,31 +1,37 @@
 /**
  * The whole system on one machine (DESIGN §6): the real DynamoDB Local, s3rver behind the presigned-POST check,
- * aws-ses-v2-local, the Step Functions API running the ASL extracted from the synthesized CDK stack, the HTTP
+ * aws-ses-v2-local, the Step Functions API running the ASL extracted from the synthesized CDK stack, the IAM
+ * gateway in front of all four (each function's synthesized role enforced, lib/local/gateway.ts), the HTTP
  * adapter over the route table, the static site, the scheduler, and object events delivered to
- * document-received. Local and cloud differ only in configuration: this module sets the environment the handlers
- * read (AWS_ENDPOINT_URL_* for the SDK clients) before any handler is loaded.
+ * document-received. Local and cloud differ only in configuration: each function runs in its own workers with the
+ * environment its definition gives it plus the local endpoints (AWS_ENDPOINT_URL_* for the SDK clients).
  */
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
+import { EXECUTION_END_STATUSES } from '../constructs/workflow.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
+import { credentialsFor } from './credentials.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { createFaults, InvalidFaults } from './faults.ts';
+import { type Denial, type IamGateway, startIamGateway, type Use } from './gateway.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
-import { invokeLambda } from './lambdas.ts';
+import { invokeLambda, startLambdas } from './lambdas.ts';
 import { freePort } from './ports.ts';
 import { startS3 } from './s3.ts';
 import { startSes } from './ses.ts';
 import { startSite } from './site.ts';
 import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
-import { startStepFunctions } from './stepfunctions.ts';
+import { type ExecutionStatusChange, startStepFunctions } from './stepfunctions.ts';
+import { LOCAL_NAMES, localArns, localTemplate } from './template.ts';
 
-export const TABLE_NAME = 'affiliate-onboarding';
-export const BUCKET = 'affiliate-onboarding-documents';
-export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding';
+export const TABLE_NAME = LOCAL_NAMES.table;
+export const BUCKET = LOCAL_NAMES.bucket;
+export const STATE_MACHINE_ARN = localArns.stateMachine();
 
 export interface LocalStackOptions {
   /** Where data persists between runs; `fresh` empties it first. */
@@ -36,15 +42,35 @@ export interface LocalStackOptions {
   mailPort?: number;
   /** Run the schedules on their timers (the dev server); tests trigger them through /__dev/schedules instead. */
   scheduler?: boolean;
+  /**
+   * Enforce each function's synthesized IAM policies in front of the emulators (issue 8). Default: on, unless the
+   * environment says IAM=off (an escape hatch that prints a warning).
+   */
+  iam?: boolean;
+  /** Where the gateway's record (what each function used, what was denied) is written on stop. */
+  usageFile?: string;
   log?: (line: string) => void;
+}
+
+/** What the IAM gateway recorded: `npm run iam:report` reads it. */
+export interface IamUsage {
+  enforced: boolean;
+  recordedAt: string;
+  denied: Denial[];
+  used: Use[];
 }
 
 export interface LocalStack {
   apiUrl: string;
   siteUrl: string;
   mailUrl: string;
-  /** The emulators' endpoints, for tests that talk to them directly. */
+  /**
+   * The emulators' own endpoints, for tests that read or arrange data directly: no IAM, no faults (any key the
+   * emulators accept: S3RVER, the harness key).
+   */
   endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+  /** The IAM gateway the functions call through (AWS_ENDPOINT_URL_*), and what it saw. */
+  iam: Pick<IamGateway, 'endpoints' | 'enforced' | 'denied' | 'used'>;
   staffToken(groups?: string[]): Promise<string>;
   /** Resolves when every S3 object event so far has been handled. */
   idle(): Promise<void>;
@@ -92,6 +118,24 @@ const startScheduler = (log: (line: string) => void): (() => Promise<void>) => {
   };
 };
 
+/**
+ * The CDK rule WorkflowStopped, locally: an execution of this state machine that ended FAILED, TIMED_OUT or
+ * ABORTED goes to workflow-stopped, retried as an asynchronous invocation is (three attempts, with a pause).
+ */
+const deliverExecutionEnd = async (event: ExecutionStatusChange, log: (line: string) => void) => {
+  const statuses: readonly string[] = EXECUTION_END_STATUSES;
+  if (event.detail.stateMachineArn !== STATE_MACHINE_ARN || !statuses.includes(event.detail.status)) return;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await invokeLambda('workflow-stopped', event);
+      return;
+    } catch (error) {
+      if (attempt === 3) log(`[events] workflow-stopped failed: ${(error as Error).name}`);
+      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+};
+
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const log = opts.log ?? (() => undefined);
   // Before anything touches the folder: a second stack on it must not share, or `--fresh` delete, its data.
@@ -107,6 +151,15 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const apiPort = opts.apiPort ?? 0;
     const sitePort = opts.sitePort || (await freePort());
     const siteUrl = `http://127.0.0.1:${sitePort}`;
+    const enforce = opts.iam ?? process.env.IAM !== 'off';
+    if (!enforce) {
+      log(
+        "WARNING: IAM=off: the local cloud does not enforce the functions' IAM policies; a missing grant will only show on AWS.",
+      );
+    }
+    // Synthesized (or a fresh cached synth reused) while the emulators start.
+    const template = localTemplate({ siteUrl });
+    template.catch(() => undefined);
 
     const dynamo = await startDynamoDb({ dataDir: join(opts.dataDir, 'dynamodb') });
     stops.push(dynamo.stop);
@@ -125,33 +178,63 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(s3.stop);
 
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      TABLE_NAME,
-      DOCUMENTS_BUCKET: BUCKET,
-      STATE_MACHINE_ARN,
-      MAIL_FROM: LOCAL_CONFIG.mailFrom,
-      STAFF_EMAIL: LOCAL_CONFIG.staffEmail,
-      SITE_URL: siteUrl,
-      THERAPY_ACCOUNT_URL: LOCAL_CONFIG.therapyAccountUrl,
-      INDUCTION_BOOKING_URL: LOCAL_CONFIG.inductionBookingUrl,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Faults on demand (POST /__dev/faults, or FAULTS='{"rates":{...}}' at start): the gateway asks after each
+    // allowed call of a function whether to answer with a fault instead.
+    const faults = createFaults(process.env.FAULTS ? JSON.parse(process.env.FAULTS) : undefined);
+    const { functions, identities, configurationSets } = await template;
+    // Chosen first: the functions' SFN endpoint (the gateway) must reach it as soon as a resumed execution runs.
+    const sfnPort = await freePort();
+    const upstream = {
+      dynamodb: dynamo.endpoint,
+      s3: s3.endpoint,
+      sesv2: ses.endpoint,
+      sfn: `http://127.0.0.1:${sfnPort}`,
+    };
+    const gateway = await startIamGateway({
+      upstream,
+      policies: Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.policies])),
+      identities,
+      configurationSets,
+      enforce,
+      faults,
+      log,
     });
+    const usageFile = opts.usageFile ?? join(opts.dataDir, 'iam-usage.json');
+    stops.push(async () => {
+      await gateway.stop();
+      const usage: IamUsage = {
+        enforced: gateway.enforced,
+        recordedAt: new Date().toISOString(),
+        denied: gateway.denied(),
+        used: gateway.used(),
+      };
+      await mkdir(dirname(usageFile), { recursive: true });
+      await writeFile(usageFile, `${JSON.stringify(usage, null, 1)}\n`);
+    });
+
+    // Each function runs in workers of its own with exactly its template's environment, the gateway's endpoints
+    // and its own key (lib/local/lambdas.ts); nothing sets this process's environment.
+    const lambdas = startLambdas({
+      definition: (name) => functions[name],
+      endpoints: gateway.endpoints,
+      credentials: credentialsFor,
+      ...(process.env.POWERTOOLS_LOG_LEVEL ? { logLevel: process.env.POWERTOOLS_LOG_LEVEL } : {}),
+      log,
+    });
+    stops.push(lambdas.stop);
 
     const sfn = await startStepFunctions({
       definition: extractAsl(),
       stateMachineArn: STATE_MACHINE_ARN,
-      invokeLambda,
+      invokeLambda: (name, payload) => {
+        const fault = faults.invokeFault(name.split(':').pop() ?? name);
+        return fault ? Promise.reject(fault) : invokeLambda(name, payload);
+      },
       dataDir: join(opts.dataDir, 'stepfunctions'),
+      port: sfnPort,
+      onExecutionEnd: (event) => void deliverExecutionEnd(event, log),
     });
     stops.push(sfn.stop);
-    process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
 
     const issuer = await createLocalIssuer(
       'http://127.0.0.1/local-issuer',
@@ -174,6 +257,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           },
         };
       }
+      if (method === 'GET' && path === '/__dev/iam') {
+        return {
+          status: 200,
+          body: { enforced: gateway.enforced, denied: gateway.denied() },
+        };
+      }
       if (method === 'GET' && path === '/__dev/staff-token') {
         // ?groups= (empty) issues a valid token outside the affiliate team, for authorization tests.
         const groups = query.has('groups')
@@ -183,6 +272,17 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           return { status: 200, body: { token: await issuer.token(groups ? { groups } : {}) } };
         } catch (error) {
           if (error instanceof InvalidGroupName) return { status: 400, body: { title: error.message } };
+          throw error;
+        }
+      }
+      if (path === '/__dev/faults' && method === 'GET') return { status: 200, body: faults.get() };
+      if (path === '/__dev/faults' && method === 'POST') {
+        try {
+          faults.set(body ? JSON.parse(body) : undefined);
+          return { status: 200, body: faults.get() };
+        } catch (error) {
+          if (error instanceof SyntaxError || error instanceof InvalidFaults)
+            return { status: 400, body: { title: 'Invalid faults', detail: error.message } };
           throw error;
         }
       }
@@ -230,6 +330,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       siteUrl: site.url,
       mailUrl: ses.viewerUrl,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sesv2: ses.endpoint, sfn: sfn.endpoint },
+      iam: {
+        endpoints: gateway.endpoints,
+        enforced: gateway.enforced,
+        denied: () => gateway.denied(),
+        used: () => gateway.used(),
+      },
       staffToken: (groups) => issuer.token(groups ? { groups } : {}),
       idle: () => s3.whenIdle(),
       stop: stopAll,

@@ -9,6 +9,9 @@
  * issues a fresh token on each read, and each callback task's local handler invokes the Lambda, then parks until
  * SendTaskSuccess/SendTaskFailure (whose error name drives Retry/Catch) or its TimeoutSeconds (States.Timeout).
  *
+ * When an execution ends, `onExecutionEnd` receives the "Step Functions Execution Status Change" event EventBridge
+ * would carry (the local stack routes FAILED, TIMED_OUT and ABORTED to workflow-stopped, as the CDK rule does).
+ *
  * Survival across restarts (DESIGN §6): with `dataDir`, every execution (input, status, history, the top-level
  * state it is in with that state's input, and for a callback wait its token) is written as JSON. On start, each
  * RUNNING execution resumes from that state; a parked wait gets the SAME token back and its Lambda is not invoked
@@ -59,6 +62,35 @@ export interface StepFunctionsOptions {
   /** Where executions are kept across restarts; undefined = memory only. */
   dataDir?: string;
   port?: number;
+  /**
+   * Called once when an execution ends, with the event EventBridge receives from Step Functions ("Step Functions
+   * Execution Status Change"); the caller applies the rules' patterns. Not called for runs torn down by stop().
+   */
+  onExecutionEnd?: (event: ExecutionStatusChange) => void;
+}
+
+/** The EventBridge event Step Functions sends when an execution changes status (here: when it ends). */
+export interface ExecutionStatusChange {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: Exclude<Status, 'RUNNING'>;
+    startDate: number;
+    stopDate: number;
+    input: string;
+    output: string | null;
+    error: string | null;
+    cause: string | null;
+  };
 }
 
 export interface LocalStepFunctions {
@@ -274,6 +306,7 @@ export async function startStepFunctions({
   invokeLambda,
   dataDir,
   port,
+  onExecutionEnd,
 }: StepFunctionsOptions): Promise<LocalStepFunctions> {
   const { definition, tasks } = prepareDefinition(asl);
   const topLevelStates = new Set(Object.keys(definition.States));
@@ -329,7 +362,37 @@ export async function startStepFunctions({
     const run = runs.get(exec.executionArn);
     for (const pending of run?.pending.values() ?? []) clearTimeout(pending.timer);
     runs.delete(exec.executionArn);
+    if (onExecutionEnd) {
+      // After the caller's response, as EventBridge delivers: never inside the API call that ended it.
+      setImmediate(() => onExecutionEnd(statusChange(exec, status)));
+    }
   };
+
+  const statusChange = (
+    exec: ExecutionRecord,
+    status: Exclude<Status, 'RUNNING'>,
+  ): ExecutionStatusChange => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account,
+    time: new Date(exec.stopDate ?? Date.now()).toISOString(),
+    region,
+    resources: [exec.executionArn],
+    detail: {
+      executionArn: exec.executionArn,
+      stateMachineArn,
+      name: exec.name,
+      status,
+      startDate: exec.startDate,
+      stopDate: exec.stopDate ?? Date.now(),
+      input: exec.input,
+      output: exec.output ?? null,
+      error: exec.error ?? null,
+      cause: exec.cause ?? null,
+    },
+  });
 
   const taskDetails = (info: TaskInfo) => ({
     resourceType: 'lambda',

@@ -24,7 +24,7 @@ import { Mail } from '../constructs/mail.ts';
 import { Operations } from '../constructs/operations.ts';
 import { Schedules } from '../constructs/schedules.ts';
 import { SiteDeployment } from '../constructs/site.ts';
-import { Workflow } from '../constructs/workflow.ts';
+import { EXECUTION_END_STATUSES, Workflow } from '../constructs/workflow.ts';
 import { FUNCTIONS, type FunctionName } from '../functions.ts';
 import type { Route } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
@@ -43,6 +43,7 @@ const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'document-received',
   'email-feedback',
+  'workflow-stopped',
   ...SCHEDULES.map((schedule) => schedule.handler),
 ]);
 
@@ -55,8 +56,12 @@ export class StatelessStack extends Stack {
   readonly documentEventsDeadLetters: Queue;
   readonly emailFeedback: Rule;
   readonly emailFeedbackDeadLetters: Queue;
+  readonly workflowStopped: Rule;
+  readonly workflowEventsDeadLetters: Queue;
   readonly site: SiteDeployment;
   readonly operations: Operations;
+  /** The object key patterns each function is granted in the documents bucket (acknowledged to cdk-nag). */
+  private readonly documentPatterns = new Map<AppFunction, string[]>();
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -84,8 +89,13 @@ export class StatelessStack extends Stack {
 
     for (const fn of Object.values(this.functions)) {
       const { uses } = fn.spec;
-      if (uses.table) fn.bindTable(table, uses.table);
-      if (uses.documents) fn.bindDocuments(documentsBucket, uses.documents);
+      if (uses.table) {
+        fn.bindTable(table, uses.table, {
+          ...(uses.indexes ? { indexes: uses.indexes } : {}),
+          ...(uses.history ? { history: true } : {}),
+        });
+      }
+      if (uses.documents) this.documentPatterns.set(fn, fn.bindDocuments(documentsBucket, uses.documents));
       if (uses.mail) {
         fn.bindMail({
           sendingArns: mailSending,
@@ -98,6 +108,7 @@ export class StatelessStack extends Stack {
       }
       if (uses.workflow) fn.bindWorkflow(this.workflow, uses.workflow);
     }
+    this.functions['staff-capacity-report'].addEnvironment('MINIMUM_COVER', String(config.minimumCover));
 
     this.api = new Api(this, 'Api', {
       apiId: stateful.apiEndpoint.httpApi.apiId,
@@ -173,6 +184,32 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    // An execution that ended badly flags its application; the sweep restarts it at the application's step.
+    this.workflowEventsDeadLetters = new Queue(this, 'WorkflowEventsDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.workflowStopped = new Rule(this, 'WorkflowStopped', {
+      description: 'An onboarding execution failed, timed out or was aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.workflow.stateMachineArn],
+          status: [...EXECUTION_END_STATUSES],
+        },
+      },
+      targets: [
+        new LambdaFunction(this.functions['workflow-stopped'], {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.workflowEventsDeadLetters,
+        }),
+      ],
+    });
+
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions, key });
 
     const functionDeadLetters = Object.fromEntries(
@@ -187,6 +224,7 @@ export class StatelessStack extends Stack {
       deadLetterQueues: {
         'upload-events': this.documentEventsDeadLetters,
         'email-feedback-events': this.emailFeedbackDeadLetters,
+        'workflow-events': this.workflowEventsDeadLetters,
         'schedule-runs': this.schedules.deadLetterQueue,
         ...functionDeadLetters,
       },
@@ -265,14 +303,14 @@ export class StatelessStack extends Stack {
           ? 'X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions SendTaskSuccess/Failure/Heartbeat support no resource-level permissions; for SendTask* the task token is the capability.'
           : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
       });
-      if (uses.documents) {
+      for (const pattern of this.documentPatterns.get(fn) ?? []) {
         Validations.of(role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${documentsArn}/*]`,
+          id: `AwsSolutions-IAM5[Resource::${documentsArn}/${pattern}]`,
           reason:
-            'Object keys are per application and known only at run time; the grant is limited to objects of the documents bucket and to the actions this function needs.',
+            'Object keys hold the application id and a ULID, known only at run time; the grant is limited to this key pattern of the documents bucket (uploads, contracts, or an application prefix) and to the actions this function needs.',
         });
       }
-      if (uses.workflow?.includes('start') || uses.workflow?.includes('stop')) {
+      if (uses.workflow?.includes('stop')) {
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${executions}]`,
           reason:
@@ -302,11 +340,12 @@ export class StatelessStack extends Stack {
       Validations.of(this.schedules.role).acknowledge(invokesVersions(this.functions[spec.handler]));
     }
 
-    // (A queue that is a function's dead-letter target is recognised as such; these two are targets of a rule
-    // and a schedule.)
+    // (A queue that is a function's dead-letter target is recognised as such; these are targets of rules and a
+    // schedule.)
     for (const queue of [
       this.documentEventsDeadLetters,
       this.emailFeedbackDeadLetters,
+      this.workflowEventsDeadLetters,
       this.schedules.deadLetterQueue,
     ]) {
       Validations.of(queue).acknowledge({

@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_CONFIG } from '../../lib/config.ts';
 import { FUNCTION_METADATA_KEY } from '../../lib/constructs/function.ts';
-import { FUNCTIONS, type FunctionName } from '../../lib/functions.ts';
+import {
+  DOCUMENT_AREA_KEYS,
+  type DocumentArea,
+  type DocumentsAccess,
+  FUNCTIONS,
+  type FunctionName,
+} from '../../lib/functions.ts';
 import { ROUTES, type Route } from '../../lib/routes.ts';
 import { SCHEDULES } from '../../lib/schedules.ts';
 import { TABLE_KEYS } from '../../lib/table.ts';
@@ -104,7 +110,7 @@ describe('functions', () => {
   it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
     const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
     expect(withDlq).toEqual(
-      ['document-received', 'email-feedback', ...SCHEDULES.map((x) => x.handler)].sort(),
+      ['document-received', 'email-feedback', 'workflow-stopped', ...SCHEDULES.map((x) => x.handler)].sort(),
     );
     for (const name of withDlq) {
       const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
@@ -125,18 +131,33 @@ describe('least-privilege grants', () => {
   });
 
   it.each(NAMES.filter((n) => FUNCTIONS[n].uses.table))(
-    '%s reaches the table and its indexes only',
+    '%s reaches the table, and only the indexes it queries',
     (name) => {
       const statements = withAction(name, 'dynamodb:');
       const granted = statements.flatMap(actions);
       const write = FUNCTIONS[name].uses.table !== 'read';
       expect(granted.includes('dynamodb:PutItem')).toBe(write);
-      expect(granted.includes('dynamodb:UpdateItem')).toBe(write);
+      expect(granted.includes('dynamodb:UpdateItem')).toBe(FUNCTIONS[name].uses.table === 'write');
       // Only retention deletes in batches (purge).
       expect(granted.includes('dynamodb:BatchWriteItem')).toBe(FUNCTIONS[name].uses.table === 'purge');
       expect(granted).toContain('dynamodb:GetItem');
+      // What no code sends (the local IAM gateway measures it): batch reads and condition-check parts.
+      expect(granted).not.toContain('dynamodb:BatchGetItem');
+      expect(granted).not.toContain('dynamodb:ConditionCheckItem');
+      // Query on the table itself (an application's history) only where the registry says so.
+      const onTable = statements
+        .filter((st) => JSON.stringify(st.Resource).startsWith('{"Fn::ImportValue"'))
+        .flatMap(actions);
+      expect(onTable.includes('dynamodb:Query')).toBe(
+        Boolean(FUNCTIONS[name].uses.history) || FUNCTIONS[name].uses.table === 'purge',
+      );
       const resources = JSON.stringify(statements.map((st) => st.Resource));
-      for (const index of TABLE_KEYS.indexes) expect(resources).toContain(`/index/${index.name}`);
+      const queried = FUNCTIONS[name].uses.indexes ?? [];
+      for (const index of TABLE_KEYS.indexes) {
+        expect(resources.includes(`/index/${index.name}"`), index.name).toBe(
+          (queried as readonly string[]).includes(index.name),
+        );
+      }
       for (const st of statements) {
         for (const resource of [st.Resource].flat()) expect(importOf(resource)).toMatch(/^StorageTable/);
       }
@@ -148,24 +169,34 @@ describe('least-privilege grants', () => {
   });
 
   it.each(NAMES)(
-    '%s touches documents only as its registry entry says, and only in the documents bucket',
+    '%s touches documents only as its registry entry says, on those key patterns of the documents bucket',
     (name) => {
       const statements = withAction(name, 's3:');
-      const granted = statements.flatMap(actions);
-      const access = FUNCTIONS[name].uses.documents as string | undefined;
-      expect(granted.includes('s3:PutObject')).toBe(
-        Boolean(access && access !== 'read' && access !== 'purge'),
-      );
-      expect(granted.includes('s3:GetObject')).toBe(
-        Boolean(access && access !== 'write' && access !== 'purge'),
-      );
-      expect(granted.includes('s3:DeleteObject')).toBe(access === 'read-write-delete' || access === 'purge');
+      const access: DocumentsAccess = FUNCTIONS[name].uses.documents ?? {};
+      const patternsOf = (action: string) =>
+        statements
+          .filter((st) => actions(st).includes(action))
+          .flatMap((st) => [st.Resource].flat())
+          .map((resource) => JSON.stringify(resource).match(/"\/([^"]+)"\]\]\}$/)?.[1] ?? '<bucket>');
+      const expected = (areas: readonly DocumentArea[] = []) =>
+        areas.flatMap((area) => DOCUMENT_AREA_KEYS[area]);
+      expect(patternsOf('s3:GetObject')).toEqual(expected(access.read));
+      expect(patternsOf('s3:PutObject')).toEqual(expected(access.write));
+      expect(patternsOf('s3:DeleteObject')).toEqual(expected(access.delete));
       // Only retention may remove old versions, and list them to find them.
-      expect(granted.includes('s3:DeleteObjectVersion')).toBe(access === 'purge');
-      expect(granted.includes('s3:ListBucketVersions')).toBe(access === 'purge');
+      expect(patternsOf('s3:DeleteObjectVersion')).toEqual(access.versions ? expected(access.delete) : []);
+      expect(patternsOf('s3:ListBucketVersions')).toEqual(access.versions ? ['<bucket>'] : []);
+      expect(patternsOf('s3:ListBucket')).toEqual(access.list ? ['<bucket>'] : []);
       for (const st of statements) expect(importOf(st.Resource)).toMatch(/^StorageDocuments/);
     },
   );
+
+  it('scopes the contract writers to contracts, and document-received to uploads it never writes', () => {
+    const granted = (name: FunctionName) => withAction(name, 's3:').flatMap(actions);
+    expect(granted('document-received')).not.toContain('s3:PutObject');
+    expect(granted('workflow-task')).not.toContain('s3:GetObject');
+    expect(JSON.stringify(withAction('workflow-task', 's3:'))).not.toContain('dbs-certificate');
+  });
 
   it.each(NAMES)('%s may use the key only through DynamoDB, S3 or SQS', (name) => {
     for (const st of withAction(name, 'kms:')) {
@@ -189,6 +220,9 @@ describe('least-privilege grants', () => {
     expect(granted.includes('states:StartExecution')).toBe(ops.includes('start'));
     expect(granted.includes('states:SendTaskSuccess')).toBe(ops.includes('callback'));
     expect(granted.includes('states:StopExecution')).toBe(ops.includes('stop'));
+    // Nothing describes an execution or sends a heartbeat (measured by the local IAM gateway).
+    expect(granted).not.toContain('states:DescribeExecution');
+    expect(granted).not.toContain('states:SendTaskHeartbeat');
     const start = withAction(name, 'states:StartExecution')[0];
     if (start)
       expect(JSON.stringify(start.Resource)).toContain(':stateMachine:AffiliateOnboarding-onboarding');
@@ -353,7 +387,9 @@ describe('events and schedules', () => {
   );
 
   it('delivers documents-bucket ObjectCreated events to document-received as S3 records, with retries and a DLQ', () => {
-    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))[0]?.Properties as Cfn;
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Cfn)
+      .find((r) => r.EventPattern.source[0] === 'aws.s3') as Cfn;
     expect(rule.EventPattern).toMatchObject({ source: ['aws.s3'], 'detail-type': ['Object Created'] });
     expect(importOf(rule.EventPattern.detail.bucket.name)).toMatch(/^StorageDocuments/);
     const [target] = rule.Targets;
@@ -396,6 +432,29 @@ describe('values the stateful stack may change', () => {
     expect(parameters['/AffiliateOnboarding/staff-client-id'].Value.Ref).toMatch(
       /^StaffAuthUserPoolStaffPages/,
     );
+  });
+});
+
+describe('workflow failures', () => {
+  it('sends failed, timed-out and aborted executions of the state machine to workflow-stopped, with retries and a DLQ', () => {
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Cfn)
+      .find((r) => r.EventPattern.source[0] === 'aws.states') as Cfn;
+    expect(rule.EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(rule.EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(JSON.stringify(rule.EventPattern.detail.stateMachineArn)).toMatch(/stateMachine:.*-onboarding/);
+    const [target] = rule.Targets;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn('workflow-stopped').id, 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^WorkflowEventsDeadLetters/);
+  });
+});
+
+describe('capacity', () => {
+  it('gives the capacity report, and only it, the configured minimum cover', () => {
+    expect(envOf('staff-capacity-report').MINIMUM_COVER).toBe(String(CLOUD_CONFIG.minimumCover));
+    const others = NAMES.filter((name) => name !== 'staff-capacity-report');
+    expect(others.filter((name) => 'MINIMUM_COVER' in envOf(name))).toEqual([]);
   });
 });
 

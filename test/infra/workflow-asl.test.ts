@@ -58,15 +58,58 @@ describe('extractAsl', () => {
       step,
       'applicationId.$': '$.applicationId',
       'taskToken.$': '$$.Task.Token',
+      'executionArn.$': '$$.Execution.Id',
     });
     expect(state?.ResultPath).toBe(`$.${step}`);
     expect(state?.TimeoutSeconds).toBe(90 * 24 * 60 * 60);
-    expect(state?.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
     expect(state?.Catch.map((c: State) => [c.ErrorEquals, c.Next])).toEqual([
       [['Lapsed'], 'Lapsed'],
       [['Withdrawn'], 'Withdrawn'],
       [['States.ALL'], 'Failed'],
     ]);
+  });
+
+  it.each(Object.keys(AWAITS))(
+    '%s retries throttles and task failures with capped, jittered backoff',
+    (name) => {
+      const retry = asl.States[name]?.Retry as State[];
+      // Evaluated in order, first match decides: Lambda's own errors, then the two outcomes (never retried, or
+      // States.TaskFailed would retry a withdrawal), then whatever the function threw.
+      expect(retry.map((r) => [r.ErrorEquals, r.IntervalSeconds, r.MaxAttempts, r.BackoffRate])).toEqual([
+        [
+          [
+            'Lambda.TooManyRequestsException',
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.ClientExecutionTimeoutException',
+            'Lambda.Unknown',
+          ],
+          1,
+          8,
+          2,
+        ],
+        [['Lapsed', 'Withdrawn'], undefined, 0, undefined],
+        [['States.TaskFailed'], 2, 5, 2],
+      ]);
+      for (const retrier of [retry[0], retry[2]]) {
+        expect(retrier?.JitterStrategy).toBe('FULL');
+        expect(retrier?.MaxDelaySeconds).toBe(60);
+      }
+    },
+  );
+
+  it('starts a restarted workflow at the step it names, and a new one at the documents', () => {
+    expect(asl.StartAt).toBe('ResumeAt');
+    const resume = asl.States.ResumeAt as State;
+    expect(resume.Default).toBe('AwaitDocuments');
+    expect(
+      Object.fromEntries(
+        (resume.Choices as State[]).map((c) => [c.And[1].StringEquals, [c.And[0].Variable, c.Next]]),
+      ),
+    ).toEqual(
+      Object.fromEntries(Object.entries(AWAITS).map(([state, step]) => [step, ['$.resumeAt', state]])),
+    );
   });
 
   it('walks the journey of DESIGN §2', () => {
@@ -78,7 +121,7 @@ describe('extractAsl', () => {
           c.Next,
         ]),
       );
-    expect(asl.StartAt).toBe('AwaitDocuments');
+    expect(asl.States.ResumeAt?.Default).toBe('AwaitDocuments');
     expect(next('AwaitDocuments')).toBe('AwaitReview');
     expect(next('AwaitReview')).toBe('ReviewDecision');
     expect(choices('ReviewDecision')).toEqual({

@@ -117,6 +117,7 @@ describe('journeys', () => {
       expect(await executionStatus(app.applicationId)).toBe('SUCCEEDED');
     });
     expect(await statesEntered(app.applicationId)).toEqual([
+      'ResumeAt',
       'AwaitDocuments',
       'AwaitReview',
       'ReviewDecision',

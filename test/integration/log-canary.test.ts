@@ -1,8 +1,9 @@
 /**
  * Issue 9, the log canary: an applicant with recognisable personal data goes through the whole journey (submit,
- * uploads, review, contract, induction, availability, staff views and the DBS report, refused requests, a new
- * status link), then everything the local stack's process logged is searched for their email address,
- * names and DBS certificate number: zero hits. Handler logs carry ids, counts and error names only.
+ * uploads, review, contract, induction, availability, staff views, the DBS and capacity reports, refused requests, a
+ * new status link), then everything the local stack's process logged (each function's worker output included) is
+ * searched for their email address, names and DBS certificate number: zero hits. Handler logs carry ids, counts and
+ * error names only.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
@@ -26,6 +27,7 @@ describe('logs', () => {
     expect((await staff('GET', `/staff/applications/${app.applicationId}`)).status).toBe(200);
     expect((await staff('GET', '/staff/reports/dbs')).status).toBe(200);
     expect((await staff('GET', '/staff/reports/dbs?format=csv')).status).toBe(200);
+    expect((await staff('GET', '/staff/reports/capacity')).status).toBe(200);
     const refused = await api('POST', `/applications/${app.applicationId}/uploads`, {
       token: app.accessToken,
       body: { document: 'dbs-certificate', contentType: 'text/html' },

@@ -20,6 +20,8 @@ import { extractAsl } from '../../lib/workflow-asl.ts';
 
 const ARN = 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding';
 const waiting = new Map<string, { step: string; token: string }[]>();
+const invocations = new Map<string, number>();
+const throttled = new Map<string, number>();
 let emulator: LocalStepFunctions;
 let dataDir: string;
 let sfn: SFNClient;
@@ -37,6 +39,12 @@ beforeAll(async () => {
         step: string;
         taskToken: string;
       };
+      invocations.set(applicationId, (invocations.get(applicationId) ?? 0) + 1);
+      const throttles = throttled.get(applicationId) ?? 0;
+      if (throttles > 0) {
+        throttled.set(applicationId, throttles - 1);
+        throw Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
+      }
       waiting.set(applicationId, [...(waiting.get(applicationId) ?? []), { step, token: taskToken }]);
       return { status: 'waiting' };
     },
@@ -54,21 +62,23 @@ afterAll(async () => {
 });
 
 let counter = 0;
-const start = async () => {
+/** `throttle`: the first n invokes of this execution's step function answer Lambda.TooManyRequestsException. */
+const start = async (opts: { resumeAt?: string; throttle?: number } = {}) => {
   const id = `app-${++counter}-${Date.now()}`;
+  if (opts.throttle) throttled.set(id, opts.throttle);
   const { executionArn } = await sfn.send(
     new StartExecutionCommand({
       stateMachineArn: ARN,
       name: id,
-      input: JSON.stringify({ applicationId: id }),
+      input: JSON.stringify({ applicationId: id, ...(opts.resumeAt ? { resumeAt: opts.resumeAt } : {}) }),
     }),
   );
   return { id, executionArn: executionArn as string };
 };
 
-/** Waits for the execution to park on `step`, then completes it with `output` (or fails it with `error`). */
-const complete = async (id: string, step: string, outcome: { output?: object; error?: string } = {}) => {
-  const deadline = Date.now() + 5_000;
+/** Waits for the execution to park on `step` (retries wait up to a few seconds of jittered backoff). */
+const waitFor = async (id: string, step: string) => {
+  const deadline = Date.now() + 8_000;
   let task: { step: string; token: string } | undefined;
   while (!task && Date.now() < deadline) {
     const queue = waiting.get(id) ?? [];
@@ -77,6 +87,12 @@ const complete = async (id: string, step: string, outcome: { output?: object; er
   }
   if (!task) throw new Error(`${id} never waited on ${step}; waits: ${JSON.stringify(waiting.get(id))}`);
   waiting.set(id, []);
+  return task;
+};
+
+/** Waits for the execution to park on `step`, then completes it with `output` (or fails it with `error`). */
+const complete = async (id: string, step: string, outcome: { output?: object; error?: string } = {}) => {
+  const task = await waitFor(id, step);
   if (outcome.error) {
     await sfn.send(
       new SendTaskFailureCommand({ taskToken: task.token, error: outcome.error, cause: 'test' }),
@@ -117,6 +133,7 @@ describe('state machine paths (extracted ASL)', () => {
     expect(await finish(executionArn)).toEqual({
       status: 'SUCCEEDED',
       path: [
+        'ResumeAt',
         'AwaitDocuments',
         'AwaitReview',
         'ReviewDecision',
@@ -151,6 +168,7 @@ describe('state machine paths (extracted ASL)', () => {
     const { status, path } = await finish(executionArn);
     expect(status).toBe('SUCCEEDED');
     expect(path).toEqual([
+      'ResumeAt',
       'AwaitDocuments',
       'AwaitReview',
       'ReviewDecision',
@@ -179,15 +197,50 @@ describe('state machine paths (extracted ASL)', () => {
   it('ends as Lapsed when the documents step fails with Lapsed', async () => {
     const { id, executionArn } = await start();
     await complete(id, 'documents', { error: 'Lapsed' });
-    expect(await finish(executionArn)).toEqual({ status: 'SUCCEEDED', path: ['AwaitDocuments', 'Lapsed'] });
+    expect(await finish(executionArn)).toEqual({
+      status: 'SUCCEEDED',
+      path: ['ResumeAt', 'AwaitDocuments', 'Lapsed'],
+    });
+    // An outcome is final: the step's function was not run again.
+    expect(invocations.get(id)).toBe(1);
   });
 
-  it('fails on an unexpected error rather than guessing a path', async () => {
+  it('runs a step again, with a fresh token, when its function fails', async () => {
     const { id, executionArn } = await start();
-    await complete(id, 'documents', { error: 'Boom' });
+    const first = await waitFor(id, 'documents');
+    await sfn.send(
+      new SendTaskFailureCommand({ taskToken: first.token, error: 'Error', cause: 'PDF timeout' }),
+    );
+    const second = await waitFor(id, 'documents');
+    expect(second.token).not.toBe(first.token);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: second.token, output: '{}' }));
+    await complete(id, 'review', { output: { decision: 'reject', dbsRequired: false } });
+    expect(await finish(executionArn)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('retries a throttled Lambda invoke with backoff', async () => {
+    const { id, executionArn } = await start({ throttle: 2 });
+    await complete(id, 'documents');
+    await complete(id, 'review', { output: { decision: 'reject', dbsRequired: false } });
     const { status, path } = await finish(executionArn);
-    expect(status).toBe('FAILED');
-    expect(path.at(-1)).toBe('Failed');
+    expect(status).toBe('SUCCEEDED');
+    expect(path).toEqual(['ResumeAt', 'AwaitDocuments', 'AwaitReview', 'ReviewDecision', 'Rejected']);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const failures = (history.events ?? []).filter((e) => e.type === 'TaskFailed');
+    expect(failures.map((e) => e.taskFailedEventDetails?.error)).toEqual([
+      'Lambda.TooManyRequestsException',
+      'Lambda.TooManyRequestsException',
+    ]);
+  });
+
+  it('resumes a restarted workflow at the step it names', async () => {
+    const { id, executionArn } = await start({ resumeAt: 'induction' });
+    await complete(id, 'induction');
+    await complete(id, 'availability', { output: { outcome: 'active' } });
+    expect(await finish(executionArn)).toEqual({
+      status: 'SUCCEEDED',
+      path: ['ResumeAt', 'AwaitInduction', 'AwaitAvailability', 'AvailabilityOutcome', 'Active'],
+    });
   });
 
   it('fails on a review decision it does not know', async () => {

@@ -8,6 +8,8 @@ import {
   type Email,
   type IdempotencyRecord,
   type Ports,
+  TaskGone,
+  Undeliverable,
   VersionConflict,
 } from '../../../lambdas/ports/index.ts';
 
@@ -21,7 +23,9 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
   const callbacks: { token: string; kind: 'success' | 'failure'; payload: unknown }[] = [];
   const started: string[] = [];
   const objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
-  const failures = { start: 0, mail: 0 };
+  /** mail: throttled sends to come; rejected: addresses SES refuses for good; gone: tokens no task waits for. */
+  const failures = { start: 0, mail: 0, rejected: new Set<string>(), gone: new Set<string>() };
+  const stopped: string[] = [];
 
   const store: ApplicationStore = {
     async create(app, evs, idem) {
@@ -61,7 +65,10 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
     },
     async clearOutbox(id, ids) {
       const app = apps.get(id);
-      if (app) app.outbox = app.outbox.filter((e) => !ids.includes(e.id));
+      if (app?.outbox.some((e) => ids.includes(e.id))) {
+        app.outbox = app.outbox.filter((e) => !ids.includes(e.id));
+        app.version += 1;
+      }
     },
     async byStage(stage) {
       return {
@@ -158,6 +165,7 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
     },
     mailer: {
       async send(email) {
+        if (failures.rejected.has(email.to)) throw new Undeliverable('MessageRejected');
         if (failures.mail > 0) {
           failures.mail--;
           throw new Error('SES unavailable');
@@ -166,23 +174,28 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
       },
     },
     workflow: {
-      async start(id) {
+      async start(id, restart) {
         if (failures.start > 0) {
           failures.start--;
           throw new Error('Step Functions unavailable');
         }
-        started.push(id);
-        return `arn:aws:states:eu-west-2:000000000000:execution:onboarding:${id}`;
+        const name = restart ? `${id}-r${restart.attempt}` : id;
+        started.push(restart ? `${name}@${restart.resumeAt}` : id);
+        return `arn:aws:states:eu-west-2:000000000000:execution:onboarding:${name}`;
       },
       async succeed(token, output) {
+        if (failures.gone.has(token)) throw new TaskGone('TaskTimedOut');
         callbacks.push({ token, kind: 'success', payload: output });
       },
       async fail(token, error) {
+        if (failures.gone.has(token)) throw new TaskGone('TaskDoesNotExist');
         callbacks.push({ token, kind: 'failure', payload: error });
       },
-      async stop() {},
+      async stop(executionArn) {
+        stopped.push(executionArn);
+      },
     },
     clock: { now: () => now },
   };
-  return { ports, apps, events, sent, callbacks, started, objects, failures };
+  return { ports, apps, events, sent, callbacks, started, stopped, objects, failures };
 };

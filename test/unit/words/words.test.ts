@@ -100,6 +100,8 @@ describe('emails', () => {
     staffLapsed: t.staffLapsed(app, links),
     inductionExpiredEmail: t.inductionExpiredEmail(app, links),
     staffInductionExpired: t.staffInductionExpired(app, links),
+    staffWorkflowRestarted: t.staffWorkflowRestarted(app, 'execution-failed', 'contract', links),
+    staffEmailUndeliverable: t.staffEmailUndeliverable(app, 'bounce', links),
     dbsReminder: t.dbsReminder(app, { kind: 'dbs-renewal', dueDate: '2027-06-01' }, 30, links),
     insuranceReminder: t.insuranceReminder(app, '2027-06-01', 14, links),
     staffComplianceAlert: t.staffComplianceAlert(app, 'insurance-expired', 'ended', links),

@@ -15,7 +15,11 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStepFunctions, startStepFunctions } from '../../../lib/local/stepfunctions.ts';
+import {
+  type ExecutionStatusChange,
+  type LocalStepFunctions,
+  startStepFunctions,
+} from '../../../lib/local/stepfunctions.ts';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-2:123456789012:stateMachine:onboarding';
 const AWAIT_FN = 'arn:aws:lambda:eu-west-2:123456789012:function:await-step';
@@ -104,6 +108,7 @@ describe('Step Functions emulator', () => {
     invokeLambda: (fn: string, payload: unknown) => Promise<unknown>,
     definition: object = ASL,
     dir = dataDir,
+    onExecutionEnd?: (event: ExecutionStatusChange) => void,
   ) => {
     const sfn = await startStepFunctions({
       definition,
@@ -111,6 +116,7 @@ describe('Step Functions emulator', () => {
       invokeLambda,
       dataDir: dir,
       port: 0,
+      ...(onExecutionEnd ? { onExecutionEnd } : {}),
     });
     started.push(sfn);
     const client = new SFNClient({
@@ -306,6 +312,43 @@ describe('Step Functions emulator', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBe('ResourceNotFoundException');
     expect(JSON.parse(failed.cause ?? '{}')).toMatchObject({ errorMessage: 'table not found' });
+  });
+
+  it('sends EventBridge’s "Execution Status Change" event once when an execution ends', async () => {
+    const { calls, invokeLambda } = recorder();
+    const ended: ExecutionStatusChange[] = [];
+    const { client } = await start(invokeLambda, ASL, join(dataDir, 'events'), (event) => ended.push(event));
+    const run = async (applicationId: string) =>
+      (
+        await client.send(
+          new StartExecutionCommand({
+            stateMachineArn: STATE_MACHINE_ARN,
+            input: JSON.stringify({ applicationId }),
+          }),
+        )
+      ).executionArn ?? '';
+    const failedArn = await run('E1');
+    await client.send(
+      new SendTaskFailureCommand({
+        taskToken: await tokenFor(calls, 'documents', 'E1'),
+        error: 'Boom',
+        cause: 'x',
+      }),
+    );
+    const abortedArn = await run('E2');
+    await tokenFor(calls, 'documents', 'E2');
+    await client.send(new StopExecutionCommand({ executionArn: abortedArn }));
+    await eventually(async () => (ended.length === 2 ? ended : undefined));
+    expect(ended.map((e) => [e.detail.executionArn, e.detail.status, e.detail.error])).toEqual([
+      [failedArn, 'FAILED', 'Boom'],
+      [abortedArn, 'ABORTED', null],
+    ]);
+    expect(ended[0]).toMatchObject({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      resources: [failedArn],
+      detail: { stateMachineArn: STATE_MACHINE_ARN, input: JSON.stringify({ applicationId: 'E1' }) },
+    });
   });
 
   it('aborts on StopExecution, after which the waiting token is dead', async () => {

@@ -778,6 +778,46 @@ const reviewSection = (view: StaffView): HTMLElement | undefined => {
   );
 };
 
+const WORKFLOW_FAILURE_TEXT: Record<NonNullable<StaffView['workflowFailure']>['reason'], string> = {
+  'execution-failed': 'its workflow execution failed',
+  'execution-timed-out': 'its workflow execution timed out',
+  'execution-aborted': 'its workflow execution was stopped',
+  'task-gone': 'the workflow no longer waited on a step that was completed',
+  'callback-undelivered': 'the workflow could not be told that a step was completed',
+};
+
+/** What the system could not do on its own: a workflow being restarted, emails it gave up sending. */
+const attentionSection = (view: StaffView): HTMLElement | undefined => {
+  const failure = view.workflowFailure;
+  const undelivered = view.undeliveredEmails ?? [];
+  if (!failure && undelivered.length === 0 && !view.workflowRestarts) return undefined;
+  return section(
+    'attention-title',
+    'Needs attention',
+    failure &&
+      h(
+        'p',
+        { class: 'notice notice--blocking', id: 'workflow-failure' },
+        `Since ${dateTime(failure.at)}: ${WORKFLOW_FAILURE_TEXT[failure.reason]}. It is restarted at this stage's step within minutes; nothing recorded here is lost.`,
+      ),
+    view.workflowRestarts
+      ? h('p', { id: 'workflow-restarts' }, `Workflow restarted ${view.workflowRestarts} time(s).`)
+      : undefined,
+    undelivered.length > 0 &&
+      h(
+        'ul',
+        { id: 'undelivered-emails' },
+        ...undelivered.map((email) =>
+          h(
+            'li',
+            {},
+            `Not sent: "${email.subject}" to ${email.to} (${email.error}, ${email.attempts} attempt(s), ${dateTime(email.at)})`,
+          ),
+        ),
+      ),
+  );
+};
+
 const contractSection = (view: StaffView): HTMLElement | undefined => {
   const contract = view.contract;
   if (!contract) return undefined;
@@ -901,6 +941,7 @@ const render = async (id: string, message?: string): Promise<void> => {
           ),
         ),
       summarySection(view),
+      attentionSection(view),
       documentsSection(view),
       dbsSection(view),
       dbsApplicationSection(view, {
