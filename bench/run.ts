@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: what each Lambda costs at cold start, against a bundle of only the AWS SDK clients it uses (the
- * ratio is our own code's overhead), the latency of `POST /applications` against the local stack, and the daily
- * compliance audit at 1,000, 10,000 and 100,000 therapists (bench/scale.ts), and the fault run (bench/faults.ts:
- * applications driven to active and to each side exit with 30% of SES and Step Functions calls and 5% of DynamoDB
- * calls failing).
+ * ratio is our own code's overhead), the latency of `POST /applications` against the local stack, the daily
+ * compliance audit at 1,000, 10,000 and 100,000 therapists (bench/scale.ts), the capacity report at 700, 10,000 and
+ * 100,000 therapists (bench/capacity.ts), and the fault run (bench/faults.ts: applications driven to active and to
+ * each side exit with 30% of SES and Step Functions calls and 5% of DynamoDB calls failing).
  *
- *   npm run bench [-- --only bundles|latency|scale|faults] [--runs 7] [--requests 200] [--sizes 1000,10000,100000]
- *                 [--applications 1000]
+ *   npm run bench [-- --only bundles|latency|scale|capacity|faults] [--runs 7] [--requests 200]
+ *     [--sizes 1000,10000,100000] [--capacity-sizes 700,10000,100000] [--applications 1000]
  */
 
 import { spawn } from 'node:child_process';
@@ -20,6 +20,7 @@ import { baselineSource, type SdkPackage, sdkUsage } from '../lib/bundle-content
 import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
 import { validApplication } from '../test/integration/fixtures.ts';
+import { benchCapacity, CAPACITY_SIZES } from './capacity.ts';
 import { benchScale, DEFAULT_SIZES } from './scale.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -30,10 +31,11 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '7' },
     requests: { type: 'string', default: '200' },
     sizes: { type: 'string' },
+    'capacity-sizes': { type: 'string' },
     applications: { type: 'string', default: '1000' },
   },
 });
-const SECTIONS = ['bundles', 'latency', 'scale', 'faults'] as const;
+const SECTIONS = ['bundles', 'latency', 'scale', 'capacity', 'faults'] as const;
 if (args.only !== undefined && !(SECTIONS as readonly string[]).includes(args.only)) {
   throw new Error(`--only takes ${SECTIONS.map((s) => `"${s}"`).join(', ')}, not "${args.only}"`);
 }
@@ -44,6 +46,10 @@ if (!(RUNS >= 1) || !(REQUESTS >= 200)) throw new Error('--runs must be >= 1 and
 const SIZES = args.sizes?.split(',').map(Number) ?? [...DEFAULT_SIZES];
 // 50 of each size are due, so a size needs room for therapists who are not.
 if (!SIZES.every((n) => Number.isInteger(n) && n > 50)) throw new Error('--sizes takes integers above 50');
+
+const CAPACITY_SIZES_RUN = args['capacity-sizes']?.split(',').map(Number) ?? [...CAPACITY_SIZES];
+if (!CAPACITY_SIZES_RUN.every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--capacity-sizes takes positive integers');
 
 // --- figures -------------------------------------------------------------------------------------------------------
 
@@ -336,6 +342,11 @@ if (runs('latency')) {
 }
 if (runs('scale')) {
   const failures = await benchScale(SIZES, table);
+  for (const failure of failures) console.error(`\nFAIL: ${failure}`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+if (runs('capacity')) {
+  const failures = await benchCapacity(CAPACITY_SIZES_RUN, table);
   for (const failure of failures) console.error(`\nFAIL: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
 }

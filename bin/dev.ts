@@ -37,6 +37,7 @@ Affiliate onboarding is running (127.0.0.1 only)
   API               ${stack.apiUrl}   (OpenAPI: ${stack.apiUrl}/openapi.json)
   Mail viewer       ${stack.mailUrl}
   Staff token       ${await stack.staffToken()}
+  IAM               ${stack.iam.enforced ? 'enforced from the synthesized template (IAM=off to disable)' : 'NOT enforced (IAM=off)'}; denials at ${stack.apiUrl}/__dev/iam
 Data is kept in .local/ (npm run dev -- --fresh starts empty). Ctrl-C to stop.
 `);
 

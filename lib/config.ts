@@ -17,6 +17,8 @@ export interface StageConfig {
    *  site on whatever port it runs). Emails carry them resolved; the status page shows them at the step. */
   therapyAccountUrl: string;
   inductionBookingUrl: string;
+  /** Policy: the capacity report highlights half-hours with fewer therapists than this (env MINIMUM_COVER). */
+  minimumCover: number;
 }
 
 /** The deployed stage. Set your own addresses with CDK context: `npx cdk deploy -c mailFrom=... -c staffEmail=...`
@@ -28,6 +30,7 @@ export const CLOUD_CONFIG: StageConfig = {
   alarmEmail: 'operations@example.org',
   therapyAccountUrl: 'https://therapy.example.org/account/new',
   inductionBookingUrl: 'https://therapy.example.org/induction',
+  minimumCover: 1,
 };
 
 export const LOCAL_CONFIG: StageConfig = {
@@ -38,4 +41,5 @@ export const LOCAL_CONFIG: StageConfig = {
   // The local site's stand-in pages, on whichever port the site runs (SITE_PORT).
   therapyAccountUrl: '/therapy-account.html',
   inductionBookingUrl: '/induction-booking.html',
+  minimumCover: 1,
 };

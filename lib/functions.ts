@@ -50,9 +50,11 @@ export interface FunctionSpec {
     table?: TableAccess;
     /** The indexes it queries (dynamodb:Query on each); none unless listed. */
     indexes?: readonly IndexName[];
+    /** Reads an application's event history (dynamodb:Query on the table). */
+    history?: boolean;
     documents?: DocumentsAccess;
     mail?: boolean;
-    /** start: StartExecution (and describe); callback: SendTaskSuccess/Failure; stop: StopExecution. */
+    /** start: StartExecution; callback: SendTaskSuccess/Failure; stop: StopExecution. */
     workflow?: readonly ('start' | 'callback' | 'stop')[];
   };
   timeoutSeconds?: number;
@@ -103,7 +105,7 @@ const DEFINITIONS = {
   'get-application': {
     entry: 'lambdas/handlers/get-application.ts',
     description: "GET /applications/{id}: the applicant's view",
-    uses: { table: 'read' },
+    uses: { table: 'read', history: true },
   },
   'create-upload': {
     entry: 'lambdas/handlers/create-upload.ts',
@@ -121,6 +123,7 @@ const DEFINITIONS = {
     description: 'POST /applications/{id}/contract/signature: the e-signature and the signed copy',
     uses: {
       table: 'write',
+      history: true,
       // Reads the contract it signs (a missing one is reported as such), writes the signed copy.
       documents: { read: ['contracts'], write: ['contracts'], list: true },
       mail: true,
@@ -132,18 +135,18 @@ const DEFINITIONS = {
   'give-availability': {
     entry: 'lambdas/handlers/give-availability.ts',
     description: 'PUT /applications/{id}/availability: the questionnaire, then active',
-    uses: { table: 'write', mail: true, workflow: ['callback'] },
+    uses: { table: 'write', history: true, mail: true, workflow: ['callback'] },
   },
   'request-dbs-application': {
     entry: 'lambdas/handlers/request-dbs-application.ts',
     description:
       "PUT /applications/{id}/dbs-application: the fee accepted for the provider's DBS application",
-    uses: { table: 'write', mail: true },
+    uses: { table: 'write', history: true, mail: true },
   },
   'withdraw-application': {
     entry: 'lambdas/handlers/withdraw-application.ts',
     description: 'POST /applications/{id}/withdrawal',
-    uses: { table: 'write', mail: true, workflow: ['callback', 'stop'] },
+    uses: { table: 'write', history: true, mail: true, workflow: ['callback', 'stop'] },
   },
   'staff-list-applications': {
     entry: 'lambdas/handlers/staff-list-applications.ts',
@@ -153,7 +156,7 @@ const DEFINITIONS = {
   'staff-get-application': {
     entry: 'lambdas/handlers/staff-get-application.ts',
     description: 'GET /staff/applications/{id}: everything, with short-lived document links and the history',
-    uses: { table: 'read', documents: { read: ['uploads', 'contracts'] } },
+    uses: { table: 'read', history: true, documents: { read: ['uploads', 'contracts'] } },
   },
   'staff-review': {
     entry: 'lambdas/handlers/staff-review.ts',
@@ -215,6 +218,11 @@ const DEFINITIONS = {
     entry: 'lambdas/handlers/staff-dbs-report.ts',
     description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',
     uses: { table: 'read', indexes: ['by-compliance'] },
+  },
+  'staff-capacity-report': {
+    entry: 'lambdas/handlers/staff-capacity-report.ts',
+    description: 'GET /staff/reports/capacity: 24/7 cover from the maintained aggregate, JSON or CSV',
+    uses: { table: 'read' },
   },
   'dbs-audit': {
     entry: 'lambdas/handlers/dbs-audit.ts',

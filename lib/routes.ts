@@ -161,6 +161,13 @@ export const ROUTES: readonly Route[] = [
     auth: 'staff',
     responses: [200, 400, 401, 403],
   },
+  {
+    method: 'GET',
+    path: '/staff/reports/capacity',
+    handler: 'staff-capacity-report',
+    auth: 'staff',
+    responses: [200, 400, 401, 403],
+  },
 ];
 
 /** A path segment as the handler sees it: percent-decoded, or as sent when its escapes are not valid UTF-8

@@ -8,6 +8,7 @@
  *    complianceSk=<iso date-time>#<id>
  *  - by-retention (sparse: what must be deleted, and when): retentionPk=RETENTION, retentionSk=<iso>#<id>
  *  - daily staff digest: pk=DIGEST#<date>, sk=DIGEST
+ *  - capacity aggregate (issue 11, domain/capacity.ts): pk=CAPACITY, sk=Y#<year> | M#<year-month> | D#<date> | S#<date>
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

@@ -32,6 +32,7 @@ import {
   type IdempotencyRecord,
   VersionConflict,
 } from '../ports/index.ts';
+import { capacityUpdates } from './dynamo-capacity-aggregate.ts';
 
 type TransactItem = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
@@ -230,6 +231,7 @@ export const storeCreate =
         { expression: 'attribute_not_exists(pk)' },
       ),
       ...events.map((event) => eventPut(table.name, event)),
+      ...capacityUpdates(table.name, [], [app]),
     ];
     if (idempotency) {
       items.push(
@@ -284,6 +286,8 @@ export const storeUpdate =
         values: { ':expected': expectedVersion },
       }),
       ...events.map((event) => eventPut(table.name, event)),
+      // The capacity aggregate changes in the same transaction as the therapist (issue 11 §1).
+      ...capacityUpdates(table.name, [before], [app]),
     ];
     // The email stays reserved while an application is open; closing it frees the address for a new application.
     if (isOpen(before.stage) && isClosed(app.stage)) {
@@ -304,6 +308,13 @@ export const storeUpdate =
         error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
       ) {
         throw new VersionConflict(`Application ${app.id} changed since version ${expectedVersion}`);
+      }
+      // Another therapist's change held an aggregate item at that moment: reading again and retrying is safe.
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')
+      ) {
+        throw new VersionConflict(`Application ${app.id}: a concurrent change, try again`);
       }
       throw error;
     }
@@ -474,7 +485,16 @@ export const storePurge =
     }
     // Last: the item and the tombstone together, so a run that stops earlier finds the item and finishes the job.
     await transact(table, [
-      { Delete: { TableName: table.name, Key: toAttributes(appKey(id)) } },
+      {
+        Delete: {
+          TableName: table.name,
+          Key: toAttributes(appKey(id)),
+          // An active therapist counts in the capacity aggregate: retention only ever deletes closed applications.
+          ConditionExpression: 'attribute_not_exists(pk) OR #stage <> :active',
+          ExpressionAttributeNames: { '#stage': 'stage' },
+          ExpressionAttributeValues: toAttributes({ ':active': 'active' }),
+        },
+      },
       put(table.name, {
         pk: `APP#${id}`,
         sk: `EVENT#${tombstone.at}#${ulid()}`,

@@ -1,5 +1,6 @@
 /** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
 import type { CreateApplicationInput } from '../shared/schemas.ts';
+import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
 import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
@@ -81,6 +82,8 @@ export interface Application {
     weeklySlots: { day: string; start: string; end: string }[];
     givenAt: string;
   };
+  /** Periods without new patients (issue 11 §2); the capacity report leaves the therapist out on their days. */
+  pauses?: Pause[];
   /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months, until the new one is
    *  recorded. The deadline is met by the provider's application (`dbsApplication.appliedOn`). */
   dbsRenewalDueBy?: string;

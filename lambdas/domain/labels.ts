@@ -4,6 +4,7 @@
  * the domain's names, so none can be missed.
  */
 import type { ComplianceFlag } from './application.ts';
+import type { WeekDay } from './availability.ts';
 import type { DbsDeadlineKind } from './compliance.ts';
 import type { Stage, WaitStep } from './stages.ts';
 
@@ -82,4 +83,15 @@ export const EVENT_NAMES: Record<string, string> = {
   withdrawn: 'Application withdrawn',
   lapsed: 'Application lapsed',
   'application-deleted': 'Application deleted (retention)',
+};
+
+/** The days of the week as people read them (the capacity report and page). */
+export const WEEK_DAY_NAMES: Record<WeekDay, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
 };

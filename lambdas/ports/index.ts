@@ -1,5 +1,6 @@
 /** The ports the use cases need. Adapters implement them; tests pass in-memory versions. */
 import type { Application, ApplicationEvent, ComplianceFlag, OutboxEmail } from '../domain/application.ts';
+import type { Cover } from '../domain/capacity.ts';
 import type { DocumentKind, Stage, WaitStep } from '../domain/stages.ts';
 
 export class VersionConflict extends Error {
@@ -121,6 +122,14 @@ export interface Workflow {
   /** Spends a token with an error. Throws TaskGone when no task waits for it any more. */
   fail(token: string, error: string, cause: string): Promise<void>;
   stop(executionArn: string, cause: string): Promise<void>;
+}
+
+/** The maintained capacity aggregate (domain/capacity.ts), read by the capacity report. */
+export interface CapacityAggregate {
+  /** The aggregate's items whose keys fall in the inclusive ranges, and how many items were read. */
+  read(
+    ranges: { from: string; to: string }[],
+  ): Promise<{ items: { key: string; cover: Cover }[]; itemsRead: number }>;
 }
 
 export interface Clock {

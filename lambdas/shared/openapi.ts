@@ -136,6 +136,12 @@ export const OPERATIONS: Record<string, Operation> = {
     response: r.dbsReportSchema,
     csv: r.dbsReportCsvSchema,
   },
+  'GET /staff/reports/capacity': {
+    summary: '24/7 cover: therapists in each half-hour of the week (Europe/London), as JSON or CSV',
+    query: s.capacityQuerySchema,
+    response: r.capacityReportSchema,
+    csv: r.capacityReportCsvSchema,
+  },
 };
 
 /** What a query parameter means, for the document. */
@@ -144,6 +150,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   limit: 'Applications on a page',
   cursor: 'The `cursor` of the previous page, to read the next one',
   asOf: 'The day (or moment) the report is as of: an ISO 8601 date (midnight UTC) or date-time; default now',
+  weeks: 'How many weeks from asOf the report covers: 1 to 12, default 4',
   format: '`csv` answers the same report as text/csv for a spreadsheet',
 };
 

@@ -4,6 +4,7 @@
  * test validates every response the integration tests see against them.
  */
 import * as z from 'zod';
+import { WEEK_DAYS } from '../domain/availability.ts';
 import {
   DBS_ASSESSMENTS,
   DBS_CHECK_METHODS,
@@ -272,4 +273,40 @@ export const dbsReportCsvSchema = z.string().meta({
   examples: [
     'applicationId,name,status,dbsDeadline,dbsDueDate,dbsDaysLeft,insuranceEndDate,insuranceDaysLeft,flags\r\n',
   ],
+});
+
+const weekDay = z.enum(WEEK_DAYS);
+const halfHourStart = z.string().regex(/^(?:[01]\d|2[0-3]):[03]0$/u);
+
+/** GET /staff/reports/capacity (DESIGN §5); what each number means is in lambdas/domain/capacity.ts. */
+export const capacityReportSchema = z.strictObject({
+  asOf: day,
+  weeks: z.int().min(1).max(12),
+  /** The window's last day: asOf + 7 × weeks − 1. */
+  through: day,
+  /** 7 × 48 half-hours of Europe/London wall-clock time, Monday 00:00 first. */
+  halfHours: z
+    .array(
+      z.strictObject({
+        day: weekDay,
+        start: halfHourStart,
+        /** The fewest active therapists available at this half-hour on any date of the window; null when it
+         *  happens on none of them (01:00-02:00 on the last Sunday of March, in a window with no other Sunday). */
+        therapists: z.int().min(0).nullable(),
+        /** Therapists due to start after asOf and by `through` whose weekly slots include it. */
+        pipeline: z.int().min(0).nullable(),
+        /** The window holds a clock change at this half-hour: it does not happen that day, or happens twice. */
+        clockChange: z.strictObject({ date: day, change: z.enum(['skipped', 'repeated']) }).optional(),
+      }),
+    )
+    .length(336),
+  patientsPerWeek: z.strictObject({ active: z.int().min(0), pipeline: z.int().min(0) }),
+  minimumCover: z.int().min(0),
+  /** Half-hours whose `therapists` is under `minimumCover`. */
+  gaps: z.array(z.strictObject({ day: weekDay, start: halfHourStart })),
+});
+
+/** The same report for a spreadsheet: a header row, then one row per half-hour, CRLF line ends. */
+export const capacityReportCsvSchema = z.string().meta({
+  examples: ['Day,From,To,Therapists,Due to start,Below minimum cover,Clock change\r\n'],
 });

@@ -351,3 +351,16 @@ export const reportQuerySchema = /* @__PURE__ */ (() =>
     asOf: asOfSchema,
     format: z.enum(['json', 'csv']).default('json'),
   }))();
+
+/** GET /staff/reports/capacity: the day it is as of, how many weeks (1-12, default 4), JSON or CSV. */
+export const capacityQuerySchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    asOf: asOfSchema,
+    weeks: z
+      .string()
+      .regex(/^\d{1,2}$/u, 'A whole number of weeks from 1 to 12')
+      .transform(Number)
+      .pipe(z.int().min(1, 'At least 1 week').max(12, 'At most 12 weeks'))
+      .default(4),
+    format: z.enum(['json', 'csv']).default('json'),
+  }))();

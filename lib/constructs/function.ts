@@ -54,9 +54,10 @@ export interface AppFunctionProps {
 /**
  * Item-level actions only: no Scan, so a function cannot read the whole table of special-category data; and only
  * the operations the adapter sends (lambdas/adapters/dynamo-application-store.ts: no BatchGetItem, and no
- * ConditionCheck part in any transaction), as the local IAM gateway measures.
+ * ConditionCheck part in any transaction), as the local IAM gateway measures. Query on the table (an application's
+ * event history) only with `uses.history`, on an index only with `uses.indexes`.
  */
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem'];
 /**
  * TransactWriteItems is not an IAM action: a transaction is authorised by the actions of its parts (Put, Update,
  * Delete), so those are what a writer gets.
@@ -71,7 +72,15 @@ const TABLE_WRITE_ACTIONS = [
 const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: TABLE_READ_ACTIONS,
   write: TABLE_WRITE_ACTIONS,
-  purge: [...TABLE_WRITE_ACTIONS, 'dynamodb:BatchWriteItem'],
+  // Retention finds an application's events (Query) and deletes them in batches; its changes are transactions
+  // (Put and Delete parts) with no outbox to clear, so it never sends UpdateItem.
+  purge: [
+    ...TABLE_READ_ACTIONS,
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
 };
 
 const OBJECT_ACTIONS: Record<'read' | 'write' | 'delete', string> = {
@@ -160,11 +169,19 @@ export class AppFunction extends NodejsFunction {
     if (deadLetterQueue) this.grantKeyVia('sqs', true);
   }
 
-  /** TABLE_NAME plus item-level access to the table, and Query on the indexes it names; never Scan. */
-  bindTable(table: ITable, access: TableAccess, indexes: readonly IndexName[] = []): void {
+  /**
+   * TABLE_NAME plus item-level access to the table, Query on it for an application's history, and Query on the
+   * indexes it names; never Scan.
+   */
+  bindTable(
+    table: ITable,
+    access: TableAccess,
+    { indexes = [], history = false }: { indexes?: readonly IndexName[]; history?: boolean } = {},
+  ): void {
+    const actions = TABLE_ACTIONS[access];
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: TABLE_ACTIONS[access],
+        actions: history && !actions.includes('dynamodb:Query') ? [...actions, 'dynamodb:Query'] : actions,
         resources: [table.tableArn],
       }),
     );
@@ -246,15 +263,13 @@ export class AppFunction extends NodejsFunction {
           resources: [stateMachine.stateMachineArn],
         }),
       );
-      this.addToRolePolicy(
-        new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
-      );
     }
     if (operations.includes('callback')) {
-      // SendTask* accept no resource-level permissions: the task token itself is the capability.
+      // SendTask* accept no resource-level permissions: the task token itself is the capability. No heartbeat:
+      // no task sets HeartbeatSeconds, and nothing sends one.
       this.addToRolePolicy(
         new PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
           resources: ['*'],
         }),
       );

@@ -72,7 +72,12 @@ export class StatelessStack extends Stack {
 
     for (const fn of Object.values(this.functions)) {
       const { uses } = fn.spec;
-      if (uses.table) fn.bindTable(table, uses.table, uses.indexes);
+      if (uses.table) {
+        fn.bindTable(table, uses.table, {
+          ...(uses.indexes ? { indexes: uses.indexes } : {}),
+          ...(uses.history ? { history: true } : {}),
+        });
+      }
       if (uses.documents) this.documentPatterns.set(fn, fn.bindDocuments(documentsBucket, uses.documents));
       if (uses.mail) {
         fn.bindMail({
@@ -86,6 +91,7 @@ export class StatelessStack extends Stack {
       }
       if (uses.workflow) fn.bindWorkflow(this.workflow, uses.workflow);
     }
+    this.functions['staff-capacity-report'].addEnvironment('MINIMUM_COVER', String(config.minimumCover));
 
     this.api = new Api(this, 'Api', {
       routes: props.routes,
@@ -257,7 +263,7 @@ export class StatelessStack extends Stack {
             'Object keys hold the application id and a ULID, known only at run time; the grant is limited to this key pattern of the documents bucket (uploads, contracts, or an application prefix) and to the actions this function needs.',
         });
       }
-      if (uses.workflow?.includes('start') || uses.workflow?.includes('stop')) {
+      if (uses.workflow?.includes('stop')) {
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${executions}]`,
           reason:

@@ -27,7 +27,8 @@ import {
 
 const siteUrl = inject('siteUrl');
 const apiUrl = inject('apiUrl');
-const s3Url = inject('endpoints').s3;
+/** Where the browser fetches documents: the download links go through the IAM gateway, signed by the function. */
+const s3Url = inject('iamEndpoints').s3;
 
 let browser: Browser;
 beforeAll(async () => {

@@ -55,6 +55,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'staff-record-dbs-application': CHANGE,
   'staff-record-dbs-status-check': CHANGE,
   'staff-dbs-report': QUERY,
+  'staff-capacity-report': QUERY, // the aggregate's key ranges
   'dbs-audit': [...CHANGE, ...QUERY], // + the compliance index, the digest
   retention: ['Query', 'BatchWriteItem', 'TransactWriteItems', 'GetItem'], // purge, and mutate without an outbox
   'document-received': CHANGE,
@@ -118,6 +119,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'staff-record-dbs-application': 1.76,
   'staff-record-dbs-status-check': 1.76,
   'staff-dbs-report': 1.64,
+  'staff-capacity-report': 1.65,
   'dbs-audit': 1.28,
   retention: 1.14,
   'document-received': 1.14,
@@ -230,6 +232,13 @@ describe('each function bundles the DynamoDB commands it sends, and no other', (
     for (const command of SENDS[name]) {
       expect(ACCESS_RANK[NEEDS[command]], command).toBeLessThanOrEqual(ACCESS_RANK[access ?? 'read']);
     }
+    // A Query is granted on the table for the history (or retention's purge), or on the indexes the entry names.
+    const { uses } = FUNCTIONS[name];
+    if (SENDS[name].includes('Query')) {
+      expect(Boolean(uses.history || uses.indexes?.length || access === 'purge'), 'Query').toBe(true);
+    }
+    // Retention's purge access has no UpdateItem (it sends none).
+    if (SENDS[name].includes('UpdateItem')) expect(access, 'UpdateItem').toBe('write');
   });
 });
 

@@ -130,13 +130,20 @@ describe('least-privilege grants', () => {
       const granted = statements.flatMap(actions);
       const write = FUNCTIONS[name].uses.table !== 'read';
       expect(granted.includes('dynamodb:PutItem')).toBe(write);
-      expect(granted.includes('dynamodb:UpdateItem')).toBe(write);
+      expect(granted.includes('dynamodb:UpdateItem')).toBe(FUNCTIONS[name].uses.table === 'write');
       // Only retention deletes in batches (purge).
       expect(granted.includes('dynamodb:BatchWriteItem')).toBe(FUNCTIONS[name].uses.table === 'purge');
       expect(granted).toContain('dynamodb:GetItem');
       // What no code sends (the local IAM gateway measures it): batch reads and condition-check parts.
       expect(granted).not.toContain('dynamodb:BatchGetItem');
       expect(granted).not.toContain('dynamodb:ConditionCheckItem');
+      // Query on the table itself (an application's history) only where the registry says so.
+      const onTable = statements
+        .filter((st) => JSON.stringify(st.Resource).startsWith('{"Fn::ImportValue"'))
+        .flatMap(actions);
+      expect(onTable.includes('dynamodb:Query')).toBe(
+        Boolean(FUNCTIONS[name].uses.history) || FUNCTIONS[name].uses.table === 'purge',
+      );
       const resources = JSON.stringify(statements.map((st) => st.Resource));
       const queried = FUNCTIONS[name].uses.indexes ?? [];
       for (const index of TABLE_KEYS.indexes) {
@@ -206,6 +213,9 @@ describe('least-privilege grants', () => {
     expect(granted.includes('states:StartExecution')).toBe(ops.includes('start'));
     expect(granted.includes('states:SendTaskSuccess')).toBe(ops.includes('callback'));
     expect(granted.includes('states:StopExecution')).toBe(ops.includes('stop'));
+    // Nothing describes an execution or sends a heartbeat (measured by the local IAM gateway).
+    expect(granted).not.toContain('states:DescribeExecution');
+    expect(granted).not.toContain('states:SendTaskHeartbeat');
     const start = withAction(name, 'states:StartExecution')[0];
     if (start)
       expect(JSON.stringify(start.Resource)).toContain(':stateMachine:AffiliateOnboarding-onboarding');
@@ -378,6 +388,14 @@ describe('workflow failures', () => {
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn('workflow-stopped').id, 'Arn'] });
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
     expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^WorkflowEventsDeadLetters/);
+  });
+});
+
+describe('capacity', () => {
+  it('gives the capacity report, and only it, the configured minimum cover', () => {
+    expect(envOf('staff-capacity-report').MINIMUM_COVER).toBe(String(CLOUD_CONFIG.minimumCover));
+    const others = NAMES.filter((name) => name !== 'staff-capacity-report');
+    expect(others.filter((name) => 'MINIMUM_COVER' in envOf(name))).toEqual([]);
   });
 });
 

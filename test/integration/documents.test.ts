@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import {
   api,
   createApplication,
@@ -93,7 +93,9 @@ describe('documents to S3 and receipt by email', () => {
         'Please upload your professional indemnity insurance schedule again',
       ),
     );
-    const stored = await fetch(`${upload.url}/${upload.fields.key}`);
+    // Looked up in the emulator itself: through the IAM gateway, as on S3, an unsigned read answers 403 either way.
+    const bucketPath = new URL(upload.url).pathname;
+    const stored = await fetch(`${inject('endpoints').s3}${bucketPath}/${upload.fields.key}`);
     expect(stored.status).toBe(404);
   });
 

@@ -207,6 +207,7 @@ export const staffFile = async (path: string): Promise<Blob> => {
 const STAFF_PAGES = [
   { page: 'queue', href: 'index.html', name: 'Applications' },
   { page: 'reports', href: 'reports.html', name: 'Compliance report' },
+  { page: 'capacity', href: 'capacity.html', name: 'Capacity' },
 ] as const;
 
 export type StaffPageName = (typeof STAFF_PAGES)[number]['page'];
