@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        // 20 s, not 5: the tests that render the contract PDF (fonts embedded) take 1-2 s alone and more than 5 s
+        // while the other projects run beside them on 2 cores.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 },
       },
       {
         test: {

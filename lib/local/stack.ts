@@ -131,7 +131,7 @@ const deliverExecutionEnd = async (event: ExecutionStatusChange, log: (line: str
       return;
     } catch (error) {
       if (attempt === 3) log(`[events] workflow-stopped failed: ${(error as Error).name}`);
-      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt).unref());
     }
   }
 };

@@ -13,6 +13,8 @@ import { resourcesOf, type Synthesized, synth } from './synth.ts';
 let s: Synthesized;
 const assetDir = new Map<FunctionName, string>();
 
+// Real esbuild bundling of every function: about 1 s each on a quiet machine, but 150 s and more when the
+// other test projects (Lambda workers, the browser) share the 2 cores, so its own limit rather than the project's.
 beforeAll(() => {
   s = synth({ bundling: true });
   for (const r of Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))) {
@@ -20,7 +22,7 @@ beforeAll(() => {
     const key = (r.Properties.Code as { S3Key: string }).S3Key;
     if (name) assetDir.set(name, join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`));
   }
-});
+}, 600_000);
 
 describe('function bundles', () => {
   it.each(Object.keys(FUNCTIONS) as FunctionName[])(

@@ -236,7 +236,9 @@ describe('IAM gateway: DynamoDB', () => {
 });
 
 describe('IAM gateway: S3', () => {
-  const key = 'applications/01TEST/cv.pdf';
+  // Keys in the layout the grants are scoped to (lib/functions.ts DOCUMENT_AREA_KEYS): a contract, an upload.
+  const key = 'applications/01TEST/contract/contract.pdf';
+  const uploaded = 'applications/01TEST/dbs-certificate/certificate.pdf';
 
   it('lets a function use the object actions its role grants and refuses the others with AccessDenied (403)', async () => {
     await s3As('staff-review').send(
@@ -257,7 +259,13 @@ describe('IAM gateway: S3', () => {
   });
 
   it('answers NoSuchKey for a missing object only to a function that may list the bucket, else AccessDenied', async () => {
-    const missing = new GetObjectCommand({ Bucket: BUCKET, Key: 'applications/01TEST/nothing.pdf' });
+    await s3As('create-upload').send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: uploaded, Body: 'pdf', ContentType: 'application/pdf' }),
+    );
+    const missing = new GetObjectCommand({
+      Bucket: BUCKET,
+      Key: 'applications/01TEST/dbs-certificate/nothing.pdf',
+    });
     const notFound = await rejection(s3As('document-received').send(missing));
     expect(notFound.name).toBe('NoSuchKey');
     expect(gateway.used()).toContainEqual(
@@ -289,7 +297,7 @@ describe('IAM gateway: S3', () => {
       expect(denied.name).toBe('AccessDenied');
       expect(denied.message).toContain('s3:ListBucket');
       // An object that exists is still readable: ListBucket only decides what a missing one answers.
-      const found = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const found = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: uploaded }));
       expect(await found.Body?.transformToString()).toBe('pdf');
     } finally {
       await stricter.stop();
@@ -318,15 +326,17 @@ describe('IAM gateway: S3', () => {
       form.append('file', new Blob([Buffer.from('%PDF-1.4')], { type: 'application/pdf' }), 'x.pdf');
       return fetch(url, { method: 'POST', body: form });
     };
-    expect((await upload('create-upload', 'applications/01TEST/upload.pdf')).status).toBe(204);
+    expect((await upload('create-upload', 'applications/01TEST/indemnity-insurance/upload.pdf')).status).toBe(
+      204,
+    );
     expect(gateway.used()).toContainEqual(
       expect.objectContaining({
         function: 'create-upload',
         action: 's3:PutObject',
-        resource: localArns.object('applications/01TEST/upload.pdf'),
+        resource: localArns.object('applications/01TEST/indemnity-insurance/upload.pdf'),
       }),
     );
-    const refused = await upload('get-contract', 'applications/01TEST/other.pdf');
+    const refused = await upload('get-contract', 'applications/01TEST/indemnity-insurance/other.pdf');
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('<Code>AccessDenied</Code>');
   });
