@@ -129,12 +129,8 @@ export const refusal = (service: GatewayService, kind: Refusal, message: string)
   }
   switch (service) {
     case 's3': {
-      const code =
-        kind === 'UnrecognizedClient'
-          ? 'InvalidAccessKeyId'
-          : kind === 'AccessDenied'
-            ? 'AccessDenied'
-            : 'AccessDenied';
+      // S3 answers an unsigned request to a private bucket with AccessDenied, like a denied one.
+      const code = kind === 'UnrecognizedClient' ? 'InvalidAccessKeyId' : 'AccessDenied';
       return {
         status: 403,
         headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },

@@ -236,9 +236,9 @@ describe('IAM gateway: DynamoDB', () => {
 });
 
 describe('IAM gateway: S3', () => {
-  // Keys in the layout the grants are scoped to (lib/functions.ts DOCUMENT_AREA_KEYS): a contract, an upload.
-  const key = 'applications/01TEST/contract/contract.pdf';
-  const uploaded = 'applications/01TEST/dbs-certificate/certificate.pdf';
+  // The key layout the grants are scoped by (lib/functions.ts DOCUMENT_AREA_KEYS).
+  const key = 'applications/01TEST/contract/v1-01CONTRACT.pdf';
+  const upload = 'applications/01TEST/dbs-certificate/01UPLOAD';
 
   it('lets a function use the object actions its role grants and refuses the others with AccessDenied (403)', async () => {
     await s3As('staff-review').send(
@@ -259,12 +259,9 @@ describe('IAM gateway: S3', () => {
   });
 
   it('answers NoSuchKey for a missing object only to a function that may list the bucket, else AccessDenied', async () => {
-    await s3As('create-upload').send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: uploaded, Body: 'pdf', ContentType: 'application/pdf' }),
-    );
     const missing = new GetObjectCommand({
       Bucket: BUCKET,
-      Key: 'applications/01TEST/dbs-certificate/nothing.pdf',
+      Key: 'applications/01TEST/dbs-certificate/01GONE',
     });
     const notFound = await rejection(s3As('document-received').send(missing));
     expect(notFound.name).toBe('NoSuchKey');
@@ -297,8 +294,9 @@ describe('IAM gateway: S3', () => {
       expect(denied.name).toBe('AccessDenied');
       expect(denied.message).toContain('s3:ListBucket');
       // An object that exists is still readable: ListBucket only decides what a missing one answers.
-      const found = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: uploaded }));
-      expect(await found.Body?.transformToString()).toBe('pdf');
+      await s3As('harness').send(new PutObjectCommand({ Bucket: BUCKET, Key: upload, Body: 'scan' }));
+      const found = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: upload }));
+      expect(await found.Body?.transformToString()).toBe('scan');
     } finally {
       await stricter.stop();
     }
@@ -314,7 +312,7 @@ describe('IAM gateway: S3', () => {
   });
 
   it('attributes a browser form upload to the function whose key signed the policy, and stores it', async () => {
-    const upload = async (name: FunctionName, uploadKey: string) => {
+    const post = async (name: FunctionName, uploadKey: string) => {
       const { url, fields } = await createPresignedPost(s3As(name), {
         Bucket: BUCKET,
         Key: uploadKey,
@@ -326,17 +324,18 @@ describe('IAM gateway: S3', () => {
       form.append('file', new Blob([Buffer.from('%PDF-1.4')], { type: 'application/pdf' }), 'x.pdf');
       return fetch(url, { method: 'POST', body: form });
     };
-    expect((await upload('create-upload', 'applications/01TEST/indemnity-insurance/upload.pdf')).status).toBe(
-      204,
-    );
+    const uploaded = 'applications/01TEST/indemnity-insurance/01FORM';
+    expect((await post('create-upload', uploaded)).status).toBe(204);
     expect(gateway.used()).toContainEqual(
       expect.objectContaining({
         function: 'create-upload',
         action: 's3:PutObject',
-        resource: localArns.object('applications/01TEST/indemnity-insurance/upload.pdf'),
+        resource: localArns.object(uploaded),
       }),
     );
-    const refused = await upload('get-contract', 'applications/01TEST/indemnity-insurance/other.pdf');
+    // Outside the uploads' key pattern, or signed by a function that may not write: 403, as S3 answers.
+    expect((await post('create-upload', 'applications/01TEST/contract/forged.pdf')).status).toBe(403);
+    const refused = await post('get-contract', 'applications/01TEST/indemnity-insurance/01OTHER');
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('<Code>AccessDenied</Code>');
   });
