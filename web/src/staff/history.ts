@@ -61,9 +61,11 @@ const DETAILS: Record<string, [label: string, text: (value: Value) => string]> =
   documents: [
     'documents',
     (v) =>
+      // A review lists them with spaces, the access audit (`documents-accessed`) with commas; it may name the contract.
       String(v)
-        .split(' ')
-        .map((kind) => lookup(DOCUMENT_NAMES, kind))
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((kind) => lookup({ ...DOCUMENT_NAMES, contract: 'Contract' }, kind))
         .join(' and '),
   ],
   decision: ['decision', (v) => lookup(DECISION_NAMES, v)],
