@@ -5,12 +5,12 @@
  */
 import { CAPACITY_POLICY, type CapacityReport } from '../../../lambdas/domain/capacity.ts';
 import { formatLongDate, isIsoDate, londonToday } from '../../../lambdas/domain/dates.ts';
-import { NetworkError } from '../lib/api.ts';
 import { gapRanges, heatmap, LEVEL_NAMES } from '../lib/capacity-heatmap.ts';
+import { csvDownloadButton } from '../lib/csv-download.ts';
 import { byId, h } from '../lib/dom.ts';
 import { clearErrors, showErrors } from '../lib/field-errors.ts';
-import { errorSummary, field, whileBusy } from '../lib/forms.ts';
-import { accountBar, StaffAccessError, staffApi, staffFile } from '../lib/staff-auth.ts';
+import { errorSummary, field } from '../lib/forms.ts';
+import { accountBar, staffApi } from '../lib/staff-auth.ts';
 import { staffPage } from '../lib/staff-page.ts';
 
 const root = byId('staff-root');
@@ -80,32 +80,12 @@ const viewForm = (view: View): HTMLElement => {
   return form;
 };
 
-const downloadButton = (view: View): HTMLElement[] => {
-  const button = h('button', { type: 'button', class: 'button', id: 'download-csv' }, 'Download CSV');
-  const status = h('p', { class: 'hint', role: 'status', id: 'download-status' });
-  button.addEventListener('click', () => {
-    whileBusy(button, async () => {
-      status.textContent = '';
-      const filename = `capacity-${view.asOf}-${view.weeks}-weeks.csv`;
-      try {
-        const url = URL.createObjectURL(await staffFile(reportPath(view, 'csv')));
-        const link = h('a', { href: url, download: filename, hidden: true });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        status.textContent = `Downloaded ${filename}.`;
-      } catch (error) {
-        if (error instanceof StaffAccessError) throw error;
-        status.textContent =
-          error instanceof NetworkError
-            ? 'The report could not be downloaded: we could not reach the service. Try again.'
-            : 'The report could not be downloaded. Try again.';
-      }
-    }).catch(() => void load());
-  });
-  return [button, status];
-};
+const downloadButton = (view: View): HTMLElement[] =>
+  csvDownloadButton(
+    reportPath(view, 'csv'),
+    `capacity-${view.asOf}-${view.weeks}-weeks.csv`,
+    () => void load(),
+  );
 
 const figures = (report: CapacityReport): HTMLElement =>
   h(

@@ -5,13 +5,13 @@
  */
 import { formatLongDate, isIsoDate, londonToday } from '../../../lambdas/domain/dates.ts';
 import type { dbsReport, ReportRow } from '../../../lambdas/use-cases/dbs-report.ts';
-import { NetworkError } from '../lib/api.ts';
 import { dueOn, flagBadges } from '../lib/compliance-view.ts';
+import { csvDownloadButton } from '../lib/csv-download.ts';
 import { byId, h } from '../lib/dom.ts';
 import { clearErrors, showErrors } from '../lib/field-errors.ts';
-import { errorSummary, field, whileBusy } from '../lib/forms.ts';
+import { errorSummary, field } from '../lib/forms.ts';
 import { DBS_DEADLINE_NAMES, REPORT_STATUS_NAMES } from '../lib/labels.ts';
-import { accountBar, StaffAccessError, staffApi, staffFile } from '../lib/staff-auth.ts';
+import { accountBar, staffApi } from '../lib/staff-auth.ts';
 import { staffPage } from '../lib/staff-page.ts';
 
 type Report = Awaited<ReturnType<typeof dbsReport>>;
@@ -92,33 +92,8 @@ const asOfForm = (asOf: string): HTMLElement => {
 };
 
 /** Fetches the CSV with the bearer token and hands it to the browser as a download. */
-const downloadButton = (asOf: string): HTMLElement[] => {
-  const button = h('button', { type: 'button', class: 'button', id: 'download-csv' }, 'Download CSV');
-  const status = h('p', { class: 'hint', role: 'status', id: 'download-status' });
-  button.addEventListener('click', () => {
-    whileBusy(button, async () => {
-      status.textContent = '';
-      const filename = `dbs-compliance-${asOf}.csv`;
-      try {
-        const url = URL.createObjectURL(await staffFile(reportPath(asOf, 'csv')));
-        const link = h('a', { href: url, download: filename, hidden: true });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        // The download has started from the URL by now; keep it a while for browsers that read it late.
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        status.textContent = `Downloaded ${filename}.`;
-      } catch (error) {
-        if (error instanceof StaffAccessError) throw error;
-        status.textContent =
-          error instanceof NetworkError
-            ? 'The report could not be downloaded: we could not reach the service. Try again.'
-            : 'The report could not be downloaded. Try again.';
-      }
-    }).catch(() => void load());
-  });
-  return [button, status];
-};
+const downloadButton = (asOf: string): HTMLElement[] =>
+  csvDownloadButton(reportPath(asOf, 'csv'), `dbs-compliance-${asOf}.csv`, () => void load());
 
 const render = async (asOf: string): Promise<void> => {
   const report = await staffApi<Report>(reportPath(asOf));
