@@ -137,8 +137,14 @@ const DEFINITIONS = {
   },
   'give-availability': {
     entry: 'lambdas/handlers/give-availability.ts',
-    description: 'PUT /applications/{id}/availability: the questionnaire, then active',
+    description:
+      "PUT /applications/{id}/availability: the questionnaire, then active; an active therapist's change",
     uses: { table: 'write', history: true, mail: true, workflow: ['callback'] },
+  },
+  'add-pause': {
+    entry: 'lambdas/handlers/add-pause.ts',
+    description: "POST /applications/{id}/pauses: an active therapist's pause, no new patients meanwhile",
+    uses: { table: 'write', history: true, mail: true },
   },
   'request-dbs-application': {
     entry: 'lambdas/handlers/request-dbs-application.ts',
@@ -153,8 +159,8 @@ const DEFINITIONS = {
   },
   'staff-list-applications': {
     entry: 'lambdas/handlers/staff-list-applications.ts',
-    description: 'GET /staff/applications: the queue by stage',
-    uses: { table: 'read', indexes: ['by-stage'] },
+    description: 'GET /staff/applications: the queue by stage, or the renewals to verify',
+    uses: { table: 'read', indexes: ['by-stage', 'by-verify'] },
   },
   'staff-get-application': {
     entry: 'lambdas/handlers/staff-get-application.ts',

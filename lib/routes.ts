@@ -101,6 +101,13 @@ export const ROUTES: readonly Route[] = [
     responses: [200, ...APPLICANT_CHANGE],
   },
   {
+    method: 'POST',
+    path: '/applications/{id}/pauses',
+    handler: 'add-pause',
+    auth: 'applicant',
+    responses: [201, ...APPLICANT_CHANGE],
+  },
+  {
     method: 'PUT',
     path: '/applications/{id}/dbs-application',
     handler: 'request-dbs-application',

@@ -59,6 +59,8 @@ const KEY_ATTRIBUTES = [
   'complianceSk',
   'retentionPk',
   'retentionSk',
+  'verifyPk',
+  'verifySk',
   'entity',
 ] as const;
 
@@ -73,7 +75,16 @@ const toItem = (app: Application) => ({
     ? { compliancePk: 'COMPLIANCE', complianceSk: `${app.complianceDueAt}#${app.id}` }
     : {}),
   ...(app.retentionDueAt ? { retentionPk: 'RETENTION', retentionSk: `${app.retentionDueAt}#${app.id}` } : {}),
+  ...verifyKeys(app),
 });
+
+/** The sparse to-verify index (issue 11 §2): only a therapist with a renewal waiting, oldest upload first. */
+const verifyKeys = (app: Application) => {
+  const waiting = Object.values(app.renewals ?? {})
+    .map((stored) => stored.receivedAt)
+    .sort();
+  return waiting[0] ? { verifyPk: 'VERIFY', verifySk: `${waiting[0]}#${app.id}` } : {};
+};
 
 const digestKey = (date: string) => ({ pk: `DIGEST#${date}`, sk: 'DIGEST' });
 
@@ -434,6 +445,20 @@ export const storeComplianceDue = (table: DynamoTable): ApplicationStore['compli
 export const storeRetentionDue = (table: DynamoTable): ApplicationStore['retentionDue'] =>
   queryUpTo(table, 'by-retention', 'retentionPk', 'RETENTION', 'retentionSk');
 
+/** Therapists with a renewed document to verify, oldest upload first (the sparse by-verify index). */
+export const storeToVerify =
+  (table: DynamoTable): ApplicationStore['toVerify'] =>
+  async (limit, cursor) => {
+    const page = await queryPage(table, {
+      IndexName: 'by-verify',
+      KeyConditionExpression: 'verifyPk = :pk',
+      values: { ':pk': 'VERIFY' },
+      Limit: limit,
+      startKey: decodeCursor(cursor),
+    });
+    return { items: page.items.map(fromItem), cursor: encodeCursor(page.lastKey) };
+  };
+
 export const storeDigest =
   (table: DynamoTable): ApplicationStore['digest'] =>
   async (date) => {
@@ -546,5 +571,6 @@ export const createDynamoApplicationStore = (
     purge: storePurge(table),
     byStage: storeByStage(table),
     countByStage: storeCountByStage(table),
+    toVerify: storeToVerify(table),
   };
 };

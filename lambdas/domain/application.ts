@@ -1,5 +1,6 @@
 /** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
 import type { CreateApplicationInput } from '../shared/schemas.ts';
+import type { AvailabilityChange } from './availability.ts';
 import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
 import type { InductionRecord } from './induction.ts';
@@ -82,8 +83,15 @@ export interface Application {
     weeklySlots: { day: string; start: string; end: string }[];
     givenAt: string;
   };
+  /** An active therapist's changes of their weekly commitment, in order of `effectiveFrom` (issue 11 §2). The one
+   *  in effect on a day is the latest dated on or before it (domain/availability.ts `commitmentOn`); one dated
+   *  after today is pending, and becomes current on its day with no write. */
+  availabilityChanges?: AvailabilityChange[];
   /** Periods without new patients (issue 11 §2); the capacity report leaves the therapist out on their days. */
   pauses?: Pause[];
+  /** Renewed documents an active therapist uploaded themselves, waiting for staff to verify them through the staff
+   *  insurance and DBS routes (issue 11 §2); carried by the sparse to-verify index while any waits. */
+  renewals?: Partial<Record<DocumentKind, StoredDocument>>;
   /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months, until the new one is
    *  recorded. The deadline is met by the provider's application (`dbsApplication.appliedOn`). */
   dbsRenewalDueBy?: string;

@@ -14,3 +14,6 @@ export const detectContentType = (head: Uint8Array): DetectedType | undefined =>
   if (startsWith(head, [0xff, 0xd8, 0xff])) return 'image/jpeg';
   return undefined;
 };
+
+/** An active therapist may upload either document at any time: a renewal for staff to verify (issue 11 §2). */
+export const renewalUploadsOpen = (app: { stage: string }): boolean => app.stage === 'active';

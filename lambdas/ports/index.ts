@@ -72,6 +72,8 @@ export interface ApplicationStore {
   byStage(stage: Stage, limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
   /** How many applications are in a stage (the queue's tab counts). */
   countByStage(stage: Stage): Promise<number>;
+  /** Active therapists with a renewed document waiting to be verified, oldest upload first (issue 11 §2). */
+  toVerify(limit: number, cursor?: string): Promise<{ items: Application[]; cursor?: string }>;
 }
 
 export interface DigestChange {

@@ -71,8 +71,20 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.applicationViewSchema,
   },
   'PUT /applications/{id}/availability': {
-    summary: 'Give availability and patients a week; the application becomes active',
-    request: s.availabilitySchema,
+    summary:
+      "Give availability and patients a week (the application becomes active), or an active therapist's change from `effectiveFrom`",
+    description:
+      'In awaiting-availability, the questionnaire with `startDate`. Once active, the new weekly commitment with ' +
+      '`effectiveFrom` (today or later, Europe/London); a change still to come replaces a pending one.',
+    request: s.availabilityRequestSchema,
+    response: s.applicationViewSchema,
+  },
+  'POST /applications/{id}/pauses': {
+    summary:
+      "An active therapist's pause: from–to (London dates, both included), at most 42 days, from today on",
+    description:
+      'No new patients meanwhile; the capacity report leaves the therapist out. 409 when it overlaps a pause.',
+    request: s.pauseSchema,
     response: s.applicationViewSchema,
   },
   'PUT /applications/{id}/dbs-application': {

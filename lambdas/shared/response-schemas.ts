@@ -55,6 +55,8 @@ const queueItemShape = {
   createdAt: at,
   updatedAt: at,
   stageEnteredAt: at,
+  /** The renewed documents the therapist uploaded that wait to be verified (issue 11 §2). */
+  toVerify: z.array(z.enum(DOCUMENT_KINDS)).optional(),
 };
 
 export const staffQueueSchema = z.strictObject({
@@ -136,6 +138,8 @@ export const staffApplicationSchema = z.strictObject({
     givenAt: at,
   }),
   documents: z.array(staffDocumentSchema),
+  /** Renewed documents the therapist uploaded, waiting to be verified through the insurance and DBS routes. */
+  renewals: z.array(staffDocumentSchema).optional(),
   /** The step the workflow waits on, if any. */
   waitingOn: z.enum(WAIT_STEPS).optional(),
   review: z
@@ -182,6 +186,18 @@ export const staffApplicationSchema = z.strictObject({
       givenAt: at,
     })
     .optional(),
+  /** An active therapist's changes of availability, in order of effectiveFrom (issue 11 §2). */
+  availabilityChanges: z
+    .array(
+      z.strictObject({
+        patientsPerWeek: z.int(),
+        effectiveFrom: day,
+        weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
+        givenAt: at,
+      }),
+    )
+    .optional(),
+  pauses: z.array(z.strictObject({ from: day, to: day })).optional(),
   dbsRenewalDueBy: day.optional(),
   dbsApplication: z
     .strictObject({

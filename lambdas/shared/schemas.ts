@@ -201,6 +201,7 @@ export const applicationViewSchema = /* @__PURE__ */ (() =>
         weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
       })
       .optional(),
+    ...selfServiceViewShape(),
     /** The provider's DBS application, once the applicant has accepted the fee. */
     dbsApplication: z
       .strictObject({
@@ -318,6 +319,8 @@ export const staffListQuerySchema = /* @__PURE__ */ (() =>
       .pipe(z.int().min(1, 'At least 1').max(100, 'At most 100'))
       .default(25),
     cursor: z.string().max(2048).optional(),
+    /** `to-verify`: the renewals therapists uploaded themselves, oldest first, instead of a stage's queue. */
+    view: z.enum(['to-verify']).optional(),
   }))();
 
 /** A time of day after a date: hours and minutes, optional seconds and milliseconds, optional UTC offset. */
@@ -364,3 +367,42 @@ export const capacityQuerySchema = /* @__PURE__ */ (() =>
       .default(4),
     format: z.enum(['json', 'csv']).default('json'),
   }))();
+
+// --- an active therapist's own changes (issue 11 §2) -----------------------------------------------------------------
+
+const weeklyCommitmentShape = () => ({
+  patientsPerWeek: availabilitySchema.shape.patientsPerWeek,
+  weeklySlots: availabilitySchema.shape.weeklySlots,
+});
+
+/** PUT /applications/{id}/availability by an active therapist: the new commitment from `effectiveFrom`. */
+export const availabilityChangeSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ ...weeklyCommitmentShape(), effectiveFrom: isoDate }))();
+export type AvailabilityChangeInput = z.infer<typeof availabilityChangeSchema>;
+
+/** The body of PUT /applications/{id}/availability: the onboarding questionnaire, or an active therapist's change
+ *  (the one with `effectiveFrom`). */
+export const availabilityRequestSchema = /* @__PURE__ */ (() =>
+  z.union([availabilitySchema, availabilityChangeSchema]))();
+
+/** POST /applications/{id}/pauses: London dates, both inclusive. */
+export const pauseSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ from: isoDate, to: isoDate, reason: text(500, { optional: true }).optional() }))();
+export type PauseInput = z.infer<typeof pauseSchema>;
+
+/** What the applicant's view adds for an active therapist (hoisted: applicationViewSchema spreads it). */
+function selfServiceViewShape() {
+  const slots = z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() }));
+  return {
+    /** A change of availability still to come (its effectiveFrom after today). */
+    pendingAvailability: z
+      .strictObject({ patientsPerWeek: z.int(), effectiveFrom: isoDate, weeklySlots: slots })
+      .optional(),
+    /** Pauses not over yet, first first. */
+    pauses: z.array(z.strictObject({ from: isoDate, to: isoDate })).optional(),
+    /** Renewed documents uploaded and waiting for the affiliate team to verify them. */
+    renewals: z
+      .array(z.strictObject({ document: documentKindSchema, receivedAt: z.iso.datetime() }))
+      .optional(),
+  };
+}

@@ -5,17 +5,24 @@
  *  3. Check the magic bytes against the declared type. A mismatch is recorded, the applicant told why (outbox) and
  *     the object deleted.
  *  4. Otherwise record the document and an event. The same key twice changes nothing.
+ *     An active therapist's upload is a renewal to verify instead (renewals.ts).
  *  5. When every required document is in: stage in-review, the applicant's confirmation and the staff
  *     notification go in the outbox, and so does the documents step's task token (spent once, by this change).
  *  6. After the commit: delete refused or superseded objects, deliver the outbox. Failures throw, so the platform
  *     retries; the retry finds the committed state and only finishes the delivery.
  */
 import type { Application, StoredDocument } from '../domain/application.ts';
-import { type DetectedType, detectContentType, MAX_UPLOAD_BYTES } from '../domain/documents.ts';
+import {
+  type DetectedType,
+  detectContentType,
+  MAX_UPLOAD_BYTES,
+  renewalUploadsOpen,
+} from '../domain/documents.ts';
 import { documentRefused, documentsReceived, staffApplicationReady } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
 import { parseDocumentKey } from './create-upload.ts';
+import { renewalReceived } from './renewals.ts';
 import {
   completeStep,
   deliverOutbox,
@@ -67,11 +74,12 @@ export const documentReceived = async (
     applicationId,
     (app, now): { next: Application; events: ReturnType<typeof event>[] } | undefined => {
       superseded = undefined;
-      if (app.stage !== 'awaiting-documents') {
+      const renewal = renewalUploadsOpen(app);
+      if (app.stage !== 'awaiting-documents' && !renewal) {
         outcome = 'ignored';
         return undefined;
       }
-      if (app.documents[document]?.key === input.key) {
+      if ((renewal ? app.renewals : app.documents)?.[document]?.key === input.key) {
         outcome = 'duplicate';
         return undefined;
       }
@@ -90,7 +98,6 @@ export const documentReceived = async (
           events: [event(app.id, now, 'document-refused', { document, reason: reason.slice(0, 120) })],
         };
       }
-      superseded = app.documents[document]?.key;
       const stored: StoredDocument = {
         key: input.key,
         contentType: object.contentType,
@@ -98,6 +105,12 @@ export const documentReceived = async (
         sha256: object.sha256,
         receivedAt: now.toISOString(),
       };
+      if (renewal) {
+        superseded = app.renewals?.[document]?.key;
+        outcome = 'recorded';
+        return renewalReceived(app, document, stored, now, ctx.siteUrl);
+      }
+      superseded = app.documents[document]?.key;
       const { [document]: _cleared, ...problems } = app.documentProblems;
       let next: Application = {
         ...app,

@@ -18,6 +18,7 @@ import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { ApplicationView } from '../shared/schemas.ts';
 import { tokenMatchesAny } from '../shared/tokens.ts';
+import { selfServiceView } from './self-service-view.ts';
 import { credentialHashes } from './status-links.ts';
 import { complianceFacts, withoutUndefined } from './support.ts';
 
@@ -189,6 +190,10 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'compliance-reminder-sent': 'Compliance reminder sent',
   'dbs-renewed': 'Renewed DBS certificate recorded',
   'insurance-renewed': 'Renewed insurance recorded',
+  'availability-changed': 'Availability changed',
+  'therapist-paused': 'Pause booked',
+  'renewal-received': 'Renewed document received: the affiliate team will verify it',
+  'renewal-verified': 'Renewed document verified',
   withdrawn: 'Application withdrawn',
   lapsed: 'Application closed',
 };
@@ -233,15 +238,7 @@ export const applicantView = (
   blocking: blocking(app),
   deadlines: deadlines(app),
   timeline: timeline(events),
-  ...(app.availability
-    ? {
-        availability: {
-          patientsPerWeek: app.availability.patientsPerWeek,
-          startDate: app.availability.startDate,
-          weeklySlots: app.availability.weeklySlots.map(({ day, start, end }) => ({ day, start, end })),
-        },
-      }
-    : {}),
+  ...selfServiceView(app, today),
   ...(app.dbsApplication
     ? {
         dbsApplication: withoutUndefined({

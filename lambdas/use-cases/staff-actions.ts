@@ -16,7 +16,8 @@
  *  1. In awaiting-dbs, before activation (contract-sent to awaiting-availability) or active; the new certificate is
  *     assessed again and must be current; the provider's DBS application, if any, → certificate-recorded.
  *  2. awaiting-dbs → contract-sent, with the contract made first (as for approval); active: the renewal is done,
- *     the re-check restarts, DBS flags clear.
+ *     the re-check restarts, DBS flags clear, and a certificate the therapist uploaded to verify is verified
+ *     (renewals.ts; so is an uploaded insurance schedule by recordInsurance).
  * recordInduction
  *  1. Only in induction-invited; attendedOn not in the future and not more than 14 days ago (its window still open).
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
@@ -54,6 +55,7 @@ import type { DigestChange, Ports } from '../ports/index.ts';
 import { Conflict, NotFound } from '../shared/errors.ts';
 import type { insuranceSchema, reviewSchema } from '../shared/schemas.ts';
 import { withContract, withPreparedContract } from './contract.ts';
+import { renewalVerified } from './renewals.ts';
 import {
   completeStep,
   complianceFacts,
@@ -344,8 +346,10 @@ const renewDbs = (
   now: Date,
   ctx: StaffContext,
 ) => {
+  const verified = renewalVerified(app, 'dbs-certificate', now, ctx.staffId);
   const next: Application = withoutUndefined({
     ...app,
+    ...verified.fields,
     dbs: newCertificate(app, input, now),
     ...certificateRecorded(app, now),
     dbsRenewalDueBy: undefined,
@@ -355,6 +359,7 @@ const renewDbs = (
   return {
     next,
     events: [
+      ...verified.events,
       event(
         app.id,
         now,
@@ -374,14 +379,17 @@ export const recordInsurance = (id: string, input: InsuranceInput, ports: Ports,
     const violations = checkInsurance(input, londonToday(now));
     if (violations.length > 0)
       throw new RuleViolation(violations.map((v) => ({ ...v, path: v.path.replace(/^insurance\./, '') })));
-    const next: Application = {
+    const verified = renewalVerified(app, 'indemnity-insurance', now, staffId);
+    const next: Application = withoutUndefined({
       ...app,
+      ...verified.fields,
       insurance: input,
       compliance: clearFlags(app, ['insurance-expired']),
-    };
+    });
     return {
       next,
       events: [
+        ...verified.events,
         event(
           app.id,
           now,

@@ -43,6 +43,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'get-contract': GET,
   'sign-contract': [...CHANGE, ...QUERY], // the view it answers lists the events
   'give-availability': [...CHANGE, ...QUERY],
+  'add-pause': [...CHANGE, ...QUERY],
   'request-dbs-application': [...CHANGE, ...QUERY],
   'withdraw-application': [...CHANGE, ...QUERY],
   'staff-list-applications': QUERY,
@@ -109,6 +110,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'get-contract': 1.14,
   'sign-contract': 1.34,
   'give-availability': 1.62,
+  'add-pause': 1.62,
   'request-dbs-application': 1.57,
   'withdraw-application': 1.58,
   'staff-list-applications': 1.62,
