@@ -14,7 +14,7 @@
 import type { Application, ApplicationEvent, StoredDocument } from '../domain/application.ts';
 import type { DocumentKind } from '../domain/stages.ts';
 import { renewalReceivedReceipt } from '../emails/templates.ts';
-import { event, outboxEntry, withoutUndefined } from './support.ts';
+import { event, outboxEntry } from './support.ts';
 
 export const renewalReceived = (
   app: Application,
@@ -49,10 +49,11 @@ export const renewalVerified = (
   if (!renewal) return { fields: { renewals: app.renewals, documents: app.documents }, events: [] };
   const { [document]: _verified, ...waiting } = app.renewals ?? {};
   return {
-    fields: withoutUndefined({
+    // `renewals: undefined` removes the attribute (the caller drops undefined keys), taking it out of the index.
+    fields: {
       renewals: Object.keys(waiting).length > 0 ? waiting : undefined,
       documents: { ...app.documents, [document]: renewal },
-    }),
+    },
     events: [event(app.id, now, 'renewal-verified', { document }, 'staff', staffId)],
   };
 };
