@@ -29,6 +29,7 @@ import {
   STAGE_TEXT,
 } from './lib/labels.ts';
 import { newLinkSection } from './lib/new-link.ts';
+import { selfServicePanel } from './lib/self-service-panel.ts';
 import {
   checkFile,
   DOCUMENT_NAMES,
@@ -298,6 +299,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       notes && h('div', { class: 'notice notice--success', id: 'action-result' }, h('p', {}, notes.message)),
       h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
       actionPanel(creds, view, notes),
+      view.stage === 'active' && selfServicePanel(creds, view, onView),
       view.blocking.length > 0 &&
         h(
           'div',
