@@ -55,12 +55,10 @@ export const listApplications = async (
   input: { stage: Stage; limit: number; cursor?: string; view?: 'to-verify' },
   ports: Pick<Ports, 'store'>,
 ) => {
-  if (input.view === 'to-verify') {
-    const page = await ports.store.toVerify(input.limit, input.cursor);
-    return { items: page.items.map(queueItem), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  }
   const [page, counts] = await Promise.all([
-    ports.store.byStage(input.stage, input.limit, input.cursor),
+    input.view === 'to-verify'
+      ? ports.store.toVerify(input.limit, input.cursor)
+      : ports.store.byStage(input.stage, input.limit, input.cursor),
     input.cursor ? undefined : stageCounts(ports),
   ]);
   return {
