@@ -197,7 +197,7 @@ export const staffApplicationSchema = z.strictObject({
       }),
     )
     .optional(),
-  pauses: z.array(z.strictObject({ from: day, to: day })).optional(),
+  pauses: z.array(z.strictObject({ from: day, to: day, reason: z.string().optional() })).optional(),
   dbsRenewalDueBy: day.optional(),
   dbsApplication: z
     .strictObject({

@@ -87,7 +87,7 @@ export const addPause = (caller: Caller, input: PauseInput, ports: Ports, links:
         `You already have a pause from ${formatLongDate(overlap.from)} to ${formatLongDate(overlap.to)}: choose days outside it`,
       );
     }
-    const pause = { from: input.from, to: input.to };
+    const pause = { from: input.from, to: input.to, ...(input.reason ? { reason: input.reason } : {}) };
     const next: Application = {
       ...app,
       pauses: [...(app.pauses ?? []), pause].sort((a, b) => compareIso(a.from, b.from)),
@@ -100,6 +100,7 @@ export const addPause = (caller: Caller, input: PauseInput, ports: Ports, links:
           app.id,
           now,
           'therapist-paused',
+          // The reason stays on the item for staff; the history says only whether one was given.
           { firstDay: pause.from, lastDay: pause.to, reasonGiven: Boolean(input.reason) },
           'applicant',
         ),

@@ -197,7 +197,9 @@ export const staffView = async (
     ...(app.expiredInduction ? { expiredInduction: app.expiredInduction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),
     ...(app.availabilityChanges?.length ? { availabilityChanges: app.availabilityChanges } : {}),
-    ...(app.pauses?.length ? { pauses: app.pauses.map(({ from, to }) => ({ from, to })) } : {}),
+    ...(app.pauses?.length
+      ? { pauses: app.pauses.map(({ from, to, reason }) => ({ from, to, ...(reason ? { reason } : {}) })) }
+      : {}),
     ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
     ...(app.dbsApplication ? { dbsApplication: app.dbsApplication } : {}),
     ...(app.dbsStatusCheck ? { dbsStatusCheck: app.dbsStatusCheck } : {}),
