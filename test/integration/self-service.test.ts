@@ -20,9 +20,11 @@ import {
   eventually,
   isoDaysFromToday,
   PDF_BYTES,
+  PNG_BYTES,
   postUpload,
   staffToken,
   type Upload,
+  validApplication,
 } from './support.ts';
 
 const client = () =>
@@ -265,5 +267,37 @@ describe('renewals uploaded by an active therapist', () => {
     expect(types).toEqual(
       expect.arrayContaining(['renewal-received', 'renewal-verified', 'insurance-renewed']),
     );
+  });
+
+  it('a new DBS certificate uploaded is verified by recording it: the renewal deadline and re-check move', async () => {
+    // More than 12 months old at the start: a renewal after the start, so a renewal deadline is set.
+    const body = validApplication({ dbsIssueDaysAgo: 400 });
+    Object.assign(body.dbs, { acceptsFee: true });
+    const app = await toActive(body);
+    const before = await staff('GET', `/staff/applications/${app.applicationId}`);
+    expect(before.body.dbsRenewalDueBy).toBeDefined();
+    const offer = await api<Upload>('POST', `/applications/${app.applicationId}/uploads`, {
+      token: app.accessToken,
+      body: { document: 'dbs-certificate', contentType: 'image/png' },
+    });
+    expect(offer.status).toBe(201);
+    expect((await postUpload(offer.body, PNG_BYTES)).status).toBe(204);
+    await eventually(async () => {
+      if (!(await selfView(app)).renewals?.some((r) => r.document === 'dbs-certificate'))
+        throw new Error('no renewal yet');
+    });
+    const recorded = await staff('POST', `/staff/applications/${app.applicationId}/dbs`, {
+      certificateNumber: '001234567891',
+      issueDate: isoDaysFromToday(-2),
+      level: 'enhanced',
+    });
+    expect(recorded.status).toBe(200);
+    const after = await staff('GET', `/staff/applications/${app.applicationId}`);
+    expect(after.body.renewals).toBeUndefined();
+    expect(after.body.dbsRenewalDueBy).toBeUndefined();
+    const documents = after.body.documents as { document: string; contentType?: string }[];
+    expect(documents.find((d) => d.document === 'dbs-certificate')?.contentType).toBe('image/png');
+    const types = (after.body.events as { type: string }[]).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['renewal-received', 'renewal-verified', 'dbs-renewed']));
   });
 });
