@@ -59,6 +59,10 @@ export interface FunctionSpec {
     mail?: boolean;
     /** start: StartExecution; callback: SendTaskSuccess/Failure; stop: StopExecution. */
     workflow?: readonly ('start' | 'callback' | 'stop')[];
+    /** events:PutEvents on the stack's own event bus (DESIGN §5 Events), and EVENT_BUS_NAME. */
+    events?: boolean;
+    /** Invoked by the table's stream (an event source mapping), which reads the stream with the function's role. */
+    tableStream?: boolean;
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -289,6 +293,13 @@ const DEFINITIONS = {
     description:
       'EventBridge: an execution failed, timed out or was aborted; flags the application so the sweep restarts it',
     uses: { table: 'write' },
+    reservedConcurrency: 2,
+  },
+  'publish-events': {
+    entry: 'lambdas/handlers/publish-events.ts',
+    description: "The table stream: each new audit entry becomes one event on the stack's bus (DESIGN §5)",
+    uses: { events: true, tableStream: true },
+    // Publishing never waits on the API: a flood of changes queues in the stream (24 h), in order per application.
     reservedConcurrency: 2,
   },
   'onboarding-sweep': {

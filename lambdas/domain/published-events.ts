@@ -38,6 +38,8 @@ export type EventDetailValue = string | number | boolean | string[];
 
 /** What every detail carries; `schemaVersion` lets a consumer pick the schema it validates against. */
 export interface PublishedEventDetail {
+  /** The audit entry's id (a ULID): a redelivered event has the same one, so a consumer can drop duplicates. */
+  eventId: string;
   applicationId: string;
   stage: Stage;
   /** When the change happened (ISO 8601), the audit entry's time. */
@@ -54,6 +56,8 @@ export interface PublishedEvent {
 
 /** An audit entry as the table stream carries it: the store writes the stage it left the application in. */
 export interface HistoryEntry {
+  /** The entry's own id: the ULID that ends its sort key. */
+  id: string;
   applicationId: string;
   at: string;
   type: string;
@@ -146,6 +150,7 @@ export const toPublishedEvent = (entry: HistoryEntry): PublishedEvent | undefine
     detailType: kind.type,
     detail: {
       ...facts,
+      eventId: entry.id,
       applicationId: entry.applicationId,
       stage: entry.stage,
       at: entry.at,

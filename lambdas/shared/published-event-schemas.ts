@@ -4,13 +4,14 @@
  * generated JSON Schema). `npm run schemas:events` writes them to schemas/events/<detail-type>.v1.json.
  */
 import * as z from 'zod';
-import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
+import { APPLICATION_ID_PATTERN as ULID_PATTERN } from '../domain/ids.ts';
 import { EVENT_SCHEMA_VERSION, EVENT_SOURCE, type PublishedEventType } from '../domain/published-events.ts';
 import { DBS_ASSESSMENTS, DOCUMENT_KINDS, STAGES } from '../domain/stages.ts';
 import { isoDate } from './schemas.ts';
 
 const base = {
-  applicationId: z.string().regex(APPLICATION_ID_PATTERN).describe('The application (a ULID)'),
+  eventId: z.string().regex(ULID_PATTERN).describe('The change (a ULID): the same on a redelivered event'),
+  applicationId: z.string().regex(ULID_PATTERN).describe('The application (a ULID)'),
   stage: z.enum(STAGES).describe('The stage the change left the application in'),
   at: z.iso.datetime().describe('When the change happened'),
   schemaVersion: z.literal(EVENT_SCHEMA_VERSION),

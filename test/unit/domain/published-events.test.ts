@@ -12,7 +12,10 @@ import { eventSchemaErrors } from '../../support/event-schemas.ts';
 const ID = '01KA0000000000000000000000';
 const AT = '2027-03-01T09:30:00.000Z';
 
+const ENTRY_ID = '01KA0000000000000000000001';
+
 const entry = (type: string, details?: HistoryEntry['details'], stage: HistoryEntry['stage'] = 'active') => ({
+  id: ENTRY_ID,
   applicationId: ID,
   at: AT,
   type,
@@ -98,6 +101,7 @@ describe('the published events', () => {
       actor: 'applicant',
     } as HistoryEntry);
     expect(signed?.detail).toEqual({
+      eventId: ENTRY_ID,
       applicationId: ID,
       stage: 'induction-invited',
       at: AT,
