@@ -222,6 +222,16 @@ const DEFINITIONS = {
     description: 'POST /staff/applications/{id}/dbs-status-check: a DBS Update Service status check',
     uses: { table: 'write' },
   },
+  'staff-record-account': {
+    entry: 'lambdas/handlers/staff-record-account.ts',
+    description: "POST /staff/applications/{id}/account: the therapy website's account, recorded by hand",
+    uses: { table: 'write' },
+  },
+  'integration-record-account': {
+    entry: 'lambdas/handlers/integration-record-account.ts',
+    description: "POST /integrations/accounts/{id}: the therapy platform reports the therapist's account",
+    uses: { table: 'write' },
+  },
   'staff-dbs-report': {
     entry: 'lambdas/handlers/staff-dbs-report.ts',
     description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',

@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../lambdas/domain/published-events.ts';
 import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
+import { IntegrationAuth } from '../constructs/integration-auth.ts';
 import { Mail } from '../constructs/mail.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth, staffDomainPrefix } from '../constructs/staff-auth.ts';
@@ -35,13 +36,15 @@ export class StatefulStack extends Stack {
   readonly storage: Storage;
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
+  /** The therapy platform's client-credentials client (POST /integrations/accounts/{id}). */
+  readonly integrationAuth: IntegrationAuth;
   readonly apiEndpoint: ApiEndpoint;
   readonly mail: Mail;
   /** The stack's own event bus: one event per domain change, for the provider's other systems (DESIGN §5). */
   readonly eventBus: EventBus;
   readonly eventArchive: Archive;
   /** SSM parameter names (not values): the stateless stack resolves them at deploy time (no export). */
-  readonly parameters: { siteUrl: string; staffClientId: string };
+  readonly parameters: { siteUrl: string; staffClientId: string; integrationClientId: string };
   /** The site's origin: the config's, when set, else the distribution's. Links, CORS and callbacks use it. */
   readonly siteUrl: string;
 
@@ -118,6 +121,10 @@ export class StatefulStack extends Stack {
       siteUrl: this.siteUrl,
     });
 
+    this.integrationAuth = new IntegrationAuth(this, 'IntegrationAuth', {
+      userPool: this.staffAuth.userPool,
+    });
+
     this.mail = new Mail(this, 'Mail', { name: props.config.name, mailFrom: props.config.mailFrom });
 
     // Stateful: consumers' rules attach to it, and its archive outlives any deployment of the functions.
@@ -136,6 +143,7 @@ export class StatefulStack extends Stack {
     this.parameters = {
       siteUrl: `/${props.config.name}/site-url`,
       staffClientId: `/${props.config.name}/staff-client-id`,
+      integrationClientId: `/${props.config.name}/integration-client-id`,
     };
     new StringParameter(this, 'SiteUrlParameter', {
       parameterName: this.parameters.siteUrl,
@@ -146,6 +154,12 @@ export class StatefulStack extends Stack {
       parameterName: this.parameters.staffClientId,
       description: "The staff pages' Cognito app client: the JWT audience",
       stringValue: this.staffAuth.client.userPoolClientId,
+    });
+
+    new StringParameter(this, 'IntegrationClientIdParameter', {
+      parameterName: this.parameters.integrationClientId,
+      description: "The therapy platform's Cognito app client: the integration route's JWT audience",
+      stringValue: this.integrationAuth.client.userPoolClientId,
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });

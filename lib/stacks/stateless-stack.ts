@@ -76,6 +76,10 @@ export class StatelessStack extends Stack {
     // Read from SSM at deploy time, not imported (see StatefulStack.parameters).
     const siteUrl = StringParameter.valueForStringParameter(this, stateful.parameters.siteUrl);
     const staffClientId = StringParameter.valueForStringParameter(this, stateful.parameters.staffClientId);
+    const integrationClientId = StringParameter.valueForStringParameter(
+      this,
+      stateful.parameters.integrationClientId,
+    );
     this.addStackDependency(stateful, 'reads its SSM parameters');
 
     this.functions = Object.fromEntries(
@@ -125,6 +129,10 @@ export class StatelessStack extends Stack {
       staffJwt: {
         issuerUrl: stateful.staffAuth.issuerUrl,
         audience: staffClientId,
+      },
+      integrationJwt: {
+        issuerUrl: stateful.staffAuth.issuerUrl,
+        audience: integrationClientId,
       },
       key,
     });
@@ -393,7 +401,7 @@ export class StatelessStack extends Stack {
     }
 
     for (const route of routes) {
-      if (route.auth === 'staff') continue;
+      if (route.auth === 'staff' || route.auth === 'integration') continue;
       const construct = this.api.routes.get(routeId(route));
       if (!construct) throw new Error(`No route for ${route.method} ${route.path}`);
       Validations.of(construct).acknowledge({

@@ -109,3 +109,51 @@ describe('publish-events', () => {
     expect(statements.some((st) => JSON.stringify(st.Action).includes('dynamodb:PutItem'))).toBe(false);
   });
 });
+
+describe('the therapy platform (machine to machine)', () => {
+  it('has a resource server affiliate with the one scope accounts', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'affiliate',
+      Scopes: [{ ScopeName: 'accounts', ScopeDescription: Match.anyValue() }],
+    });
+  });
+
+  it('has an app client therapy-platform that may only use client credentials with affiliate/accounts', () => {
+    const resourceServer = logicalIdOf(
+      s.statefulTemplate,
+      'AWS::Cognito::UserPoolResourceServer',
+      () => true,
+    );
+    s.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'therapy-platform',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      // `<the resource server's identifier>/accounts`: affiliate/accounts.
+      AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: resourceServer }, '/accounts']] }],
+      AllowedOAuthFlowsUserPoolClient: true,
+    });
+  });
+
+  it('guards POST /integrations/accounts/{id} with its own JWT authorizer, audience the platform client, scope affiliate/accounts', () => {
+    const route = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties.RouteKey === 'POST /integrations/accounts/{id}',
+    ) as Cfn;
+    expect(route.Properties).toMatchObject({
+      AuthorizationType: 'JWT',
+      AuthorizationScopes: ['affiliate/accounts'],
+    });
+    const authorizer = resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer')[
+      route.Properties.AuthorizerId.Ref
+    ] as Cfn;
+    expect(authorizer.Properties.Name).toBe('IntegrationJwt');
+    const [audience] = authorizer.Properties.JwtConfiguration.Audience;
+    expect(s.statelessTemplate.toJSON().Parameters?.[audience.Ref]?.Default).toBe(
+      '/AffiliateOnboarding/integration-client-id',
+    );
+    // The staff routes' authorizer does not accept the platform's client.
+    const staffRoute = Object.values(resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties.RouteKey === 'POST /staff/applications/{id}/account',
+    ) as Cfn;
+    expect(staffRoute.Properties.AuthorizerId).not.toEqual(route.Properties.AuthorizerId);
+  });
+});
