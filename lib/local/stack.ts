@@ -12,6 +12,7 @@ import { TZDate } from '@date-fns/tz';
 import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
 import { EXECUTION_END_STATUSES } from '../constructs/workflow.ts';
+import { INTEGRATION_SCOPE } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
 import { credentialsFor } from './credentials.ts';
@@ -301,6 +302,13 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           if (error instanceof InvalidGroupName) return { status: 400, body: { title: error.message } };
           throw error;
         }
+      }
+      if (method === 'GET' && path === '/__dev/integration-token') {
+        // ?scopes= (space-separated; empty for none) issues a token without the route's scope, for 403 tests.
+        const scopes = query.has('scopes')
+          ? (query.get('scopes') ?? '').split(' ').filter(Boolean)
+          : [INTEGRATION_SCOPE];
+        return { status: 200, body: { token: await issuer.clientToken({ scopes }) } };
       }
       if (path === '/__dev/faults' && method === 'GET') return { status: 200, body: faults.get() };
       if (path === '/__dev/faults' && method === 'POST') {
