@@ -4,14 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { approveToInductionInvited, staff, toInReview } from './journey.ts';
-import { api, type Created, eventually, view } from './support.ts';
-
-const integrationToken = async (scopes?: string) => {
-  const query = scopes === undefined ? '' : `?scopes=${encodeURIComponent(scopes)}`;
-  const res = await api<{ token: string }>('GET', `/__dev/integration-token${query}`);
-  expect(res.status).toBe(200);
-  return res.body.token;
-};
+import { api, type Created, eventually, integrationToken, view } from './support.ts';
 
 const report = async (id: string, body: unknown, token?: string) =>
   api('POST', `/integrations/accounts/${id}`, { token: token ?? (await integrationToken()), body });
