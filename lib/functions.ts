@@ -59,6 +59,10 @@ export interface FunctionSpec {
     mail?: boolean;
     /** start: StartExecution; callback: SendTaskSuccess/Failure; stop: StopExecution. */
     workflow?: readonly ('start' | 'callback' | 'stop')[];
+    /** events:PutEvents on the stack's own event bus (DESIGN §5 Events), and EVENT_BUS_NAME. */
+    events?: boolean;
+    /** Invoked by the table's stream (an event source mapping), which reads the stream with the function's role. */
+    tableStream?: boolean;
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -224,6 +228,16 @@ const DEFINITIONS = {
     description: 'POST /staff/applications/{id}/dbs-status-check: a DBS Update Service status check',
     uses: { table: 'write' },
   },
+  'staff-record-account': {
+    entry: 'lambdas/handlers/staff-record-account.ts',
+    description: "POST /staff/applications/{id}/account: the therapy website's account, recorded by hand",
+    uses: { table: 'write' },
+  },
+  'integration-record-account': {
+    entry: 'lambdas/handlers/integration-record-account.ts',
+    description: "POST /integrations/accounts/{id}: the therapy platform reports the therapist's account",
+    uses: { table: 'write' },
+  },
   'staff-dbs-report': {
     entry: 'lambdas/handlers/staff-dbs-report.ts',
     description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',
@@ -295,6 +309,13 @@ const DEFINITIONS = {
     description:
       'EventBridge: an execution failed, timed out or was aborted; flags the application so the sweep restarts it',
     uses: { table: 'write' },
+    reservedConcurrency: 2,
+  },
+  'publish-events': {
+    entry: 'lambdas/handlers/publish-events.ts',
+    description: "The table stream: each new audit entry becomes one event on the stack's bus (DESIGN §5)",
+    uses: { events: true, tableStream: true },
+    // Publishing never waits on the API: a flood of changes queues in the stream (24 h), in order per application.
     reservedConcurrency: 2,
   },
   'onboarding-sweep': {

@@ -5,6 +5,7 @@ import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
 import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
+import type { TherapyAccount } from './therapy-account.ts';
 
 export interface StoredDocument {
   key: string;
@@ -117,6 +118,8 @@ export interface Application {
   /** Set when SES reported the applicant's address as undeliverable (a permanent bounce) or marked as spam by
    *  them (a complaint): SES suppresses the address from then on, so staff contact the applicant another way. */
   emailUndeliverable?: { reason: 'bounce' | 'complaint'; at: string };
+  /** The therapist's account on the therapy website, once the platform (or staff) reported it (issue 11 §3). */
+  therapyAccount?: TherapyAccount;
 }
 
 /** dbs-renewal-overdue: no provider application by the renewal deadline; dbs-overdue: the re-check is overdue. */

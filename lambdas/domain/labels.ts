@@ -84,6 +84,8 @@ export const EVENT_NAMES: Record<string, string> = {
   'reminder-sent': 'Reminder sent',
   'compliance-reminder-sent': 'Compliance reminder sent',
   'compliance-flag-raised': 'Compliance flag raised',
+  'compliance-flag-cleared': 'Compliance flag cleared',
+  'account-created': 'Therapy website account created',
   withdrawn: 'Application withdrawn',
   lapsed: 'Application lapsed',
   'application-deleted': 'Application deleted (retention)',

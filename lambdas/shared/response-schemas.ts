@@ -176,6 +176,16 @@ export const staffApplicationSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** The therapy website's account (issue 11 §3), once the platform or staff recorded it. */
+  therapyAccount: z
+    .strictObject({
+      accountId: z.string(),
+      createdAt: at,
+      recordedAt: at,
+      recordedBy: z.enum(['platform', 'staff']),
+      recordedById: z.string(),
+    })
+    .optional(),
   induction: inductionRecord.optional(),
   expiredInduction: inductionRecord.optional(),
   availability: z

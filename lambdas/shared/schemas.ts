@@ -406,3 +406,16 @@ function selfServiceViewShape() {
       .optional(),
   };
 }
+
+/**
+ * The therapy website's account of a therapist (POST /integrations/accounts/{id}, and staff by hand): the
+ * platform's id for it (visible ASCII, no personal data) and when it was created (ISO 8601 with an offset).
+ */
+export const therapyAccountSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    accountId: z.string().regex(/^[\x21-\x7e]{1,128}$/u, 'Use 1 to 128 visible ASCII characters'),
+    createdAt: z.iso.datetime({
+      offset: true,
+      message: 'An ISO 8601 date-time, such as 2026-12-01T09:30:00Z',
+    }),
+  }))();

@@ -13,6 +13,7 @@ import { windowLastDay } from '../domain/induction.ts';
 import { DBS_POLICY } from '../domain/policy.ts';
 import { documentsDueBy } from '../domain/reminders.ts';
 import { isOpen, STAGES, type Stage } from '../domain/stages.ts';
+import { ACCOUNT_STAGES } from '../domain/therapy-account.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -61,6 +62,24 @@ const feeConsentAsked = (app: Application, today: string): boolean => {
   return providerApplicationPossible(app.dbs, latest);
 };
 
+/**
+ * Seed step 3: the therapy website invites the therapist once the contract is signed, and reports the account
+ * (issue 11 §3). It informs; the induction does not wait for it.
+ */
+const accountItem = (app: Application): Item => {
+  if (app.therapyAccount)
+    return { id: 'account', label: 'Create your account on our therapy website', status: 'done' };
+  const invited = ACCOUNT_STAGES.includes(app.stage) && Boolean(app.contract?.signature);
+  return {
+    id: 'account',
+    label: 'Create your account on our therapy website',
+    status: invited ? 'waiting-on-you' : 'not-yet',
+    detail: invited
+      ? 'Our therapy website emails you an invitation: create your account from it. You can attend the induction meanwhile.'
+      : undefined,
+  };
+};
+
 const checklist = (app: Application, today: string): Item[] => {
   const items: Item[] = [{ id: 'application', label: 'Send your application', status: 'done' }];
   const missing = app.requiredDocuments.filter((kind) => !app.documents[kind]);
@@ -94,6 +113,7 @@ const checklist = (app: Application, today: string): Item[] => {
   }
   items.push(
     { id: 'contract', label: 'Sign your affiliate contract', status: stepStatus(app, 'contract-sent') },
+    accountItem(app),
     { id: 'induction', label: 'Attend the online induction', status: stepStatus(app, 'induction-invited') },
     {
       id: 'availability',
@@ -185,6 +205,7 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'induction-recorded': 'Induction attended',
   'induction-expired': 'Induction window closed: please rebook',
   'induction-extended': 'More time to start: induction window extended',
+  'account-created': 'Your account on our therapy website is ready',
   'availability-given': 'Availability given',
   'reminder-sent': 'Reminder sent',
   'compliance-reminder-sent': 'Compliance reminder sent',

@@ -193,6 +193,7 @@ export const staffView = async (
     waitingOn: app.task?.step,
     ...(app.review ? { review: app.review } : {}),
     ...(contract ? { contract } : {}),
+    ...(app.therapyAccount ? { therapyAccount: app.therapyAccount } : {}),
     ...(app.induction ? { induction: app.induction } : {}),
     ...(app.expiredInduction ? { expiredInduction: app.expiredInduction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),

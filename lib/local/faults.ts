@@ -7,6 +7,7 @@
  *  - ses: 429 `TooManyRequestsException` (REST-JSON, `x-amzn-ErrorType`); `sesRejected` is a separate rate of
  *    400 `MessageRejected`, which is permanent (the outbox gives up and tells staff)
  *  - sfn: 400 `ThrottlingException` (JSON 1.0)
+ *  - events: 400 `ThrottlingException` (JSON 1.1) on the stack's event bus (PutEvents)
  *  - lambda: the state machine's invoke of a task function fails with `Lambda.TooManyRequestsException` (asked by
  *    the local Step Functions, not the gateway)
  * The gateway asks `decide()` after IAM allowed a call (never for the harness); an answer replaces the emulator's,
@@ -17,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export const FAULT_SERVICES = ['dynamodb', 's3', 'ses', 'sfn', 'lambda'] as const;
+export const FAULT_SERVICES = ['dynamodb', 's3', 'ses', 'sfn', 'events', 'lambda'] as const;
 export type FaultService = (typeof FAULT_SERVICES)[number];
 
 export interface FaultSettings {
@@ -110,6 +111,10 @@ const RETRYABLE: Record<Exclude<FaultService, 'lambda'>, (pick: number) => Fault
       : s3Error('ServiceUnavailable', 'Service is unable to handle request.'),
   ses: () => restJson(429, 'TooManyRequestsException', 'Too many requests.'),
   sfn: () => json10('ThrottlingException', 'Rate exceeded'),
+  events: () => ({
+    ...json10('ThrottlingException', 'Rate exceeded'),
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
+  }),
 };
 
 const rate = (value: unknown, name: string): number | undefined => {
@@ -122,7 +127,9 @@ const rate = (value: unknown, name: string): number | undefined => {
 
 const parse = (input: unknown): FaultSettings => {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new InvalidFaults('The body must be {seed?, rates: {dynamodb?, s3?, ses?, sfn?, lambda?}}');
+    throw new InvalidFaults(
+      'The body must be {seed?, rates: {dynamodb?, s3?, ses?, sfn?, events?, lambda?}}',
+    );
   }
   const { seed, rates, sesRejected, functions, ...unknown } = input as Record<string, unknown>;
   if (Object.keys(unknown).length > 0)

@@ -18,6 +18,8 @@ export interface LocalEndpoints {
   s3: string;
   sesv2: string;
   sfn: string;
+  /** The local event bus (lib/local/eventbridge.ts), for the functions that publish. */
+  events?: string;
 }
 
 export interface LambdasOptions {
@@ -49,6 +51,7 @@ export const environmentOf = (
   AWS_ENDPOINT_URL_S3: opts.endpoints.s3,
   AWS_ENDPOINT_URL_SESV2: opts.endpoints.sesv2,
   AWS_ENDPOINT_URL_SFN: opts.endpoints.sfn,
+  ...(opts.endpoints.events ? { AWS_ENDPOINT_URL_EVENTBRIDGE: opts.endpoints.events } : {}),
   S3_FORCE_PATH_STYLE: 'true',
   POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
   // Lambda runs a newer Node than this machine's 20: the SDK's end-of-support notice is noise here, once per worker.

@@ -64,6 +64,9 @@ const SENDS: Record<FunctionName, Command[]> = {
   'workflow-stopped': CHANGE, // flags the application (mutate); no outbox to deliver
   'workflow-task': CHANGE,
   'onboarding-sweep': [...CHANGE, ...QUERY], // + the due index
+  'staff-record-account': CHANGE,
+  'integration-record-account': CHANGE,
+  'publish-events': [], // reads the stream record it is given (util-dynamodb's unmarshall), sends no command
 };
 
 /** The table access (lib/functions.ts, hence the IAM grant) each operation needs. */
@@ -131,6 +134,9 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'workflow-task': 1.31,
   'onboarding-sweep': 1.26,
   'workflow-stopped': 1.73, // measured 1.65 (issue 8): a store change and zod for the event
+  'staff-record-account': 1.78, // measured 1.70 (issue 11): a staff change with one small schema
+  'integration-record-account': 1.78, // measured 1.70 (issue 11)
+  'publish-events': 1.64, // measured 1.56 (issue 11): zod for the stream record, the event mapping
 };
 
 interface Built {

@@ -272,7 +272,8 @@ const actionPanel = (
   notes?: Parameters<OnView>[1],
 ): HTMLElement | undefined => {
   if (view.stage === 'contract-sent') return contractPanel(creds, onView);
-  if (view.stage === 'induction-invited') return inductionPanel(siteLinks);
+  if (view.stage === 'induction-invited')
+    return inductionPanel(siteLinks, view.checklist.find((item) => item.id === 'account')?.status === 'done');
   if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
   if (view.stage === 'active') return welcomePanel(view, siteLinks, notes?.startDate);
   return undefined;

@@ -43,6 +43,7 @@ import { dateTime, staffPage } from '../lib/staff-page.ts';
 import { DOCUMENT_NAMES } from '../lib/upload.ts';
 import { dbsApplicationSection } from './dbs-application.ts';
 import { historySection } from './history.ts';
+import { therapyAccountSection } from './therapy-account.ts';
 
 type StaffView = Awaited<ReturnType<typeof staffView>>;
 type Decision = 'approve' | 'request-changes' | 'reject';
@@ -995,6 +996,7 @@ const render = async (id: string, message?: string): Promise<void> => {
         : h('p', { class: 'notice', id: 'no-action' }, 'There is nothing for the team to do in this stage.'),
       reviewSection(view),
       contractSection(view),
+      therapyAccountSection(view, { act, done: (message) => afterAction(view.applicationId, message) }),
       onboardingSection(view),
       historyPart(view),
     ),
