@@ -9,6 +9,7 @@
  *   the staff member and the documents, so the history this view returns includes it.
  */
 import type { Application, ApplicationEvent } from '../domain/application.ts';
+import { isChecking, isReceived } from '../domain/documents.ts';
 import { type DocumentKind, STAGES, type Stage } from '../domain/stages.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -65,6 +66,8 @@ export const listApplications = async (
 export interface StaffDocument {
   document: DocumentKind;
   received: boolean;
+  /** Uploaded, being checked for viruses: no link until it is found clean. */
+  checking?: true;
   contentType?: string;
   sizeBytes?: number;
   sha256?: string;
@@ -92,7 +95,7 @@ const remindersSent = (events: ApplicationEvent[]): { therapist: number; team: n
 
 /** The documents a staff view links to, in the words of the audit event. */
 const linkedDocuments = (app: Application): string[] => [
-  ...app.requiredDocuments.filter((kind) => app.documents[kind]?.key),
+  ...app.requiredDocuments.filter((kind) => isReceived(app.documents[kind]) && app.documents[kind]?.key),
   ...(app.contract ? ['contract'] : []),
   ...(app.contract?.signature ? ['signed-contract'] : []),
 ];
@@ -114,10 +117,13 @@ export const staffView = async (
   const events = await ports.store.events(app.id);
   const documents: StaffDocument[] = await Promise.all(
     app.requiredDocuments.map(async (kind): Promise<StaffDocument> => {
-      const stored = app.documents[kind];
+      const found = app.documents[kind];
+      // Not scanned clean yet: shown as checking, with no link (domain/documents.ts isReceived).
+      const stored = isReceived(found) ? found : undefined;
       return {
         document: kind,
         received: Boolean(stored),
+        ...(isChecking(found) ? { checking: true as const } : {}),
         ...(stored
           ? {
               contentType: stored.contentType,
@@ -174,6 +180,16 @@ export const staffView = async (
       ? { compliance: { flags: app.compliance.flags, remindersSent: remindersSent(events) } }
       : {}),
     ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
+    ...(app.refusedUploads?.length
+      ? {
+          refusedUploads: app.refusedUploads.map(({ document, reason, threats, at }) => ({
+            document,
+            reason,
+            ...(threats ? { threats } : {}),
+            at,
+          })),
+        }
+      : {}),
     ...(app.emailUndeliverable ? { emailUndeliverable: app.emailUndeliverable } : {}),
     ...(app.workflowFailure ? { workflowFailure: app.workflowFailure } : {}),
     ...(app.workflowRestarts ? { workflowRestarts: app.workflowRestarts } : {}),

@@ -24,6 +24,7 @@ import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
 import { invokeLambda, startLambdas } from './lambdas.ts';
 import { freePort } from './ports.ts';
 import { startS3 } from './s3.ts';
+import { createScanner } from './scanner.ts';
 import { startSes } from './ses.ts';
 import { startSesFeedback } from './ses-feedback.ts';
 import { startSite } from './site.ts';
@@ -191,15 +192,32 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const ses = await startSes({ port: opts.mailPort ?? 0 });
     stops.push(ses.stop);
 
+    // The CDK rule DocumentScanned, locally: GuardDuty's scan result goes to document-scanned.
+    let s3Endpoint = '';
+    const scanner = createScanner({
+      s3Endpoint: () => s3Endpoint,
+      bucket: BUCKET,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      deliver: (event) => deliverEvent('document-scanned', event, log),
+    });
     const s3 = await startS3({
       dataDir: join(opts.dataDir, 's3'),
       bucket: BUCKET,
       corsOrigins: [siteUrl],
       onObjectCreated: async (event) => {
-        await invokeLambda('document-received', event);
+        try {
+          await invokeLambda('document-received', event);
+        } finally {
+          // GuardDuty scans every new object whatever document-received made of it (lib/local/scanner.ts).
+          await scanner
+            .submit(event)
+            .catch((error: Error) => log(`[scanner] ${error.name}: ${error.message}`));
+        }
       },
     });
     stops.push(s3.stop);
+    s3Endpoint = s3.endpoint;
 
     // Faults on demand (POST /__dev/faults, or FAULTS='{"rates":{...}}' at start): the gateway asks after each
     // allowed call of a function whether to answer with a fault instead.
@@ -318,6 +336,21 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
             return { status: 400, body: { title: 'Invalid faults', detail: error.message } };
           throw error;
         }
+      }
+      if (path === '/__dev/scanner' && method === 'GET') return { status: 200, body: scanner.state() };
+      if (path === '/__dev/scanner' && method === 'POST') {
+        let input: { held?: unknown } = {};
+        try {
+          input = body ? (JSON.parse(body) as { held?: unknown }) : {};
+        } catch {
+          return { status: 400, body: { title: 'The body is not valid JSON' } };
+        }
+        if (typeof input.held !== 'boolean')
+          return { status: 400, body: { title: 'held must be true or false' } };
+        await scanner
+          .hold(input.held)
+          .catch((error: Error) => log(`[scanner] ${error.name}: ${error.message}`));
+        return { status: 200, body: scanner.state() };
       }
       if (path === '/__dev/throttles' && method === 'GET')
         return { status: 200, body: { enabled: throttles.enabled } };

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
 import { Mail } from '../constructs/mail.ts';
+import { MalwareScan } from '../constructs/malware-scan.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth, staffDomainPrefix } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
@@ -28,6 +29,7 @@ export class StatefulStack extends Stack {
   readonly key: Key;
   readonly logsBucket: Bucket;
   readonly storage: Storage;
+  readonly malwareScan: MalwareScan;
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
   readonly apiEndpoint: ApiEndpoint;
@@ -104,6 +106,10 @@ export class StatefulStack extends Stack {
       documentsBucketName,
       siteOrigin: this.siteUrl,
       logsBucket: this.logsBucket,
+    });
+    this.malwareScan = new MalwareScan(this, 'MalwareScan', {
+      bucket: this.storage.documentsBucket,
+      key: this.key,
     });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: prefix,

@@ -102,6 +102,13 @@ describe('emails', () => {
     staffInductionExpired: t.staffInductionExpired(app, links),
     staffWorkflowRestarted: t.staffWorkflowRestarted(app, 'execution-failed', 'contract', links),
     staffEmailUndeliverable: t.staffEmailUndeliverable(app, 'bounce', links),
+    staffDocumentInfected: t.staffDocumentInfected(
+      app,
+      'indemnity-insurance',
+      ['EICAR-Test-File (not a virus)'],
+      links.siteUrl,
+      links.staffEmail,
+    ),
     dbsReminder: t.dbsReminder(app, { kind: 'dbs-renewal', dueDate: '2027-06-01' }, 30, links),
     insuranceReminder: t.insuranceReminder(app, '2027-06-01', 14, links),
     staffComplianceAlert: t.staffComplianceAlert(app, 'insurance-expired', 'ended', links),
