@@ -16,6 +16,7 @@ import { MalwareScan } from '../constructs/malware-scan.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth, staffDomainPrefix } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
+import { DOCUMENT_AREA_KEYS } from '../functions.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -110,6 +111,7 @@ export class StatefulStack extends Stack {
     this.malwareScan = new MalwareScan(this, 'MalwareScan', {
       bucket: this.storage.documentsBucket,
       key: this.key,
+      uploadKeys: DOCUMENT_AREA_KEYS.uploads,
     });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: prefix,

@@ -222,6 +222,28 @@ describe('malware scanning of the documents bucket (GuardDuty Malware Protection
     });
   });
 
+  it('lets no download link open an upload GuardDuty has not tagged clean', () => {
+    const policies = Object.values(resourcesOf(s.statefulTemplate, 'AWS::S3::BucketPolicy')).filter(
+      (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: documentsBucketId }),
+    );
+    const statements = policies.flatMap((p) => (p.Properties as Cfn).PolicyDocument.Statement as Cfn[]);
+    const deny = statements.find((st) => st.Sid === 'DenyLinksToUploadsNotScannedClean');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Condition: {
+        StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+        StringNotEquals: { 's3:ExistingObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+      },
+    });
+    expect(deny?.Resource).toEqual(
+      ['dbs-certificate', 'indemnity-insurance'].map((kind) => ({
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [documentsBucketId, 'Arn'] }, `/applications/*/${kind}/*`]],
+      })),
+    );
+  });
+
   it('may manage only its own EventBridge rules, and only those GuardDuty manages', () => {
     const manage = statement('AllowManagedRuleToSendS3EventsToGuardDuty');
     expect(manage?.Action).toEqual([
