@@ -106,13 +106,14 @@ export const staffDocumentInfected = (
   app: Application,
   kind: DocumentKind,
   threats: readonly string[],
+  applicantAsked: boolean,
   siteUrl: string,
   staffEmail: string,
 ): Email =>
   render(staffEmail, `Harmful file deleted: application ${app.id}`, {
     greeting: 'Hello affiliate team,',
     paragraphs: [
-      `The virus check found harmful content in the ${DOCUMENT_LABELS[kind]} uploaded for application ${app.id}${threats.length > 0 ? ` (${threats.join(', ')})` : ''}. The file was deleted before anyone could open it, and the applicant has been asked to upload another.`,
+      `The virus check found harmful content in the ${DOCUMENT_LABELS[kind]} uploaded for application ${app.id}${threats.length > 0 ? ` (${threats.join(', ')})` : ''}. The file was deleted before anyone could open it${applicantAsked ? ', and the applicant has been asked to upload another' : ''}.`,
       'Nothing else is needed from you unless it happens again: then contact the applicant, whose device may be infected.',
     ],
     action: { label: 'Open the application', url: staffLink(siteUrl, app.id) },

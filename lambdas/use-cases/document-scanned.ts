@@ -5,7 +5,8 @@
  *  2. Clean, and it is the application's current document of its kind: mark it clean. When every required
  *     document is then received, the documents step completes (document-received.ts completeDocuments).
  *     Clean but not (yet) recorded: the object gone means it was superseded or refused, nothing to do; the
- *     object still there means document-received has not recorded it yet, so fail and let the platform retry.
+ *     object still there means document-received has not recorded it yet, so fail and let the platform retry
+ *     (Lambda retries an asynchronous invocation twice, a minute or more apart; then its on-failure queue).
  *  3. Infected or not scannable: the upload is refused. It is listed in `refusedUploads` (document-received then
  *     never records it), taken off the application if it was recorded, the problem shown to the applicant and the
  *     applicant emailed to upload another while documents are awaited; for malware, staff are alerted and the
@@ -107,6 +108,7 @@ export const documentScanned = async (
                   app,
                   document,
                   refused.threats ?? [],
+                  askAgain,
                   ctx.siteUrl,
                   ctx.staffEmail,
                 ),

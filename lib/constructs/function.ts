@@ -42,7 +42,7 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface AppFunctionProps {
   name: FunctionName;
-  /** The customer-managed key: encrypts the log group and the dead-letter queue. */
+  /** The customer-managed key: encrypts the log group and the on-failure queue. */
   key: IKey;
   /**
    * Invoked asynchronously (events, schedules): an invocation that still fails after Lambda's own retries goes to

@@ -40,7 +40,7 @@ export interface StatelessStackProps extends StackProps {
 /** The context key CDK reads a custom bootstrap qualifier from. */
 const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 
-/** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
+/** Functions invoked asynchronously (an event, a schedule): they get an on-failure destination queue. */
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'document-received',
   'document-scanned',

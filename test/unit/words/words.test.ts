@@ -106,6 +106,7 @@ describe('emails', () => {
       app,
       'indemnity-insurance',
       ['EICAR-Test-File (not a virus)'],
+      true,
       links.siteUrl,
       links.staffEmail,
     ),
