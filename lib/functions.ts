@@ -282,6 +282,22 @@ const DEFINITIONS = {
     memoryMb: 512,
     reservedConcurrency: 5,
   },
+  'document-scanned': {
+    entry: 'lambdas/handlers/document-scanned.ts',
+    description:
+      'GuardDuty malware scan result: a clean upload counts (and may complete the documents step); an infected one is deleted',
+    uses: {
+      table: 'write',
+      // Checks that a clean upload not yet recorded is still there; deletes an infected one.
+      documents: { read: ['uploads'], delete: ['uploads'], list: true },
+      mail: true,
+      workflow: ['callback'],
+    },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    // The same as document-received: scans arrive as uploads do, and a flood on the API must not hold them up.
+    reservedConcurrency: 5,
+  },
   'email-feedback': {
     entry: 'lambdas/handlers/email-feedback.ts',
     description: "SES bounces and complaints: the applicant's address marked undeliverable, staff told",

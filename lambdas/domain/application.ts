@@ -3,6 +3,7 @@ import type { CreateApplicationInput } from '../shared/schemas.ts';
 import type { AvailabilityChange } from './availability.ts';
 import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
+import type { RefusedUpload, ScanStatus } from './documents.ts';
 import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
 import type { TherapyAccount } from './therapy-account.ts';
@@ -13,6 +14,8 @@ export interface StoredDocument {
   sizeBytes: number;
   sha256: string;
   receivedAt: string;
+  /** The malware scan (domain/documents.ts isReceived): absent on documents stored before scanning existed. */
+  scan?: ScanStatus;
 }
 
 export interface PendingTask {
@@ -50,6 +53,8 @@ export interface Application {
   documents: Partial<Record<DocumentKind, StoredDocument>>;
   /** The reason the last upload of each kind was refused (shown to the applicant until a good one arrives). */
   documentProblems: Partial<Record<DocumentKind, string>>;
+  /** Uploads the malware scan refused after they were stored (the files are deleted), oldest first. */
+  refusedUploads?: RefusedUpload[];
   task?: PendingTask;
   executionArn?: string;
   /** Set while the workflow has not been started: the sweep starts it (DESIGN: never strand an application). */

@@ -63,6 +63,8 @@ export const EVENT_NAMES: Record<string, string> = {
   'step-completed': 'Step completed',
   'document-received': 'Document received',
   'document-refused': 'Document refused',
+  'document-scanned': 'Document checked for viruses: clean',
+  'document-infected': 'Document deleted: the virus check found harmful content',
   'documents-complete': 'All documents received',
   'review-decided': 'Review decided',
   'dbs-recorded': 'New DBS certificate recorded',

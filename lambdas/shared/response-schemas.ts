@@ -83,6 +83,8 @@ const staffDbsSchema = z.strictObject({
 const staffDocumentSchema = z.strictObject({
   document: z.enum(DOCUMENT_KINDS),
   received: z.boolean(),
+  /** Uploaded, being checked for viruses: no download link until it is found clean. */
+  checking: z.literal(true).optional(),
   contentType: z.string().optional(),
   sizeBytes: z.int().optional(),
   sha256: z.string().optional(),
@@ -237,6 +239,17 @@ export const staffApplicationSchema = z.strictObject({
     })
     .optional(),
   dbsImageDeletedAt: at.optional(),
+  /** Uploads the virus check refused after they were stored (the files are deleted). */
+  refusedUploads: z
+    .array(
+      z.strictObject({
+        document: z.enum(DOCUMENT_KINDS),
+        reason: z.enum(['infected', 'unscannable']),
+        threats: z.array(z.string()).optional(),
+        at,
+      }),
+    )
+    .optional(),
   /** SES reported the applicant's address undeliverable (permanent bounce) or a complaint: emails no longer reach them. */
   emailUndeliverable: z.strictObject({ reason: z.enum(['bounce', 'complaint']), at }).optional(),
   /** The workflow may have died under the application: the sweep checks it and restarts it at its step. */

@@ -185,6 +185,8 @@ export const applicationViewSchema = /* @__PURE__ */ (() =>
         document: documentKindSchema,
         required: z.boolean(),
         received: z.boolean(),
+        /** Uploaded, being checked for viruses: not received until it is found clean. */
+        checking: z.literal(true).optional(),
         receivedAt: z.iso.datetime().optional(),
         rejectedReason: z.string().optional(),
       }),

@@ -9,6 +9,7 @@ import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { dbsDeadline } from '../domain/compliance.ts';
 import { londonToday } from '../domain/dates.ts';
 import { providerApplicationPossible } from '../domain/dbs-application.ts';
+import { isChecking, isReceived } from '../domain/documents.ts';
 import { windowLastDay } from '../domain/induction.ts';
 import { DBS_POLICY } from '../domain/policy.ts';
 import { documentsDueBy } from '../domain/reminders.ts';
@@ -82,15 +83,21 @@ const accountItem = (app: Application): Item => {
 
 const checklist = (app: Application, today: string): Item[] => {
   const items: Item[] = [{ id: 'application', label: 'Send your application', status: 'done' }];
-  const missing = app.requiredDocuments.filter((kind) => !app.documents[kind]);
+  const missing = app.requiredDocuments.filter(
+    (kind) => !isReceived(app.documents[kind]) && !isChecking(app.documents[kind]),
+  );
+  const checking = app.requiredDocuments.filter((kind) => isChecking(app.documents[kind]));
+  const waiting = [
+    ...(missing.length > 0 ? [`Still needed: ${missing.map((k) => DOCUMENT_LABELS[k]).join(', ')}`] : []),
+    ...(checking.length > 0
+      ? [`Checking for viruses: ${checking.map((k) => DOCUMENT_LABELS[k]).join(', ')}`]
+      : []),
+  ];
   items.push({
     id: 'documents',
     label: 'Upload your documents',
     status: stepStatus(app, 'awaiting-documents'),
-    detail:
-      missing.length > 0 && app.stage === 'awaiting-documents'
-        ? `Still needed: ${missing.map((k) => DOCUMENT_LABELS[k]).join(', ')}`
-        : undefined,
+    detail: waiting.length > 0 && app.stage === 'awaiting-documents' ? waiting.join('. ') : undefined,
   });
   items.push({ id: 'review', label: 'We check your documents', status: stepStatus(app, 'in-review') });
   if (app.dbs.assessment === 'new-certificate-required') {
@@ -128,7 +135,7 @@ const checklist = (app: Application, today: string): Item[] => {
 const blocking = (app: Application): string[] => {
   if (app.stage !== 'awaiting-documents') return [];
   return app.requiredDocuments
-    .filter((kind) => !app.documents[kind])
+    .filter((kind) => !isReceived(app.documents[kind]) && !isChecking(app.documents[kind]))
     .map((kind) => {
       const problem = app.documentProblems[kind];
       return problem
@@ -195,6 +202,8 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'access-link-sent': 'New link emailed; earlier links stopped working',
   'document-received': 'Document received',
   'document-refused': 'A document could not be accepted',
+  'document-scanned': 'Document checked for viruses',
+  'document-infected': 'A document was deleted: our virus check found harmful content',
   'documents-complete': 'All documents received',
   'review-decided': 'Documents reviewed',
   'dbs-recorded': 'New DBS certificate recorded',
@@ -245,12 +254,14 @@ export const applicantView = (
   updatedAt: app.updatedAt,
   dbs: { assessment: app.dbs.assessment, reasons: app.dbs.reasons },
   documents: (['dbs-certificate', 'indemnity-insurance'] as const).map((document) => {
-    const stored = app.documents[document];
+    const found = app.documents[document];
+    const stored = isReceived(found) ? found : undefined;
     const problem = app.documentProblems[document];
     return {
       document,
       required: app.requiredDocuments.includes(document),
       received: Boolean(stored),
+      ...(isChecking(found) ? { checking: true as const } : {}),
       ...(stored ? { receivedAt: stored.receivedAt } : {}),
       ...(problem && !stored ? { rejectedReason: problem } : {}),
     };

@@ -43,11 +43,13 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface AppFunctionProps {
   name: FunctionName;
-  /** The customer-managed key: encrypts the log group and the dead-letter queue. */
+  /** The customer-managed key: encrypts the log group and the on-failure queue. */
   key: IKey;
   /**
-   * Invoked asynchronously (events, schedules): failed invocations land in a dead-letter queue after Lambda's own
-   * retries, so nothing is lost silently. Synchronous callers (API Gateway, Step Functions) see the error instead.
+   * Invoked asynchronously (events, schedules): an invocation that still fails after Lambda's own retries goes to
+   * an on-failure destination queue (`failureQueue`) as an invocation record carrying the event, the error's type
+   * and message and the attempts, so nothing is lost silently and an operator sees why. Synchronous callers (API
+   * Gateway, Step Functions) see the error instead.
    */
   asynchronous?: boolean;
 }
@@ -102,9 +104,16 @@ const OBJECT_ACTIONS: Record<'read' | 'write' | 'delete', string> = {
   delete: 's3:DeleteObject',
 };
 
+/** Lambda's retries of a failed asynchronous invocation (its default), before the on-failure destination. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+/** An event older than this is not retried but sent to the on-failure destination. */
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(2);
+
 export class AppFunction extends NodejsFunction {
   readonly registryName: FunctionName;
   readonly spec: FunctionSpec;
+  /** The on-failure destination of an asynchronously invoked function. */
+  readonly failureQueue: Queue | undefined;
   private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
@@ -121,8 +130,8 @@ export class AppFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${props.name} function`,
     });
-    const deadLetterQueue = props.asynchronous
-      ? new Queue(scope, `${id}DeadLetters`, {
+    const failureQueue = props.asynchronous
+      ? new Queue(scope, `${id}Failures`, {
           encryption: QueueEncryption.KMS,
           encryptionMasterKey: props.key,
           enforceSSL: true,
@@ -144,7 +153,15 @@ export class AppFunction extends NodejsFunction {
       ...(spec.reservedConcurrency ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
       logGroup,
       role,
-      ...(deadLetterQueue ? { deadLetterQueue } : {}),
+      // Lambda's own retries of a failed asynchronous invocation, then the on-failure destination (bound here
+      // without SqsDestination, whose grant adds KMS actions beyond what sending needs: see below).
+      ...(failureQueue
+        ? {
+            retryAttempts: ASYNC_RETRY_ATTEMPTS,
+            maxEventAge: ASYNC_MAX_EVENT_AGE,
+            onFailure: { bind: () => ({ destination: failureQueue.queueArn }) },
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.name,
@@ -179,8 +196,14 @@ export class AppFunction extends NodejsFunction {
     this.key = props.key;
     (this.node.defaultChild as CfnFunction).addMetadata(FUNCTION_METADATA_KEY, props.name);
     logGroup.grantWrite(role);
-    // Lambda writes to the encrypted dead-letter queue with the function's role.
-    if (deadLetterQueue) this.grantKeyVia('sqs', true);
+    this.failureQueue = failureQueue;
+    // Lambda sends the invocation record to the encrypted queue with the function's role.
+    if (failureQueue) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [failureQueue.queueArn] }),
+      );
+      this.grantKeyVia('sqs', true);
+    }
   }
 
   /**

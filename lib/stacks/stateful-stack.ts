@@ -15,9 +15,11 @@ import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
 import { IntegrationAuth } from '../constructs/integration-auth.ts';
 import { Mail } from '../constructs/mail.ts';
+import { MalwareScan } from '../constructs/malware-scan.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth, staffDomainPrefix } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
+import { DOCUMENT_AREA_KEYS } from '../functions.ts';
 
 /** How long the bus keeps what it carried, to replay it to a consumer that joins late or lost some (DESIGN §5). */
 export const EVENT_ARCHIVE_DAYS = 90;
@@ -34,6 +36,7 @@ export class StatefulStack extends Stack {
   readonly key: Key;
   readonly logsBucket: Bucket;
   readonly storage: Storage;
+  readonly malwareScan: MalwareScan;
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
   /** The therapy platform's client-credentials client (POST /integrations/accounts/{id}). */
@@ -115,6 +118,11 @@ export class StatefulStack extends Stack {
       documentsBucketName,
       siteOrigin: this.siteUrl,
       logsBucket: this.logsBucket,
+    });
+    this.malwareScan = new MalwareScan(this, 'MalwareScan', {
+      bucket: this.storage.documentsBucket,
+      key: this.key,
+      uploadKeys: DOCUMENT_AREA_KEYS.uploads,
     });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: prefix,

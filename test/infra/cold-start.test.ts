@@ -60,6 +60,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'dbs-audit': [...CHANGE, ...QUERY], // + the compliance index, the digest
   retention: ['Query', 'BatchWriteItem', 'TransactWriteItems', 'GetItem'], // purge, and mutate without an outbox
   'document-received': CHANGE,
+  'document-scanned': CHANGE,
   'email-feedback': CHANGE, // findByEmail (two gets), then a change
   'workflow-stopped': CHANGE, // flags the application (mutate); no outbox to deliver
   'workflow-task': CHANGE,
@@ -93,6 +94,7 @@ const PARSE_WITH_ZOD: FunctionName[] = NAMES.filter(
       'dbs-audit',
       'retention',
       'document-received',
+      'document-scanned',
       'email-feedback',
       'onboarding-sweep',
     ].includes(name),
@@ -130,6 +132,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'dbs-audit': 1.28,
   retention: 1.14,
   'document-received': 1.14,
+  'document-scanned': 1.14,
   'email-feedback': 1.27,
   'workflow-task': 1.31,
   'onboarding-sweep': 1.26,

@@ -107,15 +107,37 @@ describe('functions', () => {
     }
   });
 
-  it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
-    const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
-    expect(withDlq).toEqual(
-      ['document-received', 'email-feedback', 'workflow-stopped', ...SCHEDULES.map((x) => x.handler)].sort(),
+  it('sends the asynchronously invoked functions’ failed invocations to a KMS-encrypted on-failure queue (2 retries, 2 hours), and only theirs', () => {
+    const configs = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::EventInvokeConfig')).map(
+      (r) => r.Properties as Cfn,
     );
-    for (const name of withDlq) {
-      const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+    const logicalIds = Object.fromEntries(NAMES.map((name) => [fn(name).id, name]));
+    const configured = configs.map((c) => logicalIds[c.FunctionName.Ref]).sort();
+    expect(configured).toEqual(
+      [
+        'document-received',
+        'document-scanned',
+        'email-feedback',
+        'workflow-stopped',
+        ...SCHEDULES.map((x) => x.handler),
+      ].sort(),
+    );
+    expect(NAMES.filter((name) => fn(name).props.DeadLetterConfig)).toEqual([]);
+    for (const config of configs) {
+      expect(config).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 7200,
+        Qualifier: '$LATEST',
+      });
+      const queueId = config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
       const queue = resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]?.Properties;
       expect(importOf(queue?.KmsMasterKeyId)).toMatch(/^Key/);
+      expect(queue?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      // The function's role may send to its own queue, and to no other.
+      const name = logicalIds[config.FunctionName.Ref] as FunctionName;
+      const sends = withAction(name, 'sqs:');
+      expect(sends.flatMap(actions)).toEqual(['sqs:SendMessage']);
+      expect(JSON.stringify(sends.map((st) => st.Resource))).toContain(queueId);
     }
   });
 });
@@ -419,6 +441,42 @@ describe('events and schedules', () => {
     expect(JSON.parse(sample).Records[0].s3).toEqual({
       bucket: { name: 'docs' },
       object: { key: 'applications/01J/insurance.pdf' },
+    });
+  });
+});
+
+describe('malware scan results', () => {
+  it('delivers GuardDuty’s scan results for the documents bucket to document-scanned, with retries and a DLQ', () => {
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Cfn)
+      .find((r) => r.EventPattern.source[0] === 'aws.guardduty') as Cfn;
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.guardduty'],
+      'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+    });
+    expect(importOf(rule.EventPattern.detail.s3ObjectDetails.bucketName)).toMatch(/^StorageDocuments/);
+    const [target, ...more] = rule.Targets;
+    expect(more).toHaveLength(0);
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn('document-scanned').id, 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^ScanResultsDeadLetters/);
+    // The event as GuardDuty sends it: no input transformer.
+    expect(target.InputTransformer).toBeUndefined();
+  });
+
+  it('document-scanned may read, list and delete uploads only, and spend task tokens', () => {
+    const s3 = withAction('document-scanned', 's3:');
+    expect(s3.flatMap(actions).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
+    const objects = JSON.stringify(
+      s3.filter((st) => !actions(st).includes('s3:ListBucket')).map((st) => st.Resource),
+    );
+    expect(objects).toContain('/applications/*/dbs-certificate/*');
+    expect(objects).toContain('/applications/*/indemnity-insurance/*');
+    expect(objects).not.toContain('/contract/');
+    expect(fn('document-scanned').props).toMatchObject({
+      ReservedConcurrentExecutions: 5,
+      Timeout: 60,
+      MemorySize: 512,
     });
   });
 });
