@@ -360,11 +360,23 @@ export async function startStepFunctions({
     exec.current = undefined;
     exec.wait = undefined;
     const run = runs.get(exec.executionArn);
-    for (const pending of run?.pending.values() ?? []) clearTimeout(pending.timer);
     runs.delete(exec.executionArn);
+    // Waits still parked (the execution was stopped, or failed in one Parallel branch while another waits): their
+    // timers and the library's task timer for them would outlive the execution and keep the process alive.
+    if (run) queueMicrotask(() => release(run));
     if (onExecutionEnd) {
       // After the caller's response, as EventBridge delivers: never inside the API call that ended it.
       setImmediate(() => onExecutionEnd(statusChange(exec, status)));
+    }
+  };
+
+  /** Ends a run for good: aborts it, then settles its parked waits, so no timer of theirs (or the library's) is left. */
+  const release = (run: Run) => {
+    run.abort();
+    for (const [token, pending] of run.pending) {
+      run.pending.delete(token);
+      clearTimeout(pending.timer);
+      pending.reject(new ExecutionAbortedError());
     }
   };
 
@@ -944,15 +956,9 @@ export async function startStepFunctions({
       await closeServer(server);
       // Running executions stay RUNNING on disk, to be resumed by the next start on this dataDir.
       stopping = true;
-      for (const run of runs.values()) {
-        run.abort();
-        // Settle the parked waits too: the library clears its own task timers only when a task settles, and a
-        // timer left behind would keep the process alive after stop.
-        for (const pending of run.pending.values()) {
-          clearTimeout(pending.timer);
-          pending.reject(new ExecutionAbortedError());
-        }
-      }
+      // Settle the parked waits too: the library clears its own task timers only when a task settles, and a
+      // timer left behind would keep the process alive after stop.
+      for (const run of runs.values()) release(run);
       runs.clear();
       await Promise.all(writes.values());
     },

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -409,5 +410,43 @@ describe('Step Functions emulator', () => {
     ).rejects.toMatchObject({
       name: 'TaskTimedOut',
     });
+  });
+
+  it('leaves no timer behind: a process whose executions were stopped, failed or left waiting exits on its own', async () => {
+    // Every way a callback wait outlives its execution (fixtures/stopped-execution.ts); a timer left behind would
+    // keep the child alive ("something prevents the main process from exiting" at the end of a test run).
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/stopped-execution.ts')],
+      { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    let stoppedAt = 0;
+    const begun = Date.now();
+    const exited = await new Promise<{ code: number | null; afterStopMs: number } | 'alive'>((resolve) => {
+      const watch = setInterval(() => {
+        if (!stoppedAt && stdout.includes('stopped')) stoppedAt = Date.now();
+        // 5 s after the emulator stopped (or 40 s in all) the child still runs: something keeps it alive.
+        if ((stoppedAt && Date.now() - stoppedAt > 5_000) || (!stoppedAt && Date.now() - begun > 40_000)) {
+          clearInterval(watch);
+          child.kill('SIGKILL');
+          resolve('alive');
+        }
+      }, 50);
+      child.on('exit', (code) => {
+        clearInterval(watch);
+        resolve({ code, afterStopMs: stoppedAt ? Date.now() - stoppedAt : 0 });
+      });
+    });
+    expect(stderr).not.toMatch(/Error/);
+    expect(stdout.trim()).toBe('stopped');
+    expect(exited).toMatchObject({ code: 0 });
   });
 });
