@@ -27,6 +27,8 @@
  *    TimeoutSeconds does not time out (as on AWS), HeartbeatSeconds is ignored, and States.TaskFailed also
  *    catches a callback's States.Timeout. JSONata and `Assign` are not supported (library limits).
  *  - Tokens are base64url JSON naming the execution, not encrypted.
+ * A callback task ends at the first of: its token spent (success or failure), its timeout, its Lambda invocation
+ * failing; an invocation that fails after the token was spent does not fail the task.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -480,18 +482,27 @@ export async function startStepFunctions({
       try {
         if (!wait.lambdaInvoked) {
           let submitted: unknown;
+          let invoked = true;
           try {
             submitted = await invokeLambda(functionName, payload);
           } catch (err) {
-            clearTimeout(run.pending.get(token)?.timer);
-            run.pending.delete(token);
-            throw err;
+            const pending = run.pending.get(token);
+            // A token already spent (or timed out) while the Lambda ran decides the task, as on AWS: the first
+            // of callback and invocation failure wins, and a failure after a callback is ignored.
+            if (pending) {
+              clearTimeout(pending.timer);
+              run.pending.delete(token);
+              throw err;
+            }
+            invoked = false;
           }
-          wait = { ...wait, lambdaInvoked: true };
-          if (resumable && exec.status === 'RUNNING' && !stopping) exec.wait = wait;
-          record(exec, 'TaskSubmitted', {
-            taskSubmittedEventDetails: { ...taskDetails(info), output: JSON.stringify(toJson(submitted)) },
-          });
+          if (invoked) {
+            wait = { ...wait, lambdaInvoked: true };
+            if (resumable && exec.status === 'RUNNING' && !stopping) exec.wait = wait;
+            record(exec, 'TaskSubmitted', {
+              taskSubmittedEventDetails: { ...taskDetails(info), output: JSON.stringify(toJson(submitted)) },
+            });
+          }
         }
         const output = await parked;
         record(exec, 'TaskSucceeded', {
