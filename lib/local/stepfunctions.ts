@@ -27,6 +27,8 @@
  *    TimeoutSeconds does not time out (as on AWS), HeartbeatSeconds is ignored, and States.TaskFailed also
  *    catches a callback's States.Timeout. JSONata and `Assign` are not supported (library limits).
  *  - Tokens are base64url JSON naming the execution, not encrypted.
+ * An execution that ends (stopped, failed, torn down by stop()) never invokes a Lambda again: the library retries a
+ * failed task even after an abort, and such a retry would run workflow-task for an execution that has ended.
  * A callback task ends at the first of: its token spent (success or failure), its timeout, its Lambda invocation
  * failing; an invocation that fails after the token was spent does not fail the task.
  */
@@ -151,6 +153,8 @@ interface Run {
   resumeToken?: string;
   /** A resumed run re-announces ExecutionStarted and the state it resumes in: both are in the history already. */
   skipReplay: number;
+  /** Set when the run ends for good (stopped, failed, torn down): its task states must not run again. */
+  ended?: boolean;
 }
 
 class SfnError extends Error {
@@ -365,7 +369,10 @@ export async function startStepFunctions({
     runs.delete(exec.executionArn);
     // Waits still parked (the execution was stopped, or failed in one Parallel branch while another waits): their
     // timers and the library's task timer for them would outlive the execution and keep the process alive.
-    if (run) queueMicrotask(() => release(run));
+    if (run) {
+      run.ended = true;
+      queueMicrotask(() => release(run));
+    }
     if (onExecutionEnd) {
       // After the caller's response, as EventBridge delivers: never inside the API call that ended it.
       setImmediate(() => onExecutionEnd(statusChange(exec, status)));
@@ -374,6 +381,7 @@ export async function startStepFunctions({
 
   /** Ends a run for good: aborts it, then settles its parked waits, so no timer of theirs (or the library's) is left. */
   const release = (run: Run) => {
+    run.ended = true;
     run.abort();
     for (const [token, pending] of run.pending) {
       run.pending.delete(token);
@@ -438,6 +446,9 @@ export async function startStepFunctions({
 
   const callbackHandler =
     (exec: ExecutionRecord, run: Run, stateName: string, info: TaskInfo) => async (input: Json) => {
+      // After an abort the library still retries a failed task (its retry sleep returns at once when aborted):
+      // such a retry must not invoke the Lambda of an execution that has ended.
+      if (run.ended) throw new ExecutionAbortedError();
       const nonces = new Set(exec.tokens);
       const token =
         findToken(input, (candidate) => {
@@ -481,6 +492,7 @@ export async function startStepFunctions({
       }
       try {
         if (!wait.lambdaInvoked) {
+          if (run.ended) throw new ExecutionAbortedError();
           let submitted: unknown;
           let invoked = true;
           try {
@@ -527,8 +539,9 @@ export async function startStepFunctions({
       }
     };
 
-  const invokeHandler = (exec: ExecutionRecord, info: TaskInfo) => async (input: Json) => {
+  const invokeHandler = (exec: ExecutionRecord, run: Run, info: TaskInfo) => async (input: Json) => {
     await tick();
+    if (run.ended) throw new ExecutionAbortedError();
     const request = input as { FunctionName?: Json; Payload?: Json } | null;
     const [functionName, payload] =
       info.kind === 'function'
@@ -677,7 +690,7 @@ export async function startStepFunctions({
             ? async () => {
                 throw new StateError('States.Runtime', `${info.resource} is not emulated locally`);
               }
-            : invokeHandler(exec, info);
+            : invokeHandler(exec, run, info);
     }
     const machine = new StateMachine(
       { ...definition, StartAt: startAt } as unknown as StateMachineDefinition,
