@@ -134,7 +134,8 @@ const DEFINITIONS = {
       // Reads the contract it signs (a missing one is reported as such), writes the signed copy.
       documents: { read: ['contracts'], write: ['contracts'], list: true },
       mail: true,
-      workflow: ['callback'],
+      // stop: a late retry for an application that has ended stops its execution instead of storing a token.
+      workflow: ['callback', 'stop'],
     },
     memoryMb: 512,
     timeoutSeconds: PDF_TIMEOUT_SECONDS,
@@ -315,7 +316,8 @@ const DEFINITIONS = {
       // Writes the contract at the contract step (and removes one another invocation made redundant); reads none.
       documents: { write: ['contracts'], delete: ['contracts'] },
       mail: true,
-      workflow: ['callback'],
+      // stop: a late retry for an application that has ended stops its execution instead of storing a token.
+      workflow: ['callback', 'stop'],
     },
     memoryMb: 512,
     reservedConcurrency: 10,

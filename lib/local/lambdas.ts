@@ -29,6 +29,8 @@ export interface LambdasOptions {
   credentials: (name: FunctionName) => { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
   logLevel?: string;
   log?: (line: string) => void;
+  /** Invocation faults on demand (lib/local/faults.ts `invocationFault`). */
+  fault?: (name: string) => 'timeout' | 'crash' | undefined;
 }
 
 /** A function's whole `process.env`: its definition's, Lambda's reserved variables, the local endpoints. */
@@ -82,6 +84,7 @@ export const startLambdas = (opts: LambdasOptions): LambdaRuntime => {
       };
     },
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.fault ? { fault: opts.fault } : {}),
   });
   runtime = started;
   return {

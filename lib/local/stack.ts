@@ -279,6 +279,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       definition: (name) => functions[name],
       endpoints: gateway.endpoints,
       credentials: credentialsFor,
+      fault: (name) => faults.invocationFault(name),
       ...(process.env.POWERTOOLS_LOG_LEVEL ? { logLevel: process.env.POWERTOOLS_LOG_LEVEL } : {}),
       log,
     });
