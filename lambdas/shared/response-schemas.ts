@@ -69,7 +69,7 @@ const staffDbsSchema = z.strictObject({
   hasCertificate: z.boolean(),
   level: z.enum(DBS_LEVELS).optional(),
   certificateNumber: z.string().optional(),
-  issueDate: day.optional(),
+  issueDate: z.optional(day),
   onUpdateService: z.boolean().optional(),
   applyOnMyBehalf: z.boolean().optional(),
   acceptsFee: z.boolean().optional(),
@@ -182,7 +182,7 @@ export const staffApplicationSchema = z.strictObject({
       givenAt: at,
     })
     .optional(),
-  dbsRenewalDueBy: day.optional(),
+  dbsRenewalDueBy: z.optional(day),
   dbsApplication: z
     .strictObject({
       status: z.enum(['requested', 'applied', 'certificate-recorded']),
@@ -190,7 +190,7 @@ export const staffApplicationSchema = z.strictObject({
       feeGbp: z.number(),
       applyNow: z.boolean(),
       requestedAt: at,
-      appliedOn: day.optional(),
+      appliedOn: z.optional(day),
       reference: z.string().optional(),
       certificateRecordedAt: at.optional(),
     })
@@ -262,7 +262,7 @@ export const dbsReportSchema = z.strictObject({
           daysLeft: z.int(),
         })
         .optional(),
-      dbsRenewalDueBy: day.optional(),
+      dbsRenewalDueBy: z.optional(day),
       insuranceEndDate: day,
       insuranceDaysLeft: z.int(),
       flags: z.array(z.string()),
