@@ -18,7 +18,7 @@ import {
   type SdkPackage,
   sdkUsage,
 } from '../../lib/bundle-contents.ts';
-import { ESBUILD_LAMBDA_OPTIONS } from '../../lib/bundling.ts';
+import { ESBUILD_LAMBDA_OPTIONS, PDF_ENGINE } from '../../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName, type TableAccess } from '../../lib/functions.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -75,7 +75,7 @@ const NEEDS: Record<Command, TableAccess> = {
 };
 const ACCESS_RANK: Record<TableAccess, number> = { read: 1, write: 2, purge: 3 };
 
-/** The functions whose use case makes or signs the contract PDF: the only ones that may bundle pdf-lib. */
+/** The functions whose use case makes or signs the contract PDF: the only ones that may import the PDF engine. */
 const MAKE_PDFS: FunctionName[] = ['sign-contract', 'staff-review', 'staff-record-dbs', 'workflow-task'];
 
 /** The functions that validate their input with zod on every invocation: the only ones that may load it. */
@@ -246,9 +246,35 @@ describe('each function bundles the DynamoDB commands it sends, and no other', (
 });
 
 describe('heavy modules stay off the init path of functions that do not need them at load', () => {
-  it.each(NAMES)('%s loads no pdf-lib, and bundles it only if it makes a PDF', (name) => {
-    expect(inputsOnInitPath(name).filter(fromPackage('pdf-lib'))).toEqual([]);
-    expect(bundledInputs(name).some(fromPackage('pdf-lib'))).toBe(MAKE_PDFS.includes(name));
+  it.each(NAMES)(
+    '%s bundles no pdf-lib, and imports the PDF engine beside it only if it makes a PDF',
+    (name) => {
+      // The engine is a file of its own (lib/bundling.ts PDF_ENGINE), imported when a PDF is made.
+      expect(bundledInputs(name).filter(fromPackage('pdf-lib'))).toEqual([]);
+      expect(bundledInputs(name).filter(fromPackage('@pdf-lib/fontkit'))).toEqual([]);
+      const engine = get(name).output.imports.filter((imported) => imported.path === PDF_ENGINE.specifier);
+      expect(engine.map(({ kind, external }) => ({ kind, external }))).toEqual(
+        MAKE_PDFS.includes(name) ? [{ kind: 'dynamic-import', external: true }] : [],
+      );
+    },
+  );
+
+  it('the PDF engine builds on its own with pdf-lib and fontkit inside', async () => {
+    const result = await build({
+      ...ESBUILD_LAMBDA_OPTIONS,
+      entryPoints: [join(ROOT, PDF_ENGINE.entry)],
+      outdir: join(dir, 'engine'),
+      entryNames: 'pdf-engine',
+      metafile: true,
+      write: false,
+      logLevel: 'error',
+    });
+    const [output] = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+    const inputs = Object.keys(output?.[1].inputs ?? {});
+    expect(output?.[0]).toMatch(new RegExp(`${PDF_ENGINE.file}$`));
+    expect(inputs.some(fromPackage('pdf-lib'))).toBe(true);
+    expect(inputs.some(fromPackage('@pdf-lib/fontkit'))).toBe(true);
+    expect(output?.[1].imports.filter(({ external }) => external)).toEqual([]);
   });
 
   it.each(NAMES)('%s loads zod only if it validates its input with it', (name) => {
