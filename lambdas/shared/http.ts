@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/v4/core';
 import { ROUTES, type RouteAuth } from '../../lib/routes.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import { isApplicationId } from '../domain/ids.ts';
@@ -53,7 +53,7 @@ export const problem = (p: Problem, headers: Record<string, string> = {}): HttpR
 const problemType = (slug: string) => `https://affiliate-onboarding.dev/problems/${slug}`;
 
 /** Maps zod issues to field paths; an unknown key is reported at its own path (`applicant.isAdmin`). */
-export const fieldErrors = (error: z.ZodError): FieldError[] =>
+export const fieldErrors = (error: z.$ZodError): FieldError[] =>
   error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -62,12 +62,17 @@ export const fieldErrors = (error: z.ZodError): FieldError[] =>
     return [{ path: base, message: issue.message }];
   });
 
+/** A zod schema, full or mini (schemas.ts is zod/mini): both parse the same way. */
+export type Parser = z.$ZodType & {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: z.$ZodError };
+};
+
 /** Parses a value with a schema or throws a 400 naming every failing field. */
-export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
+export const parseWith = <S extends Parser>(schema: S, value: unknown): z.output<S> => {
   const result = schema.safeParse(value);
   if (!result.success)
     throw new BadRequest('The request does not match the schema', fieldErrors(result.error));
-  return result.data;
+  return result.data as z.output<S>;
 };
 
 export const toProblem = (error: unknown): Problem => {

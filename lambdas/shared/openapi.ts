@@ -10,20 +10,23 @@ import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import * as r from './response-schemas.ts';
 import * as s from './schemas.ts';
 
+/** Any zod schema: the request schemas are zod/mini (schemas.ts), the response-only ones full zod. */
+type Schema = z.core.$ZodType;
+
 interface Operation {
   summary: string;
   description?: string;
-  request?: z.ZodType;
+  request?: Schema;
   /** The success body (application/json); none for an empty success. */
-  response?: z.ZodType;
+  response?: Schema;
   /** The success body as CSV, when `?format=csv` asks for it. */
-  csv?: z.ZodType;
+  csv?: Schema;
   /** Query parameters: each key of the object is one, documented as the value the server reads. */
-  query?: z.ZodObject;
+  query?: z.core.$ZodObject;
   /** Request headers besides Authorization and Content-Type. */
-  headers?: Record<string, { schema: z.ZodType; description: string }>;
+  headers?: Record<string, { schema: Schema; description: string }>;
   /** Response headers of the success. */
-  responseHeaders?: Record<string, { schema: z.ZodType; description: string }>;
+  responseHeaders?: Record<string, { schema: Schema; description: string }>;
 }
 
 export const OPERATIONS: Record<string, Operation> = {
@@ -179,7 +182,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** A zod schema as an OpenAPI 3.1 Schema Object (JSON Schema 2020-12, the document's own dialect). */
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+const jsonSchema = (schema: Schema, io: 'input' | 'output' = 'input') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 };
@@ -277,12 +280,12 @@ const parametersFor = (route: Route, op: Operation) => [
     description: 'The application id (a ULID)',
     schema: jsonSchema(s.applicationIdSchema),
   })),
-  ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+  ...Object.entries(op.query?._zod.def.shape ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',
     required: false,
     description: QUERY_DESCRIPTIONS[name] ?? name,
-    schema: jsonSchema(schema as z.ZodType, 'output'),
+    schema: jsonSchema(schema, 'output'),
   })),
   ...Object.entries(op.headers ?? {}).map(([name, h]) => ({
     name,

@@ -71,7 +71,7 @@ const staffDbsSchema = z.strictObject({
   hasCertificate: z.boolean(),
   level: z.enum(DBS_LEVELS).optional(),
   certificateNumber: z.string().optional(),
-  issueDate: day.optional(),
+  issueDate: z.optional(day),
   onUpdateService: z.boolean().optional(),
   applyOnMyBehalf: z.boolean().optional(),
   acceptsFee: z.boolean().optional(),
@@ -210,7 +210,7 @@ export const staffApplicationSchema = z.strictObject({
     )
     .optional(),
   pauses: z.array(z.strictObject({ from: day, to: day, reason: z.string().optional() })).optional(),
-  dbsRenewalDueBy: day.optional(),
+  dbsRenewalDueBy: z.optional(day),
   dbsApplication: z
     .strictObject({
       status: z.enum(['requested', 'applied', 'certificate-recorded']),
@@ -218,7 +218,7 @@ export const staffApplicationSchema = z.strictObject({
       feeGbp: z.number(),
       applyNow: z.boolean(),
       requestedAt: at,
-      appliedOn: day.optional(),
+      appliedOn: z.optional(day),
       reference: z.string().optional(),
       certificateRecordedAt: at.optional(),
     })
@@ -301,7 +301,7 @@ export const dbsReportSchema = z.strictObject({
           daysLeft: z.int(),
         })
         .optional(),
-      dbsRenewalDueBy: day.optional(),
+      dbsRenewalDueBy: z.optional(day),
       insuranceEndDate: day,
       insuranceDaysLeft: z.int(),
       flags: z.array(z.string()),

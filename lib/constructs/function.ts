@@ -17,7 +17,7 @@ import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'a
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM } from '../bundling.ts';
+import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM, pdfEngineCommand } from '../bundling.ts';
 import {
   DOCUMENT_AREA_KEYS,
   type DocumentArea,
@@ -174,21 +174,20 @@ export class AppFunction extends NodejsFunction {
         target: ESBUILD_LAMBDA_OPTIONS.target as string,
         mainFields: [...(ESBUILD_LAMBDA_OPTIONS.mainFields ?? [])],
         // The SDK is bundled: a tree-shaken bundle loads faster than the runtime's copy (TOOLCHAIN.md) and pins
-        // the version the tests ran against.
-        externalModules: [],
+        // the version the tests ran against; only the PDF engine stays out, built beside the bundle below.
+        externalModules: [...(ESBUILD_LAMBDA_OPTIONS.external ?? [])],
         banner: ESM_REQUIRE_SHIM,
-        ...(spec.files?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  (spec.files ?? []).map(
-                    (folder) => `cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`,
-                  ),
-              },
-            }
-          : {}),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(spec.files ?? []).map(
+              (folder) => `cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`,
+            ),
+            // pdf-lib and fontkit as ./pdf-engine.mjs, beside a bundle that imports them (lib/bundling.ts).
+            pdfEngineCommand(inputDir, outputDir),
+          ],
+        },
       },
     });
     this.registryName = props.name;
