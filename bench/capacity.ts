@@ -4,7 +4,8 @@
  *
  * For each size: a fresh table in DynamoDB Local with that many active therapists, generated deterministically —
  * start dates over the 400 days before the report's day, 5 % due to start in its first two weeks, 10 % with a
- * week's pause inside its four weeks — so that even 700 therapists touch every day the report reads (the figures
+ * week's pause inside its four weeks, 10 % with a change of availability (issue 11 §2) taking effect inside them —
+ * so that even 700 therapists touch every day the report reads (the figures
  * then compare like with like: the items read are bounded by the calendar, and a dense calendar is the worst case).
  *  - 700: every therapist written by the store's own create, which adds the aggregate's change in the same
  *    transaction; then the consistency check recomputes the aggregate from the items and must find no difference.
@@ -44,6 +45,14 @@ const AS_OF: IsoDate = '2027-03-22';
 const MINIMUM_COVER = 2;
 const SEED_CONCURRENCY = 12;
 
+/** A slot an hour later, or earlier when later would pass midnight. */
+const movedAnHour = (slot: { day: string; start: string; end: string }) => {
+  const shift = Number(slot.end.slice(0, 2)) <= 22 ? 1 : -1;
+  const move = (time: string) =>
+    `${String(Number(time.slice(0, 2)) + shift).padStart(2, '0')}${time.slice(2)}`;
+  return { ...slot, start: move(slot.start), end: move(slot.end) };
+};
+
 /** A deterministic therapist: 2 to 5 slots of 2 to 4 hours, spread over the week and the clock. */
 const generated = (n: number): CapacityTherapist & { id: string } => {
   const slots = 2 + (n % 4);
@@ -61,11 +70,23 @@ const generated = (n: number): CapacityTherapist & { id: string } => {
   const startDate = n % 20 === 0 ? addDaysIso(AS_OF, 1 + (n % 14)) : addDaysIso(AS_OF, -(n % 400));
   const pauses =
     n % 10 === 3 ? [{ from: addDaysIso(AS_OF, n % 28), to: addDaysIso(AS_OF, (n % 28) + 6) }] : undefined;
+  // A change of availability inside the window: the first slot moved by an hour, one more patient.
+  const availabilityChanges =
+    n % 10 === 7
+      ? [
+          {
+            patientsPerWeek: 4 + (n % 8),
+            effectiveFrom: addDaysIso(AS_OF, n % 28),
+            weeklySlots: weeklySlots.map((slot, s) => (s === 0 ? movedAnHour(slot) : slot)),
+          },
+        ]
+      : undefined;
   return {
     id: ulid(),
     stage: 'active',
     availability: { patientsPerWeek: 3 + (n % 8), startDate, weeklySlots },
     ...(pauses ? { pauses } : {}),
+    ...(availabilityChanges ? { availabilityChanges } : {}),
   };
 };
 
@@ -84,6 +105,7 @@ const applicationOf = (t: ReturnType<typeof generated>, n: number): Application 
     remindersSent: [],
     availability: { ...t.availability, givenAt: '2026-01-01T00:00:00.000Z' },
     ...(t.pauses ? { pauses: t.pauses } : {}),
+    ...(t.availabilityChanges ? { availabilityChanges: t.availabilityChanges } : {}),
   }) as unknown as Application;
 
 const batchWrite = async (client: DynamoDBClient, tableName: string, items: Record<string, unknown>[]) => {
@@ -259,7 +281,7 @@ export const benchCapacity = async (
   );
   console.log(
     `asOf ${AS_OF}, ${WEEKS} weeks (the March clock change inside), minimum cover ${MINIMUM_COVER}. Therapists: ` +
-      'start dates over 400 days, 5 % due to start, 10 % paused a week.\n' +
+      'start dates over 400 days, 5 % due to start, 10 % paused a week, 10 % changing availability in the window.\n' +
       `Sizes up to ${TRANSACTIONAL_UP_TO.toLocaleString('en-GB')} are written by the store's create (aggregate in ` +
       'the same transaction) and then checked by the consistency check; larger sizes have their therapist items ' +
       'BatchWritten and the aggregate seeded directly from the domain.\n' +

@@ -59,6 +59,10 @@ export interface FunctionSpec {
     mail?: boolean;
     /** start: StartExecution; callback: SendTaskSuccess/Failure; stop: StopExecution. */
     workflow?: readonly ('start' | 'callback' | 'stop')[];
+    /** events:PutEvents on the stack's own event bus (DESIGN §5 Events), and EVENT_BUS_NAME. */
+    events?: boolean;
+    /** Invoked by the table's stream (an event source mapping), which reads the stream with the function's role. */
+    tableStream?: boolean;
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -130,15 +134,22 @@ const DEFINITIONS = {
       // Reads the contract it signs (a missing one is reported as such), writes the signed copy.
       documents: { read: ['contracts'], write: ['contracts'], list: true },
       mail: true,
-      workflow: ['callback'],
+      // stop: a late retry for an application that has ended stops its execution instead of storing a token.
+      workflow: ['callback', 'stop'],
     },
     memoryMb: 512,
     timeoutSeconds: PDF_TIMEOUT_SECONDS,
   },
   'give-availability': {
     entry: 'lambdas/handlers/give-availability.ts',
-    description: 'PUT /applications/{id}/availability: the questionnaire, then active',
+    description:
+      "PUT /applications/{id}/availability: the questionnaire, then active; an active therapist's change",
     uses: { table: 'write', history: true, mail: true, workflow: ['callback'] },
+  },
+  'add-pause': {
+    entry: 'lambdas/handlers/add-pause.ts',
+    description: "POST /applications/{id}/pauses: an active therapist's pause, no new patients meanwhile",
+    uses: { table: 'write', history: true, mail: true },
   },
   'request-dbs-application': {
     entry: 'lambdas/handlers/request-dbs-application.ts',
@@ -153,8 +164,8 @@ const DEFINITIONS = {
   },
   'staff-list-applications': {
     entry: 'lambdas/handlers/staff-list-applications.ts',
-    description: 'GET /staff/applications: the queue by stage',
-    uses: { table: 'read', indexes: ['by-stage'] },
+    description: 'GET /staff/applications: the queue by stage, or the renewals to verify',
+    uses: { table: 'read', indexes: ['by-stage', 'by-verify'] },
   },
   'staff-get-application': {
     entry: 'lambdas/handlers/staff-get-application.ts',
@@ -216,6 +227,16 @@ const DEFINITIONS = {
     entry: 'lambdas/handlers/staff-record-dbs-status-check.ts',
     files: CONTRACT_FONTS,
     description: 'POST /staff/applications/{id}/dbs-status-check: a DBS Update Service status check',
+    uses: { table: 'write' },
+  },
+  'staff-record-account': {
+    entry: 'lambdas/handlers/staff-record-account.ts',
+    description: "POST /staff/applications/{id}/account: the therapy website's account, recorded by hand",
+    uses: { table: 'write' },
+  },
+  'integration-record-account': {
+    entry: 'lambdas/handlers/integration-record-account.ts',
+    description: "POST /integrations/accounts/{id}: the therapy platform reports the therapist's account",
     uses: { table: 'write' },
   },
   'staff-dbs-report': {
@@ -295,7 +316,8 @@ const DEFINITIONS = {
       // Writes the contract at the contract step (and removes one another invocation made redundant); reads none.
       documents: { write: ['contracts'], delete: ['contracts'] },
       mail: true,
-      workflow: ['callback'],
+      // stop: a late retry for an application that has ended stops its execution instead of storing a token.
+      workflow: ['callback', 'stop'],
     },
     memoryMb: 512,
     reservedConcurrency: 10,
@@ -305,6 +327,13 @@ const DEFINITIONS = {
     description:
       'EventBridge: an execution failed, timed out or was aborted; flags the application so the sweep restarts it',
     uses: { table: 'write' },
+    reservedConcurrency: 2,
+  },
+  'publish-events': {
+    entry: 'lambdas/handlers/publish-events.ts',
+    description: "The table stream: each new audit entry becomes one event on the stack's bus (DESIGN §5)",
+    uses: { events: true, tableStream: true },
+    // Publishing never waits on the API: a flood of changes queues in the stream (24 h), in order per application.
     reservedConcurrency: 2,
   },
   'onboarding-sweep': {

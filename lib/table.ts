@@ -7,6 +7,8 @@
  *  - by-compliance (sparse: active therapists with a DBS or insurance action to come): compliancePk=COMPLIANCE,
  *    complianceSk=<iso date-time>#<id>
  *  - by-retention (sparse: what must be deleted, and when): retentionPk=RETENTION, retentionSk=<iso>#<id>
+ *  - by-verify (sparse: active therapists with a renewed document to verify, issue 11 §2): verifyPk=VERIFY,
+ *    verifySk=<receivedAt of the oldest waiting>#<id>
  *  - daily staff digest: pk=DIGEST#<date>, sk=DIGEST
  *  - capacity aggregate (issue 11, domain/capacity.ts): pk=CAPACITY, sk=Y#<year> | M#<year-month> | D#<date> | S#<date>
  */
@@ -19,5 +21,6 @@ export const TABLE_KEYS = {
     { name: 'by-due', partitionKey: 'duePk', sortKey: 'dueSk' },
     { name: 'by-compliance', partitionKey: 'compliancePk', sortKey: 'complianceSk' },
     { name: 'by-retention', partitionKey: 'retentionPk', sortKey: 'retentionSk' },
+    { name: 'by-verify', partitionKey: 'verifyPk', sortKey: 'verifySk' },
   ],
 } as const;

@@ -24,7 +24,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { type Application, type ApplicationEvent, upgradeApplication } from '../domain/application.ts';
-import { isClosed, isOpen } from '../domain/stages.ts';
+import { isClosed, isOpen, type Stage } from '../domain/stages.ts';
 import {
   type ApplicationStore,
   type DigestChange,
@@ -59,6 +59,8 @@ const KEY_ATTRIBUTES = [
   'complianceSk',
   'retentionPk',
   'retentionSk',
+  'verifyPk',
+  'verifySk',
   'entity',
 ] as const;
 
@@ -73,7 +75,16 @@ const toItem = (app: Application) => ({
     ? { compliancePk: 'COMPLIANCE', complianceSk: `${app.complianceDueAt}#${app.id}` }
     : {}),
   ...(app.retentionDueAt ? { retentionPk: 'RETENTION', retentionSk: `${app.retentionDueAt}#${app.id}` } : {}),
+  ...verifyKeys(app),
 });
+
+/** The sparse to-verify index (issue 11 §2): only a therapist with a renewal waiting, oldest upload first. */
+const verifyKeys = (app: Application) => {
+  const waiting = Object.values(app.renewals ?? {})
+    .map((stored) => stored.receivedAt)
+    .sort();
+  return waiting[0] ? { verifyPk: 'VERIFY', verifySk: `${waiting[0]}#${app.id}` } : {};
+};
 
 const digestKey = (date: string) => ({ pk: `DIGEST#${date}`, sk: 'DIGEST' });
 
@@ -134,12 +145,15 @@ const put = (
   },
 });
 
-const eventPut = (tableName: string, event: ApplicationEvent): TransactItem =>
+/** An audit entry; with the stage the change left the application in, which its published event carries (the
+ *  table stream's publish-events reads it from the entry alone). */
+const eventPut = (tableName: string, event: ApplicationEvent, stage?: Stage): TransactItem =>
   put(tableName, {
     pk: `APP#${event.applicationId}`,
     sk: `EVENT#${event.at}#${ulid()}`,
     entity: 'event',
     ...event,
+    ...(stage ? { stage } : {}),
   });
 
 const getItem = async (
@@ -232,7 +246,7 @@ export const storeCreate =
         { ...reservedKey(app), entity: 'email-uniqueness', applicationId: app.id },
         { expression: 'attribute_not_exists(pk)' },
       ),
-      ...events.map((event) => eventPut(table.name, event)),
+      ...events.map((event) => eventPut(table.name, event, app.stage)),
       ...capacityUpdates(table.name, [], [app]),
     ];
     if (idempotency) {
@@ -299,7 +313,7 @@ export const storeUpdate =
         expression: 'version = :expected',
         values: { ':expected': expectedVersion },
       }),
-      ...events.map((event) => eventPut(table.name, event)),
+      ...events.map((event) => eventPut(table.name, event, app.stage)),
       // The capacity aggregate changes in the same transaction as the therapist (issue 11 §1).
       ...capacityUpdates(table.name, [before], [app]),
     ];
@@ -347,7 +361,8 @@ export const storeEvents =
         ConsistentRead: true,
       });
       for (const item of page.items) {
-        const { pk: _pk, sk: _sk, entity: _entity, ...event } = item;
+        // The stage is for the published event only (publish-events): the history reads as before.
+        const { pk: _pk, sk: _sk, entity: _entity, stage: _stage, ...event } = item;
         events.push(event as unknown as ApplicationEvent);
       }
       startKey = page.lastKey;
@@ -433,6 +448,20 @@ export const storeComplianceDue = (table: DynamoTable): ApplicationStore['compli
 
 export const storeRetentionDue = (table: DynamoTable): ApplicationStore['retentionDue'] =>
   queryUpTo(table, 'by-retention', 'retentionPk', 'RETENTION', 'retentionSk');
+
+/** Therapists with a renewed document to verify, oldest upload first (the sparse by-verify index). */
+export const storeToVerify =
+  (table: DynamoTable): ApplicationStore['toVerify'] =>
+  async (limit, cursor) => {
+    const page = await queryPage(table, {
+      IndexName: 'by-verify',
+      KeyConditionExpression: 'verifyPk = :pk',
+      values: { ':pk': 'VERIFY' },
+      Limit: limit,
+      startKey: decodeCursor(cursor),
+    });
+    return { items: page.items.map(fromItem), cursor: encodeCursor(page.lastKey) };
+  };
 
 export const storeDigest =
   (table: DynamoTable): ApplicationStore['digest'] =>
@@ -546,5 +575,6 @@ export const createDynamoApplicationStore = (
     purge: storePurge(table),
     byStage: storeByStage(table),
     countByStage: storeCountByStage(table),
+    toVerify: storeToVerify(table),
   };
 };

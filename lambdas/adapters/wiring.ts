@@ -27,6 +27,15 @@ export const tablePorts = (store: ApplicationStore): Ports => ({
   clock: systemClock,
 });
 
+/** Table and mail: an active therapist's own change, which emails a receipt and spends no token. */
+export const mailPorts = (store: ApplicationStore): Ports => ({
+  store,
+  documents: unavailable('the documents bucket'),
+  mailer: createSesMailer(env.mailFrom),
+  workflow: unavailable('Step Functions'),
+  clock: systemClock,
+});
+
 /** Table, mail and workflow: what a change of stage needs (it emails and spends a task token). */
 export const stageChangePorts = (store: ApplicationStore): Ports => ({
   store,

@@ -1,10 +1,12 @@
 /** The application as the domain sees it (DESIGN §2-3). Stored as one item; see adapters/dynamo-application-store. */
 import type { CreateApplicationInput } from '../shared/schemas.ts';
+import type { AvailabilityChange } from './availability.ts';
 import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
 import type { RefusedUpload, ScanStatus } from './documents.ts';
 import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
+import type { TherapyAccount } from './therapy-account.ts';
 
 export interface StoredDocument {
   key: string;
@@ -87,8 +89,15 @@ export interface Application {
     weeklySlots: { day: string; start: string; end: string }[];
     givenAt: string;
   };
+  /** An active therapist's changes of their weekly commitment, in order of `effectiveFrom` (issue 11 §2). The one
+   *  in effect on a day is the latest dated on or before it (domain/availability.ts `commitmentOn`); one dated
+   *  after today is pending, and becomes current on its day with no write. */
+  availabilityChanges?: AvailabilityChange[];
   /** Periods without new patients (issue 11 §2); the capacity report leaves the therapist out on their days. */
   pauses?: Pause[];
+  /** Renewed documents an active therapist uploaded themselves, waiting for staff to verify them through the staff
+   *  insurance and DBS routes (issue 11 §2); carried by the sparse to-verify index while any waits. */
+  renewals?: Partial<Record<DocumentKind, StoredDocument>>;
   /** Set at activation for a renewal-after-start DBS certificate: start date + 6 months, until the new one is
    *  recorded. The deadline is met by the provider's application (`dbsApplication.appliedOn`). */
   dbsRenewalDueBy?: string;
@@ -114,6 +123,8 @@ export interface Application {
   /** Set when SES reported the applicant's address as undeliverable (a permanent bounce) or marked as spam by
    *  them (a complaint): SES suppresses the address from then on, so staff contact the applicant another way. */
   emailUndeliverable?: { reason: 'bounce' | 'complaint'; at: string };
+  /** The therapist's account on the therapy website, once the platform (or staff) reported it (issue 11 §3). */
+  therapyAccount?: TherapyAccount;
 }
 
 /** dbs-renewal-overdue: no provider application by the renewal deadline; dbs-overdue: the re-check is overdue. */

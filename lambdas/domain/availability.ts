@@ -110,12 +110,19 @@ export const weeklyHours = (slots: WeeklySlot[]): number => {
 
 const formatHours = (hours: number): string => `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
 
-/** Every rule broken by the availability given on `today`, for an induction window whose last day is `lastStartDate`. */
-export const checkAvailability = (
-  input: AvailabilityInput,
-  context: { today: IsoDate; lastStartDate: IsoDate },
-): Violation[] => {
-  const { patientsPerWeek, startDate, weeklySlots } = input;
+/** What an active therapist commits to each week: patients a week and the weekly slots. */
+export interface WeeklyCommitment {
+  patientsPerWeek: number;
+  weeklySlots: WeeklySlot[];
+}
+
+/**
+ * Every rule of the weekly commitment broken (DESIGN §3 "Availability"): patients a week from 3 to 40, well-formed
+ * slots that do not overlap, and at least an hour of slots a patient. Shared by the onboarding questionnaire and an
+ * active therapist's change (issue 11 §2), so the two can never disagree.
+ */
+export const checkWeeklyCommitment = (input: WeeklyCommitment): Violation[] => {
+  const { patientsPerWeek, weeklySlots } = input;
   const violations: Violation[] = [];
 
   const patientsValid =
@@ -154,7 +161,16 @@ export const checkAvailability = (
       message: `Your slots give ${formatHours(hours)} a week; ${patientsPerWeek} patients a week need at least ${formatHours(needed)} (one session an hour)`,
     });
   }
+  return violations;
+};
 
+/** Every rule broken by the availability given on `today`, for an induction window whose last day is `lastStartDate`. */
+export const checkAvailability = (
+  input: AvailabilityInput,
+  context: { today: IsoDate; lastStartDate: IsoDate },
+): Violation[] => {
+  const { startDate } = input;
+  const violations = checkWeeklyCommitment(input);
   const { today, lastStartDate: lastStart } = context;
   if (compareIso(lastStart, today) < 0) {
     violations.push({
@@ -171,3 +187,61 @@ export const checkAvailability = (
   }
   return violations;
 };
+
+// --- an active therapist's changes (issue 11 §2) ------------------------------------------------------------------
+
+/** A change of the weekly commitment from `effectiveFrom` (a London date), as stored on the application. */
+export interface AvailabilityChange extends WeeklyCommitment {
+  effectiveFrom: IsoDate;
+  givenAt: string;
+}
+
+/** Every rule broken by an active therapist's change given on `today`: the weekly commitment, and a start of the
+ *  change today or later. */
+export const checkAvailabilityChange = (
+  input: WeeklyCommitment & { effectiveFrom: IsoDate },
+  context: { today: IsoDate },
+): Violation[] => {
+  const violations = checkWeeklyCommitment(input);
+  if (compareIso(input.effectiveFrom, context.today) < 0) {
+    violations.push({
+      path: 'effectiveFrom',
+      message: `Choose today (${formatLongDate(context.today)}) or a later date for the change to take effect`,
+    });
+  }
+  return violations;
+};
+
+/**
+ * The changes kept when a new one from `effectiveFrom` is given on `today`: those already in effect before it. A
+ * change still to come (pending) is replaced by the new one: a therapist has at most one pending change.
+ */
+export const changesKept = <C extends { effectiveFrom: IsoDate }>(
+  changes: readonly C[],
+  effectiveFrom: IsoDate,
+  today: IsoDate,
+): C[] =>
+  changes.filter(
+    (change) =>
+      compareIso(change.effectiveFrom, today) <= 0 && compareIso(change.effectiveFrom, effectiveFrom) < 0,
+  );
+
+/**
+ * The weekly commitment on a date (the read-time rule): the latest change whose `effectiveFrom` is on or before it,
+ * or the availability given at activation. Changes are kept in order of `effectiveFrom`.
+ */
+export const commitmentOn = <B, C extends { effectiveFrom: IsoDate }>(
+  base: B,
+  changes: readonly C[] | undefined,
+  date: IsoDate,
+): B | C => {
+  let current: B | C = base;
+  for (const change of changes ?? []) if (compareIso(change.effectiveFrom, date) <= 0) current = change;
+  return current;
+};
+
+/** The change still to come on `today` (effectiveFrom after today), if any. */
+export const pendingChange = <C extends { effectiveFrom: IsoDate }>(
+  changes: readonly C[] | undefined,
+  today: IsoDate,
+): C | undefined => (changes ?? []).find((change) => compareIso(change.effectiveFrom, today) > 0);

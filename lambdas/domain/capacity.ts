@@ -61,6 +61,12 @@ export interface CapacityTherapist {
     weeklySlots: { day: string; start: string; end: string }[];
   };
   pauses?: Pause[];
+  /** An active therapist's changes of their weekly commitment, in order of `effectiveFrom` (issue 11 §2). */
+  availabilityChanges?: {
+    patientsPerWeek: number;
+    effectiveFrom: IsoDate;
+    weeklySlots: { day: string; start: string; end: string }[];
+  }[];
 }
 
 /** Counts for the 336 half-hours of the week (Monday 00:00 first) and patients a week. */
@@ -96,7 +102,9 @@ export const halfHourEnd = (start: string): string => {
 };
 
 /** One therapist's weekly half-hours (overlapping slots count once) and patients a week. */
-export const weeklyCover = (availability: NonNullable<CapacityTherapist['availability']>): Cover => {
+export const weeklyCover = (
+  availability: Pick<NonNullable<CapacityTherapist['availability']>, 'patientsPerWeek' | 'weeklySlots'>,
+): Cover => {
   const cover = emptyCover();
   for (const slot of availability.weeklySlots) {
     const day = WEEK_DAYS.indexOf(slot.day as WeekDay);
@@ -116,8 +124,6 @@ export interface DatedChange {
   start: boolean;
 }
 
-const negate = (cover: Cover): Cover => ({ cells: cover.cells.map((n) => -n), patients: -cover.patients });
-
 /** Overlapping or touching pauses merged, so a day is never taken out twice. */
 const mergedPauses = (pauses: Pause[], startDate: IsoDate): Pause[] => {
   const sorted = pauses
@@ -134,15 +140,45 @@ const mergedPauses = (pauses: Pause[], startDate: IsoDate): Pause[] => {
   return merged;
 };
 
-/** A therapist's contribution to the cover as dated changes (none unless active with availability). */
+/**
+ * A therapist's contribution to the cover as dated changes (none unless active with availability): their weekly
+ * cover from the start date (the commitment in effect that day, a change dated earlier included), then on each
+ * later day where the contribution changes (a change of availability takes effect, a pause begins or ends) the
+ * difference.
+ */
 export const therapistChanges = (therapist: CapacityTherapist): DatedChange[] => {
   const availability = therapist.availability;
   if (therapist.stage !== 'active' || !availability) return [];
-  const weekly = weeklyCover(availability);
-  const changes: DatedChange[] = [{ date: availability.startDate, cover: weekly, start: true }];
-  for (const pause of mergedPauses(therapist.pauses ?? [], availability.startDate)) {
-    changes.push({ date: pause.from, cover: negate(weekly), start: false });
-    changes.push({ date: addDaysIso(pause.to, 1), cover: weekly, start: false });
+  const { startDate } = availability;
+  const later = (therapist.availabilityChanges ?? []).filter(
+    (c) => compareIso(c.effectiveFrom, startDate) > 0,
+  );
+  const weeklyOn = (date: IsoDate): Cover => {
+    let current: Parameters<typeof weeklyCover>[0] = availability;
+    for (const change of therapist.availabilityChanges ?? []) {
+      if (compareIso(change.effectiveFrom, date) <= 0) current = change;
+    }
+    return weeklyCover(current);
+  };
+  const pauses = mergedPauses(therapist.pauses ?? [], startDate);
+  const pausedOn = (date: IsoDate) =>
+    pauses.some((p) => compareIso(p.from, date) <= 0 && compareIso(date, p.to) <= 0);
+  const contributionOn = (date: IsoDate): Cover => (pausedOn(date) ? emptyCover() : weeklyOn(date));
+
+  const atStart = weeklyOn(startDate);
+  const changes: DatedChange[] = [{ date: startDate, cover: atStart, start: true }];
+  const dates = new Set<IsoDate>([
+    ...later.map((c) => c.effectiveFrom),
+    ...pauses.flatMap((p) => [p.from, addDaysIso(p.to, 1)]),
+  ]);
+  let previous = atStart;
+  for (const date of [...dates].sort(compareIso)) {
+    const current = contributionOn(date);
+    const delta = emptyCover();
+    addInto(delta, current);
+    addInto(delta, previous, -1);
+    if (!isZero(delta)) changes.push({ date, cover: delta, start: false });
+    previous = current;
   }
   return changes;
 };

@@ -17,6 +17,9 @@ export const detectContentType = (head: Uint8Array): DetectedType | undefined =>
   return undefined;
 };
 
+/** An active therapist may upload either document at any time: a renewal for staff to verify (issue 11 §2). */
+export const renewalUploadsOpen = (app: { stage: string }): boolean => app.stage === 'active';
+
 /**
  * Where the malware scan of a stored upload stands (GuardDuty Malware Protection for S3; locally
  * lib/local/scanner.ts): `pending` until its result arrives, `clean` once nothing was found. An infected file is

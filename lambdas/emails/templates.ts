@@ -3,9 +3,10 @@
  * Staff emails carry the application id and the applicant's name, never a DBS certificate number.
  */
 import type { Application, ComplianceFlag, WorkflowFailureReason } from '../domain/application.ts';
+import type { WeekDay } from '../domain/availability.ts';
 import { formatLongDate, londonToday } from '../domain/dates.ts';
 import { windowLastDay } from '../domain/induction.ts';
-import { stageInSentence } from '../domain/labels.ts';
+import { stageInSentence, WEEK_DAY_NAMES } from '../domain/labels.ts';
 import { DBS_POLICY, WORDS } from '../domain/policy.ts';
 import { documentsDueBy, REMINDER_CADENCE } from '../domain/reminders.ts';
 import type { DocumentKind, WaitStep } from '../domain/stages.ts';
@@ -281,6 +282,50 @@ export const staffActivated = (app: Application, links: Links): Email =>
         : []),
     ],
     action: reviewIt(links, app),
+  });
+
+/** Receipt of an active therapist's change of availability (issue 11 §2). */
+export const availabilityChangedReceipt = (
+  app: Application,
+  change: {
+    patientsPerWeek: number;
+    effectiveFrom: string;
+    weeklySlots: { day: string; start: string; end: string }[];
+  },
+  links: Links,
+): Email =>
+  render(app.applicant.email, 'Your availability has changed', {
+    greeting: dear(app),
+    paragraphs: [
+      `We have your new availability. From ${formatLongDate(change.effectiveFrom)} you can take up to ${change.patientsPerWeek} patients a week, at these times each week (UK time):`,
+      change.weeklySlots
+        .map((slot) => `${WEEK_DAY_NAMES[slot.day as WeekDay] ?? slot.day} ${slot.start}–${slot.end}`)
+        .join('; '),
+      'If you did not make this change, write to the affiliate team straight away.',
+    ],
+    action: openApplication(links, app),
+  });
+
+/** Receipt of an active therapist's pause (issue 11 §2). */
+export const pauseReceipt = (app: Application, pause: { from: string; to: string }, links: Links): Email =>
+  render(app.applicant.email, 'Your pause is booked', {
+    greeting: dear(app),
+    paragraphs: [
+      `You are paused from ${formatLongDate(pause.from)} to ${formatLongDate(pause.to)}, both days included: we will not give you new patients in that time. Your current patients keep you as their therapist.`,
+      'If you did not book this pause, write to the affiliate team straight away.',
+    ],
+    action: openApplication(links, app),
+  });
+
+/** Receipt of a renewed document an active therapist uploaded (issue 11 §2). */
+export const renewalReceivedReceipt = (app: Application, kind: DocumentKind, siteUrl: string): Email =>
+  render(app.applicant.email, `We have your renewed ${DOCUMENT_LABELS[kind]}`, {
+    greeting: dear(app),
+    paragraphs: [
+      `We have received your renewed ${DOCUMENT_LABELS[kind]}. The affiliate team will verify it and update your record; we will contact you if anything is missing.`,
+      'If you did not upload it, write to the affiliate team straight away.',
+    ],
+    action: { label: 'Open your application', url: statusLink(siteUrl, app.id) },
   });
 
 export const withdrawalConfirmed = (app: Application, _links: Links): Email =>

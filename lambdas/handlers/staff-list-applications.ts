@@ -3,6 +3,7 @@ import {
   InvalidCursor,
   storeByStage,
   storeCountByStage,
+  storeToVerify,
 } from '../adapters/dynamo-application-store.ts';
 import { wiredStore } from '../adapters/unavailable.ts';
 import { env } from '../shared/env.ts';
@@ -12,7 +13,13 @@ import { staffListQuerySchema } from '../shared/schemas.ts';
 import { listApplications } from '../use-cases/staff-queries.ts';
 
 const table = dynamoTable(env.tableName);
-const ports = { store: wiredStore({ byStage: storeByStage(table), countByStage: storeCountByStage(table) }) };
+const ports = {
+  store: wiredStore({
+    byStage: storeByStage(table),
+    countByStage: storeCountByStage(table),
+    toVerify: storeToVerify(table),
+  }),
+};
 
 export const handler = httpHandler(async (event) => {
   requireStaff(event);

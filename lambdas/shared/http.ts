@@ -165,6 +165,7 @@ const checkRequest = (event: HttpEvent, opts: { body?: boolean }) => {
   const auth = AUTH_BY_ROUTE_KEY.get(event.routeKey);
   if (auth === 'applicant') bearerToken(event);
   if (auth === 'staff') requireStaff(event);
+  if (auth === 'integration') requireIntegration(event);
   for (const value of Object.values(event.pathParameters ?? {})) {
     // Every path parameter of the API is an application id.
     if (value === undefined || !isApplicationId(value)) throw new NotFound();
@@ -225,6 +226,18 @@ export const claimGroups = (raw: unknown): string[] => {
  * The staff member behind a request. API Gateway's JWT authorizer has already checked the token (401 otherwise);
  * here the group is checked, by exact name (403 without it).
  */
+/**
+ * The therapy platform's client (its client-credentials token's `client_id`): API Gateway's JWT authorizer has
+ * checked the audience and the scope; without its claims the request did not come through it.
+ */
+export const requireIntegration = (event: APIGatewayProxyEventV2): { clientId: string } => {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  if (!claims || typeof claims.client_id !== 'string')
+    throw new Unauthorized("Use a client-credentials token of the therapy platform's app client");
+  return { clientId: claims.client_id };
+};
+
 export const requireStaff = (event: APIGatewayProxyEventV2): { staffId: string } => {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
     .authorizer?.jwt?.claims;

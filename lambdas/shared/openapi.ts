@@ -71,8 +71,20 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.applicationViewSchema,
   },
   'PUT /applications/{id}/availability': {
-    summary: 'Give availability and patients a week; the application becomes active',
-    request: s.availabilitySchema,
+    summary:
+      "Give availability and patients a week (the application becomes active), or an active therapist's change from `effectiveFrom`",
+    description:
+      'In awaiting-availability, the questionnaire with `startDate`. Once active, the new weekly commitment with ' +
+      '`effectiveFrom` (today or later, Europe/London); a change still to come replaces a pending one.',
+    request: s.availabilityRequestSchema,
+    response: s.applicationViewSchema,
+  },
+  'POST /applications/{id}/pauses': {
+    summary:
+      "An active therapist's pause: from–to (London dates, both included), at most 42 days, from today on",
+    description:
+      'No new patients meanwhile; the capacity report leaves the therapist out. 409 when it overlaps a pause.',
+    request: s.pauseSchema,
     response: s.applicationViewSchema,
   },
   'PUT /applications/{id}/dbs-application': {
@@ -130,6 +142,18 @@ export const OPERATIONS: Record<string, Operation> = {
     request: s.dbsStatusCheckSchema,
     response: r.staffActionResultSchema,
   },
+  'POST /staff/applications/{id}/account': {
+    summary: "Record the therapist's therapy website account by hand (when the platform could not report it)",
+    request: s.therapyAccountSchema,
+    response: r.staffActionResultSchema,
+  },
+  'POST /integrations/accounts/{id}': {
+    summary: "The therapy platform reports the therapist's account (seed step 3)",
+    description:
+      'For the therapy platform only: a Cognito client-credentials token with scope `affiliate/accounts` (a staff or applicant token is refused with 401, a token without the scope with 403). Reporting the same account again changes nothing; another account for the same application is 409.',
+    request: s.therapyAccountSchema,
+    response: r.staffActionResultSchema,
+  },
   'GET /staff/reports/dbs': {
     summary: 'DBS and insurance compliance as of a date, as JSON or CSV',
     query: s.reportQuerySchema,
@@ -183,6 +207,7 @@ const GATEWAY_DESCRIPTIONS: Record<number, string> = {
   429: 'From API Gateway: the stage’s rate limit was reached; try again shortly',
   431: 'From API Gateway: the request line and headers are over 10 KB',
   500: 'From API Gateway: the function could not answer',
+  403: 'From API Gateway’s JWT authorizer: the token does not carry the scope the route requires',
 };
 
 /** One error status: problem+json when our code answers it, `{message}` when API Gateway does, or both. */
@@ -224,8 +249,15 @@ const responsesFor = (route: Route, op: Operation) => {
   const [success, ...errors] = route.responses;
   if (success === undefined || success >= 300)
     throw new Error(`${route.path}: the first response is the success`);
-  // The JWT authorizer guards staff routes only; any function can fail (500 from us, or from API Gateway).
-  const gateway = [413, 429, 431, 500, ...(route.auth === 'staff' ? [401] : [])];
+  // JWT authorizers guard staff and integration routes only (the latter checks the scope: 403); any function can fail (500 from us, or from API Gateway).
+  const gateway = [
+    413,
+    429,
+    431,
+    500,
+    ...(route.auth === 'staff' ? [401] : []),
+    ...(route.auth === 'integration' ? [401, 403] : []),
+  ];
   const ours = [...errors, 500];
   const responses: Record<string, unknown> = { [success]: successFor(op) };
   for (const status of [...new Set([...ours, ...gateway])].sort()) {
@@ -268,6 +300,7 @@ const SECURITY: Record<Route['auth'], unknown[]> = {
   public: [],
   applicant: [{ applicantToken: [] }],
   staff: [{ staffJwt: [] }],
+  integration: [{ platformClientCredentials: [] }],
 };
 
 const DESCRIPTION = `Recruits self-employed CBT therapists into the clinical affiliate network.
@@ -302,6 +335,13 @@ export const openApiDocument = () => ({
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description: 'A Cognito token of the staff user pool; group affiliate-team',
+      },
+      platformClientCredentials: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "A Cognito client-credentials access token of the therapy platform's app client, with scope affiliate/accounts",
       },
     },
     schemas: {

@@ -55,6 +55,8 @@ const queueItemShape = {
   createdAt: at,
   updatedAt: at,
   stageEnteredAt: at,
+  /** The renewed documents the therapist uploaded that wait to be verified (issue 11 §2). */
+  toVerify: z.array(z.enum(DOCUMENT_KINDS)).optional(),
 };
 
 export const staffQueueSchema = z.strictObject({
@@ -138,6 +140,8 @@ export const staffApplicationSchema = z.strictObject({
     givenAt: at,
   }),
   documents: z.array(staffDocumentSchema),
+  /** Renewed documents the therapist uploaded, waiting to be verified through the insurance and DBS routes. */
+  renewals: z.array(staffDocumentSchema).optional(),
   /** The step the workflow waits on, if any. */
   waitingOn: z.enum(WAIT_STEPS).optional(),
   review: z
@@ -174,6 +178,16 @@ export const staffApplicationSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** The therapy website's account (issue 11 §3), once the platform or staff recorded it. */
+  therapyAccount: z
+    .strictObject({
+      accountId: z.string(),
+      createdAt: at,
+      recordedAt: at,
+      recordedBy: z.enum(['platform', 'staff']),
+      recordedById: z.string(),
+    })
+    .optional(),
   induction: inductionRecord.optional(),
   expiredInduction: inductionRecord.optional(),
   availability: z
@@ -184,6 +198,18 @@ export const staffApplicationSchema = z.strictObject({
       givenAt: at,
     })
     .optional(),
+  /** An active therapist's changes of availability, in order of effectiveFrom (issue 11 §2). */
+  availabilityChanges: z
+    .array(
+      z.strictObject({
+        patientsPerWeek: z.int(),
+        effectiveFrom: day,
+        weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
+        givenAt: at,
+      }),
+    )
+    .optional(),
+  pauses: z.array(z.strictObject({ from: day, to: day, reason: z.string().optional() })).optional(),
   dbsRenewalDueBy: day.optional(),
   dbsApplication: z
     .strictObject({

@@ -203,6 +203,7 @@ export const applicationViewSchema = /* @__PURE__ */ (() =>
         weeklySlots: z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() })),
       })
       .optional(),
+    ...selfServiceViewShape(),
     /** The provider's DBS application, once the applicant has accepted the fee. */
     dbsApplication: z
       .strictObject({
@@ -320,6 +321,8 @@ export const staffListQuerySchema = /* @__PURE__ */ (() =>
       .pipe(z.int().min(1, 'At least 1').max(100, 'At most 100'))
       .default(25),
     cursor: z.string().max(2048).optional(),
+    /** `to-verify`: the renewals therapists uploaded themselves, oldest first, instead of a stage's queue. */
+    view: z.enum(['to-verify']).optional(),
   }))();
 
 /** A time of day after a date: hours and minutes, optional seconds and milliseconds, optional UTC offset. */
@@ -365,4 +368,56 @@ export const capacityQuerySchema = /* @__PURE__ */ (() =>
       .pipe(z.int().min(1, 'At least 1 week').max(12, 'At most 12 weeks'))
       .default(4),
     format: z.enum(['json', 'csv']).default('json'),
+  }))();
+
+// --- an active therapist's own changes (issue 11 §2) -----------------------------------------------------------------
+
+const weeklyCommitmentShape = () => ({
+  patientsPerWeek: availabilitySchema.shape.patientsPerWeek,
+  weeklySlots: availabilitySchema.shape.weeklySlots,
+});
+
+/** PUT /applications/{id}/availability by an active therapist: the new commitment from `effectiveFrom`. */
+export const availabilityChangeSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ ...weeklyCommitmentShape(), effectiveFrom: isoDate }))();
+export type AvailabilityChangeInput = z.infer<typeof availabilityChangeSchema>;
+
+/** The body of PUT /applications/{id}/availability: the onboarding questionnaire, or an active therapist's change
+ *  (the one with `effectiveFrom`). */
+export const availabilityRequestSchema = /* @__PURE__ */ (() =>
+  z.union([availabilitySchema, availabilityChangeSchema]))();
+
+/** POST /applications/{id}/pauses: London dates, both inclusive. */
+export const pauseSchema = /* @__PURE__ */ (() =>
+  z.strictObject({ from: isoDate, to: isoDate, reason: text(500, { optional: true }).optional() }))();
+export type PauseInput = z.infer<typeof pauseSchema>;
+
+/** What the applicant's view adds for an active therapist (hoisted: applicationViewSchema spreads it). */
+function selfServiceViewShape() {
+  const slots = z.array(z.strictObject({ day: z.string(), start: z.string(), end: z.string() }));
+  return {
+    /** A change of availability still to come (its effectiveFrom after today). */
+    pendingAvailability: z
+      .strictObject({ patientsPerWeek: z.int(), effectiveFrom: isoDate, weeklySlots: slots })
+      .optional(),
+    /** Pauses not over yet, first first. */
+    pauses: z.array(z.strictObject({ from: isoDate, to: isoDate })).optional(),
+    /** Renewed documents uploaded and waiting for the affiliate team to verify them. */
+    renewals: z
+      .array(z.strictObject({ document: documentKindSchema, receivedAt: z.iso.datetime() }))
+      .optional(),
+  };
+}
+
+/**
+ * The therapy website's account of a therapist (POST /integrations/accounts/{id}, and staff by hand): the
+ * platform's id for it (visible ASCII, no personal data) and when it was created (ISO 8601 with an offset).
+ */
+export const therapyAccountSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    accountId: z.string().regex(/^[\x21-\x7e]{1,128}$/u, 'Use 1 to 128 visible ASCII characters'),
+    createdAt: z.iso.datetime({
+      offset: true,
+      message: 'An ISO 8601 date-time, such as 2026-12-01T09:30:00Z',
+    }),
   }))();

@@ -1,11 +1,12 @@
 /**
  * Offer a presigned upload (POST /applications/{id}/uploads).
  *  1. Find the application the token opens (404 for unknown or not yours).
- *  2. Only while documents are awaited, and only for a document this application needs.
+ *  2. Only while documents are awaited, and only for a document this application needs; or, for an active
+ *     therapist, either document (a renewal to verify: renewals.ts).
  *  3. A fresh presigned POST under the application's prefix: one content type, 1 byte to 10 MB, 15 minutes.
  */
 import { ulid } from 'ulid';
-import { MAX_UPLOAD_BYTES, type UPLOAD_CONTENT_TYPES } from '../domain/documents.ts';
+import { MAX_UPLOAD_BYTES, renewalUploadsOpen, type UPLOAD_CONTENT_TYPES } from '../domain/documents.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import { stageInSentence } from '../domain/labels.ts';
 import type { DocumentKind } from '../domain/stages.ts';
@@ -63,6 +64,7 @@ export const createUpload = async (
   ports: Ports,
 ): Promise<UploadOffer> => {
   const app = await findOwnApplication(ports, input.applicationId, input.accessToken);
+  if (renewalUploadsOpen(app)) return offerUpload(ports, app.id, input.document, input.contentType);
   if (app.stage !== 'awaiting-documents') {
     throw new Conflict(
       `Documents can only be uploaded while the application awaits them; it is ${stageInSentence(app.stage)}`,

@@ -6,16 +6,24 @@
  *     the object deleted.
  *  4. Otherwise record the document, scan pending, and an event. The same key twice, or a key the malware scan
  *     already refused (its result can come first), changes nothing.
+ *     An active therapist's upload is a renewal to verify instead (renewals.ts), scanned the same way.
  *  5. The document counts only once scanned clean (document-scanned completes the step then): never here.
  *  6. After the commit: delete refused or superseded objects, deliver the outbox. Failures throw, so the platform
  *     retries; the retry finds the committed state and only finishes the delivery.
  */
 import type { Application, StoredDocument } from '../domain/application.ts';
-import { type DetectedType, detectContentType, isReceived, MAX_UPLOAD_BYTES } from '../domain/documents.ts';
+import {
+  type DetectedType,
+  detectContentType,
+  isReceived,
+  MAX_UPLOAD_BYTES,
+  renewalUploadsOpen,
+} from '../domain/documents.ts';
 import { documentRefused, documentsReceived, staffApplicationReady } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
 import { parseDocumentKey } from './create-upload.ts';
+import { renewalReceived } from './renewals.ts';
 import {
   completeStep,
   deliverOutbox,
@@ -90,12 +98,13 @@ export const documentReceived = async (
     applicationId,
     (app, now): { next: Application; events: ReturnType<typeof event>[] } | undefined => {
       superseded = undefined;
-      if (app.stage !== 'awaiting-documents') {
+      const renewal = renewalUploadsOpen(app);
+      if (app.stage !== 'awaiting-documents' && !renewal) {
         outcome = 'ignored';
         return undefined;
       }
       if (
-        app.documents[document]?.key === input.key ||
+        (renewal ? app.renewals : app.documents)?.[document]?.key === input.key ||
         app.refusedUploads?.some((refused) => refused.key === input.key)
       ) {
         outcome = 'duplicate';
@@ -116,7 +125,6 @@ export const documentReceived = async (
           events: [event(app.id, now, 'document-refused', { document, reason: reason.slice(0, 120) })],
         };
       }
-      superseded = app.documents[document]?.key;
       const stored: StoredDocument = {
         key: input.key,
         contentType: object.contentType,
@@ -125,6 +133,12 @@ export const documentReceived = async (
         receivedAt: now.toISOString(),
         scan: 'pending',
       };
+      if (renewal) {
+        superseded = app.renewals?.[document]?.key;
+        outcome = 'recorded';
+        return renewalReceived(app, document, stored, now, ctx.siteUrl);
+      }
+      superseded = app.documents[document]?.key;
       const { [document]: _cleared, ...problems } = app.documentProblems;
       const next: Application = {
         ...app,

@@ -14,7 +14,7 @@
  *  4. After the commit: delete a refused file, deliver the outbox. Failures throw, so the platform retries.
  */
 import type { Application } from '../domain/application.ts';
-import { isReceived, type RefusedUpload, type ScanResult } from '../domain/documents.ts';
+import { isReceived, type RefusedUpload, renewalUploadsOpen, type ScanResult } from '../domain/documents.ts';
 import { documentRefused, staffDocumentInfected } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
@@ -50,8 +50,10 @@ export const documentScanned = async (
   let awaited = false;
 
   const result = await mutate(ports, applicationId, (app, now) => {
-    const current = app.documents[document];
-    awaited = app.stage === 'awaiting-documents';
+    // An active therapist's upload is a renewal to verify (renewals.ts): scanned and gated the same way.
+    const renewal = app.renewals?.[document]?.key === input.key;
+    const current = renewal ? app.renewals?.[document] : app.documents[document];
+    awaited = app.stage === 'awaiting-documents' || renewalUploadsOpen(app);
     if (app.refusedUploads?.some((refused) => refused.key === input.key)) {
       outcome = 'duplicate';
       return undefined;
@@ -66,11 +68,12 @@ export const documentScanned = async (
         return undefined;
       }
       outcome = 'clean';
-      const next: Application = {
-        ...app,
-        documents: { ...app.documents, [document]: { ...current, scan: 'clean' } },
-      };
+      const cleaned = { ...current, scan: 'clean' as const };
+      const next: Application = renewal
+        ? { ...app, renewals: { ...app.renewals, [document]: cleaned } }
+        : { ...app, documents: { ...app.documents, [document]: cleaned } };
       const events = [event(app.id, now, 'document-scanned', { document })];
+      if (renewal) return { next, events };
       const complete = completeDocuments(next, now, ctx);
       if (!complete) return { next, events };
       outcome = 'complete';
@@ -88,11 +91,14 @@ export const documentScanned = async (
     };
     const wasCurrent = current?.key === input.key;
     const { [document]: _removed, ...otherDocuments } = app.documents;
-    // The applicant is asked for another only when this upload is the one documents wait on.
-    const askAgain = app.stage === 'awaiting-documents' && (wasCurrent || !current);
+    const { [document]: _refusedRenewal, ...otherRenewals } = app.renewals ?? {};
+    // The applicant is asked for another only when this upload is the one documents wait on (or the renewal
+    // the therapist sent).
+    const askAgain = renewal || (app.stage === 'awaiting-documents' && (wasCurrent || !current));
     const next: Application = {
       ...app,
-      documents: wasCurrent ? otherDocuments : app.documents,
+      documents: wasCurrent && !renewal ? otherDocuments : app.documents,
+      ...(renewal ? { renewals: otherRenewals } : {}),
       documentProblems: askAgain ? { ...app.documentProblems, [document]: reason } : app.documentProblems,
       refusedUploads: [...(app.refusedUploads ?? []), refused],
       outbox: [

@@ -14,11 +14,13 @@ import { windowLastDay } from '../domain/induction.ts';
 import { DBS_POLICY } from '../domain/policy.ts';
 import { documentsDueBy } from '../domain/reminders.ts';
 import { isOpen, STAGES, type Stage } from '../domain/stages.ts';
+import { ACCOUNT_STAGES } from '../domain/therapy-account.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { ApplicationView } from '../shared/schemas.ts';
 import { tokenMatchesAny } from '../shared/tokens.ts';
+import { selfServiceView } from './self-service-view.ts';
 import { credentialHashes } from './status-links.ts';
 import { complianceFacts, withoutUndefined } from './support.ts';
 
@@ -61,6 +63,24 @@ const feeConsentAsked = (app: Application, today: string): boolean => {
   return providerApplicationPossible(app.dbs, latest);
 };
 
+/**
+ * Seed step 3: the therapy website invites the therapist once the contract is signed, and reports the account
+ * (issue 11 §3). It informs; the induction does not wait for it.
+ */
+const accountItem = (app: Application): Item => {
+  if (app.therapyAccount)
+    return { id: 'account', label: 'Create your account on our therapy website', status: 'done' };
+  const invited = ACCOUNT_STAGES.includes(app.stage) && Boolean(app.contract?.signature);
+  return {
+    id: 'account',
+    label: 'Create your account on our therapy website',
+    status: invited ? 'waiting-on-you' : 'not-yet',
+    detail: invited
+      ? 'Our therapy website emails you an invitation: create your account from it. You can attend the induction meanwhile.'
+      : undefined,
+  };
+};
+
 const checklist = (app: Application, today: string): Item[] => {
   const items: Item[] = [{ id: 'application', label: 'Send your application', status: 'done' }];
   const missing = app.requiredDocuments.filter(
@@ -100,6 +120,7 @@ const checklist = (app: Application, today: string): Item[] => {
   }
   items.push(
     { id: 'contract', label: 'Sign your affiliate contract', status: stepStatus(app, 'contract-sent') },
+    accountItem(app),
     { id: 'induction', label: 'Attend the online induction', status: stepStatus(app, 'induction-invited') },
     {
       id: 'availability',
@@ -193,11 +214,16 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'induction-recorded': 'Induction attended',
   'induction-expired': 'Induction window closed: please rebook',
   'induction-extended': 'More time to start: induction window extended',
+  'account-created': 'Your account on our therapy website is ready',
   'availability-given': 'Availability given',
   'reminder-sent': 'Reminder sent',
   'compliance-reminder-sent': 'Compliance reminder sent',
   'dbs-renewed': 'Renewed DBS certificate recorded',
   'insurance-renewed': 'Renewed insurance recorded',
+  'availability-changed': 'Availability changed',
+  'therapist-paused': 'Pause booked',
+  'renewal-received': 'Renewed document received: the affiliate team will verify it',
+  'renewal-verified': 'Renewed document verified',
   withdrawn: 'Application withdrawn',
   lapsed: 'Application closed',
 };
@@ -244,15 +270,7 @@ export const applicantView = (
   blocking: blocking(app),
   deadlines: deadlines(app),
   timeline: timeline(events),
-  ...(app.availability
-    ? {
-        availability: {
-          patientsPerWeek: app.availability.patientsPerWeek,
-          startDate: app.availability.startDate,
-          weeklySlots: app.availability.weeklySlots.map(({ day, start, end }) => ({ day, start, end })),
-        },
-      }
-    : {}),
+  ...selfServiceView(app, today),
   ...(app.dbsApplication
     ? {
         dbsApplication: withoutUndefined({

@@ -16,7 +16,8 @@
  *  1. In awaiting-dbs, before activation (contract-sent to awaiting-availability) or active; the new certificate is
  *     assessed again and must be current; the provider's DBS application, if any, → certificate-recorded.
  *  2. awaiting-dbs → contract-sent, with the contract made first (as for approval); active: the renewal is done,
- *     the re-check restarts, DBS flags clear.
+ *     the re-check restarts, DBS flags clear, and a certificate the therapist uploaded to verify is verified
+ *     (renewals.ts; so is an uploaded insurance schedule by recordInsurance).
  * recordInduction
  *  1. Only in induction-invited; attendedOn not in the future and not more than 14 days ago (its window still open).
  *  2. → awaiting-availability; the applicant is asked for availability within the 14-day window.
@@ -54,6 +55,7 @@ import type { DigestChange, Ports } from '../ports/index.ts';
 import { Conflict, NotFound } from '../shared/errors.ts';
 import type { insuranceSchema, reviewSchema } from '../shared/schemas.ts';
 import { withContract, withPreparedContract } from './contract.ts';
+import { renewalVerified } from './renewals.ts';
 import {
   completeStep,
   complianceFacts,
@@ -83,7 +85,7 @@ const act = async (
   id: string,
   decide: (app: Application, now: Date) => { next: Application; events: ApplicationEvent[] },
 ): Promise<Application> => {
-  const result = await mutate(ports, id, decide);
+  const result = await mutate(ports, id, (app, now) => withFlagsCleared(app, now, decide(app, now)));
   if (!result) throw new NotFound();
   const clears = digestClears(result.before, result.after, result.after.updatedAt);
   if (clears.length > 0) await ports.store.addToDigest(londonToday(new Date(result.after.updatedAt)), clears);
@@ -332,6 +334,24 @@ const clearFlags = (app: Application, cleared: readonly ComplianceFlag[]) =>
     ? { ...app.compliance, flags: app.compliance.flags.filter((f) => !cleared.includes(f)) }
     : app.compliance;
 
+/** A flag a staff action clears is an entry of its own (and so a published event: issue 11 §3). */
+const withFlagsCleared = (
+  before: Application,
+  now: Date,
+  change: { next: Application; events: ApplicationEvent[] },
+): { next: Application; events: ApplicationEvent[] } => {
+  const cleared = (before.compliance?.flags ?? []).filter(
+    (flag) => !change.next.compliance?.flags.includes(flag),
+  );
+  return {
+    next: change.next,
+    events: [
+      ...change.events,
+      ...cleared.map((flag) => event(before.id, now, 'compliance-flag-cleared', { flag })),
+    ],
+  };
+};
+
 export const digestClears = (before: Application, after: Application, at: string): DigestChange[] =>
   (before.compliance?.flags ?? [])
     .filter((flag) => !after.compliance?.flags.includes(flag))
@@ -344,8 +364,10 @@ const renewDbs = (
   now: Date,
   ctx: StaffContext,
 ) => {
+  const verified = renewalVerified(app, 'dbs-certificate', now, ctx.staffId);
   const next: Application = withoutUndefined({
     ...app,
+    ...verified.fields,
     dbs: newCertificate(app, input, now),
     ...certificateRecorded(app, now),
     dbsRenewalDueBy: undefined,
@@ -355,6 +377,7 @@ const renewDbs = (
   return {
     next,
     events: [
+      ...verified.events,
       event(
         app.id,
         now,
@@ -374,14 +397,17 @@ export const recordInsurance = (id: string, input: InsuranceInput, ports: Ports,
     const violations = checkInsurance(input, londonToday(now));
     if (violations.length > 0)
       throw new RuleViolation(violations.map((v) => ({ ...v, path: v.path.replace(/^insurance\./, '') })));
-    const next: Application = {
+    const verified = renewalVerified(app, 'indemnity-insurance', now, staffId);
+    const next: Application = withoutUndefined({
       ...app,
+      ...verified.fields,
       insurance: input,
       compliance: clearFlags(app, ['insurance-expired']),
-    };
+    });
     return {
       next,
       events: [
+        ...verified.events,
         event(
           app.id,
           now,

@@ -1,16 +1,17 @@
 /**
  * What the affiliate team reads.
  * listApplications: the queue of one stage, most recently changed first, a page at a time (by-stage index); with
- *   the first page, how many applications each stage holds (the tabs' counts).
+ *   the first page, how many applications each stage holds (the tabs' counts). `view=to-verify`: instead, the
+ *   active therapists with a renewed document to verify, oldest upload first (the sparse by-verify index).
  * staffView: everything about one application — applicant, professional, DBS (with its number: staff only),
  *   insurance, review, contract evidence, induction, availability — with download links valid 5 minutes and the
  *   whole event history. Never the access-token hash, task tokens or the outbox. Issuing links to the documents
  *   (the DBS certificate above all: criminal-record data) is recorded first, as a `documents-accessed` event naming
  *   the staff member and the documents, so the history this view returns includes it.
  */
-import type { Application, ApplicationEvent } from '../domain/application.ts';
+import type { Application, ApplicationEvent, StoredDocument } from '../domain/application.ts';
 import { isChecking, isReceived } from '../domain/documents.ts';
-import { type DocumentKind, STAGES, type Stage } from '../domain/stages.ts';
+import { DOCUMENT_KINDS, type DocumentKind, STAGES, type Stage } from '../domain/stages.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
 
@@ -41,6 +42,9 @@ export const queueItem = (app: Application) => ({
   createdAt: app.createdAt,
   updatedAt: app.updatedAt,
   stageEnteredAt: app.stageEnteredAt,
+  ...(app.renewals && Object.keys(app.renewals).length > 0
+    ? { toVerify: DOCUMENT_KINDS.filter((kind) => app.renewals?.[kind]) }
+    : {}),
 });
 
 const stageCounts = async (ports: Pick<Ports, 'store'>): Promise<Record<Stage, number>> =>
@@ -49,11 +53,13 @@ const stageCounts = async (ports: Pick<Ports, 'store'>): Promise<Record<Stage, n
   ) as Record<Stage, number>;
 
 export const listApplications = async (
-  input: { stage: Stage; limit: number; cursor?: string },
+  input: { stage: Stage; limit: number; cursor?: string; view?: 'to-verify' },
   ports: Pick<Ports, 'store'>,
 ) => {
   const [page, counts] = await Promise.all([
-    ports.store.byStage(input.stage, input.limit, input.cursor),
+    input.view === 'to-verify'
+      ? ports.store.toVerify(input.limit, input.cursor)
+      : ports.store.byStage(input.stage, input.limit, input.cursor),
     input.cursor ? undefined : stageCounts(ports),
   ]);
   return {
@@ -93,11 +99,28 @@ const remindersSent = (events: ApplicationEvent[]): { therapist: number; team: n
   };
 };
 
+/** A renewed document waiting to be verified, with its download link (issue 11 §2). */
+const renewalDocument = async (
+  kind: DocumentKind,
+  stored: StoredDocument,
+  link: (key: string) => Promise<string>,
+): Promise<StaffDocument> => ({
+  document: kind,
+  received: true,
+  contentType: stored.contentType,
+  sizeBytes: stored.sizeBytes,
+  sha256: stored.sha256,
+  receivedAt: stored.receivedAt,
+  // Not scanned clean yet: shown as checking, with no link, as an onboarding upload is.
+  ...(isChecking(stored) ? { checking: true as const } : { downloadUrl: await link(stored.key) }),
+});
+
 /** The documents a staff view links to, in the words of the audit event. */
 const linkedDocuments = (app: Application): string[] => [
   ...app.requiredDocuments.filter((kind) => isReceived(app.documents[kind]) && app.documents[kind]?.key),
   ...(app.contract ? ['contract'] : []),
   ...(app.contract?.signature ? ['signed-contract'] : []),
+  ...DOCUMENT_KINDS.filter((kind) => isReceived(app.renewals?.[kind])).map((kind) => `renewed-${kind}`),
 ];
 
 export const staffView = async (
@@ -138,6 +161,12 @@ export const staffView = async (
       };
     }),
   );
+  const renewals = await Promise.all(
+    DOCUMENT_KINDS.flatMap((kind) => {
+      const stored = app.renewals?.[kind];
+      return stored ? [renewalDocument(kind, stored, link)] : [];
+    }),
+  );
   const contract = app.contract
     ? {
         version: app.contract.version,
@@ -167,12 +196,18 @@ export const staffView = async (
     insurance: app.insurance,
     consents: app.consents,
     documents,
+    ...(renewals.length > 0 ? { renewals } : {}),
     waitingOn: app.task?.step,
     ...(app.review ? { review: app.review } : {}),
     ...(contract ? { contract } : {}),
+    ...(app.therapyAccount ? { therapyAccount: app.therapyAccount } : {}),
     ...(app.induction ? { induction: app.induction } : {}),
     ...(app.expiredInduction ? { expiredInduction: app.expiredInduction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),
+    ...(app.availabilityChanges?.length ? { availabilityChanges: app.availabilityChanges } : {}),
+    ...(app.pauses?.length
+      ? { pauses: app.pauses.map(({ from, to, reason }) => ({ from, to, ...(reason ? { reason } : {}) })) }
+      : {}),
     ...(app.dbsRenewalDueBy ? { dbsRenewalDueBy: app.dbsRenewalDueBy } : {}),
     ...(app.dbsApplication ? { dbsApplication: app.dbsApplication } : {}),
     ...(app.dbsStatusCheck ? { dbsStatusCheck: app.dbsStatusCheck } : {}),

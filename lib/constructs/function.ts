@@ -8,13 +8,14 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM } from '../bundling.ts';
 import {
@@ -326,6 +327,36 @@ export class AppFunction extends NodejsFunction {
       );
     }
     this.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+  }
+
+  /** EVENT_BUS_NAME plus events:PutEvents on that one bus (DESIGN §5 Events). */
+  bindEventBus(bus: IEventBus): void {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }),
+    );
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+  }
+
+  /**
+   * Reading the table's stream, which the event source mapping does with the function's role: the stream's records
+   * (and ListStreams, which takes no resource), decrypted through DynamoDB only.
+   */
+  bindTableStream(table: ITable): void {
+    if (!table.tableStreamArn) throw new Error(`${this.registryName}: the table has no stream`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [table.tableStreamArn],
+      }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+    this.grantKeyVia('dynamodb', false);
+  }
+
+  /** sqs:SendMessage on one encrypted queue: an event source mapping's on-failure destination sends with this role. */
+  bindFailureQueue(queue: IQueue): void {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    this.grantKeyVia('sqs', true);
   }
 
   /**

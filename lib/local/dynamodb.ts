@@ -16,10 +16,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -152,6 +154,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       { client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
       { TableName: tableName },
     );
+    await addMissingIndexes(client, tableName);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
       await client.send(
@@ -164,4 +167,48 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * Adds the indexes of lib/table.ts a table made by an earlier version lacks: a data folder persists between runs
+ * (`.local/`), so a table created before an index existed would otherwise never get it. One index per UpdateTable,
+ * as on AWS, each waited for until ACTIVE.
+ */
+export async function addMissingIndexes(client: DynamoDBClient, tableName: string): Promise<string[]> {
+  const describe = async () => (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  const existing = new Set((await describe())?.GlobalSecondaryIndexes?.map((index) => index.IndexName) ?? []);
+  const added: string[] = [];
+  for (const index of TABLE_KEYS.indexes) {
+    if (existing.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+    await waitUntil(
+      async () => {
+        const gsi = (await describe())?.GlobalSecondaryIndexes?.find((each) => each.IndexName === index.name);
+        if (gsi?.IndexStatus !== 'ACTIVE') throw new Error(`index ${index.name} is ${gsi?.IndexStatus}`);
+      },
+      { timeoutMs: 60_000, what: `index ${index.name}` },
+    );
+    added.push(index.name);
+  }
+  return added;
 }

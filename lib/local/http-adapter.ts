@@ -11,10 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { compilePath, ROUTES } from '../routes.ts';
+import { compilePath, INTEGRATION_SCOPE, ROUTES } from '../routes.ts';
 import { invokeLambda } from './lambdas.ts';
 import { closeServer, listenLoopback } from './ports.ts';
-import type { LocalIssuer } from './staff-issuer.ts';
+import { LOCAL_PLATFORM_CLIENT, type LocalIssuer } from './staff-issuer.ts';
 import type { RouteThrottles } from './throttle.ts';
 
 /** API Gateway's own payload limit; the handlers refuse more than 64 KB themselves. */
@@ -129,11 +129,22 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
       }
       let jwtClaims: Record<string, unknown> | undefined;
-      if (route.auth === 'staff') {
+      let jwtScopes: string[] | null = null;
+      if (route.auth === 'staff' || route.auth === 'integration') {
         const token = jwtFrom(headers.authorization);
         if (!token) return gatewayError(res, 401, 'Unauthorized', { ...cors, 'www-authenticate': 'Bearer' });
         try {
-          jwtClaims = await opts.issuer.verify(token);
+          jwtClaims = await opts.issuer.verify(
+            token,
+            route.auth === 'integration' ? LOCAL_PLATFORM_CLIENT : opts.issuer.audience,
+          );
+          if (route.auth === 'integration') {
+            // The route's authorization scopes: the token must carry one of them, else 403 (as API Gateway).
+            jwtScopes = String(jwtClaims.scope ?? '')
+              .split(' ')
+              .filter(Boolean);
+            if (!jwtScopes.includes(INTEGRATION_SCOPE)) return gatewayError(res, 403, 'Forbidden', cors);
+          }
         } catch (error) {
           const reason = (error as Error).message.replace(/["\\\r\n]/g, ' ');
           return gatewayError(res, 401, 'Unauthorized', {
@@ -181,7 +192,7 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
                         Array.isArray(v) ? `[${v.join(' ')}]` : v,
                       ]),
                     ),
-                    scopes: null,
+                    scopes: jwtScopes,
                   },
                 },
               }

@@ -13,11 +13,13 @@ import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
 import { EXECUTION_END_STATUSES } from '../constructs/workflow.ts';
 import type { FunctionName } from '../functions.ts';
+import { INTEGRATION_SCOPE } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
 import { credentialsFor, LOCAL_ACCOUNT, LOCAL_REGION } from './credentials.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { startEventBus } from './eventbridge.ts';
 import { createFaults, InvalidFaults } from './faults.ts';
 import { type Denial, type IamGateway, startIamGateway, type Use } from './gateway.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
@@ -30,6 +32,7 @@ import { startSesFeedback } from './ses-feedback.ts';
 import { startSite } from './site.ts';
 import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
 import { type ExecutionStatusChange, startStepFunctions } from './stepfunctions.ts';
+import { startHistoryStream } from './streams.ts';
 import { LOCAL_NAMES, localArns, localTemplate } from './template.ts';
 import { createRouteThrottles } from './throttle.ts';
 
@@ -225,6 +228,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const { functions, identities, configurationSets } = await template;
     // Chosen first: the functions' SFN endpoint (the gateway) must reach it as soon as a resumed execution runs.
     const sfnPort = await freePort();
+    // The stack's event bus (DESIGN §5 Events): the bus publish-events is given.
+    const bus = await startEventBus({
+      busName: functions['publish-events'].environment.EVENT_BUS_NAME ?? '',
+      file: join(opts.dataDir, 'events.jsonl'),
+    });
+    stops.push(bus.stop);
     // The CDK rule EmailFeedback, locally: mail to SES's simulator addresses bounces or draws a complaint.
     const sesFeedback = await startSesFeedback({
       upstream: ses.endpoint,
@@ -240,6 +249,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       s3: s3.endpoint,
       sesv2: sesFeedback.endpoint,
       sfn: `http://127.0.0.1:${sfnPort}`,
+      events: bus.endpoint,
     };
     const gateway = await startIamGateway({
       upstream,
@@ -269,10 +279,21 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       definition: (name) => functions[name],
       endpoints: gateway.endpoints,
       credentials: credentialsFor,
+      fault: (name) => faults.invocationFault(name),
       ...(process.env.POWERTOOLS_LOG_LEVEL ? { logLevel: process.env.POWERTOOLS_LOG_LEVEL } : {}),
       log,
     });
     stops.push(lambdas.stop);
+
+    // The table stream → publish-events, as the event source mapping delivers it (lib/history-stream.ts).
+    const historyStream = await startHistoryStream({
+      endpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      checkpointFile: join(opts.dataDir, 'streams.json'),
+      deliver: (event) => invokeLambda('publish-events', event),
+      log,
+    });
+    stops.push(historyStream.stop);
 
     const sfn = await startStepFunctions({
       definition: extractAsl(),
@@ -308,6 +329,14 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           },
         };
       }
+      if (method === 'GET' && path === '/__dev/events') {
+        return {
+          status: 200,
+          body: {
+            events: bus.events().map((e) => ({ detailType: e.detailType, detail: e.detail, at: e.at })),
+          },
+        };
+      }
       if (method === 'GET' && path === '/__dev/iam') {
         return {
           status: 200,
@@ -325,6 +354,13 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           if (error instanceof InvalidGroupName) return { status: 400, body: { title: error.message } };
           throw error;
         }
+      }
+      if (method === 'GET' && path === '/__dev/integration-token') {
+        // ?scopes= (space-separated; empty for none) issues a token without the route's scope, for 403 tests.
+        const scopes = query.has('scopes')
+          ? (query.get('scopes') ?? '').split(' ').filter(Boolean)
+          : [INTEGRATION_SCOPE];
+        return { status: 200, body: { token: await issuer.clientToken({ scopes }) } };
       }
       if (path === '/__dev/faults' && method === 'GET') return { status: 200, body: faults.get() };
       if (path === '/__dev/faults' && method === 'POST') {

@@ -43,6 +43,7 @@ const SENDS: Record<FunctionName, Command[]> = {
   'get-contract': GET,
   'sign-contract': [...CHANGE, ...QUERY], // the view it answers lists the events
   'give-availability': [...CHANGE, ...QUERY],
+  'add-pause': [...CHANGE, ...QUERY],
   'request-dbs-application': [...CHANGE, ...QUERY],
   'withdraw-application': [...CHANGE, ...QUERY],
   'staff-list-applications': QUERY,
@@ -64,6 +65,9 @@ const SENDS: Record<FunctionName, Command[]> = {
   'workflow-stopped': CHANGE, // flags the application (mutate); no outbox to deliver
   'workflow-task': CHANGE,
   'onboarding-sweep': [...CHANGE, ...QUERY], // + the due index
+  'staff-record-account': CHANGE,
+  'integration-record-account': CHANGE,
+  'publish-events': [], // reads the stream record it is given (util-dynamodb's unmarshall), sends no command
 };
 
 /** The table access (lib/functions.ts, hence the IAM grant) each operation needs. */
@@ -111,6 +115,7 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'get-contract': 1.14,
   'sign-contract': 1.34,
   'give-availability': 1.62,
+  'add-pause': 1.62,
   'request-dbs-application': 1.57,
   'withdraw-application': 1.58,
   'staff-list-applications': 1.62,
@@ -132,6 +137,9 @@ const INIT_SIZE_BUDGET: Record<Exclude<FunctionName, 'health' | 'openapi'>, numb
   'workflow-task': 1.31,
   'onboarding-sweep': 1.26,
   'workflow-stopped': 1.73, // measured 1.65 (issue 8): a store change and zod for the event
+  'staff-record-account': 1.78, // measured 1.70 (issue 11): a staff change with one small schema
+  'integration-record-account': 1.78, // measured 1.70 (issue 11)
+  'publish-events': 1.64, // measured 1.56 (issue 11): zod for the stream record, the event mapping
 };
 
 interface Built {

@@ -62,13 +62,14 @@ describe('the alarm topic', () => {
 });
 
 describe('alarms', () => {
-  it('watches each of the 12 dead-letter and on-failure queues from the first message', () => {
+  it('watches each of the 13 dead-letter and on-failure queues from the first message', () => {
     const dlq = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
     const queues = Object.keys(resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue'));
     // The rules' and the schedules' dead-letter queues (upload-events, scan-results, email-feedback-events,
-    // workflow-events, schedule-runs) and one on-failure queue per asynchronously invoked function (7).
-    expect(queues).toHaveLength(12);
-    expect(dlq).toHaveLength(12);
+    // workflow-events, schedule-runs), the table stream's on-failure destination (history-stream) and one on-failure
+    // queue per asynchronously invoked function (7).
+    expect(queues).toHaveLength(13);
+    expect(dlq).toHaveLength(13);
     expect(queues.filter((id) => /Failures[0-9A-F]{8}$/.test(id))).toHaveLength(7);
     // Each on-failure queue's alarm says what its messages hold and points at the runbook's section for them.
     const onFailure = dlq.filter((a) =>
@@ -139,7 +140,7 @@ describe('alarms', () => {
 });
 
 describe('reserved concurrency', () => {
-  it('reserves for the workflow task, uploads and their scans, email feedback, workflow failures and the schedules (1 each, so runs never overlap), and nothing else', () => {
+  it('reserves for the workflow task, uploads and their scans, email feedback, workflow failures, publishing events and the schedules (1 each, so runs never overlap), and nothing else', () => {
     const reserved = Object.fromEntries(
       Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))
         .filter((r) => typeof r.Metadata?.[FUNCTION_METADATA_KEY] === 'string')
@@ -152,6 +153,7 @@ describe('reserved concurrency', () => {
       'document-scanned': 5,
       'email-feedback': 2,
       'workflow-stopped': 2,
+      'publish-events': 2,
       'onboarding-sweep': 1,
       'dbs-audit': 1,
       retention: 1,

@@ -52,6 +52,7 @@ export const VALID_BODIES: Record<string, Record<string, unknown>> = {
     weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }],
   },
   'POST /applications/{id}/withdrawal': { reason: 'x' },
+  'POST /applications/{id}/pauses': { from: '2030-01-01', to: '2030-01-14', reason: 'Holiday' },
   'PUT /applications/{id}/dbs-application': { acceptsFee: true, applyNow: true },
   'POST /staff/applications/{id}/dbs-application': { appliedOn: '2026-01-01', reference: 'E0001' },
   'POST /staff/applications/{id}/dbs-status-check': { checkedOn: '2026-01-01', result: 'no-new-information' },
@@ -71,6 +72,8 @@ export const VALID_BODIES: Record<string, Record<string, unknown>> = {
     level: 'enhanced',
   },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
+  'POST /staff/applications/{id}/account': { accountId: 'tp-1', createdAt: '2026-01-01T09:00:00Z' },
+  'POST /integrations/accounts/{id}': { accountId: 'tp-1', createdAt: '2026-01-01T09:00:00Z' },
   'POST /staff/applications/{id}/induction/extension': { lastStartDate: '2026-01-01', reason: 'Illness' },
   'POST /staff/applications/{id}/insurance': {
     insurer: 'Balens',

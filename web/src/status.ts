@@ -29,6 +29,7 @@ import {
   STAGE_TEXT,
 } from './lib/labels.ts';
 import { newLinkSection } from './lib/new-link.ts';
+import { selfServicePanel } from './lib/self-service-panel.ts';
 import {
   checkFile,
   DOCUMENT_NAMES,
@@ -283,7 +284,8 @@ const actionPanel = (
   notes?: Parameters<OnView>[1],
 ): HTMLElement | undefined => {
   if (view.stage === 'contract-sent') return contractPanel(creds, onView);
-  if (view.stage === 'induction-invited') return inductionPanel(siteLinks);
+  if (view.stage === 'induction-invited')
+    return inductionPanel(siteLinks, view.checklist.find((item) => item.id === 'account')?.status === 'done');
   if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
   if (view.stage === 'active') return welcomePanel(view, siteLinks, notes?.startDate);
   return undefined;
@@ -310,6 +312,7 @@ const render = (creds: Credentials, view: ApplicationView, notes?: Parameters<On
       notes && h('div', { class: 'notice notice--success', id: 'action-result' }, h('p', {}, notes.message)),
       h('p', { class: 'lead' }, `Hello ${view.firstName}. ${stage.next}`),
       actionPanel(creds, view, notes),
+      view.stage === 'active' && selfServicePanel(creds, view, onView),
       view.blocking.length > 0 &&
         h(
           'div',

@@ -71,7 +71,12 @@ describe('the OpenAPI document', () => {
         (operationOf(method, path) as unknown as { parameters?: { name: string; in: string }[] })
           .parameters ?? []
       ).map((p) => `${p.in}:${p.name}`);
-    expect(names('GET', '/staff/applications')).toEqual(['query:stage', 'query:limit', 'query:cursor']);
+    expect(names('GET', '/staff/applications')).toEqual([
+      'query:stage',
+      'query:limit',
+      'query:cursor',
+      'query:view',
+    ]);
     expect(names('GET', '/staff/reports/dbs')).toEqual(['query:asOf', 'query:format']);
     expect(names('POST', '/applications')).toEqual(['header:Idempotency-Key']);
     expect(names('GET', '/applications/{id}')).toEqual(['path:id']);

@@ -81,6 +81,13 @@ export const memoryPorts = (now = new Date('2026-11-26T10:00:00Z')) => {
     async countByStage(stage) {
       return [...apps.values()].filter((a) => a.stage === stage).length;
     },
+    async toVerify() {
+      return {
+        items: [...apps.values()]
+          .filter((a) => Object.keys(a.renewals ?? {}).length > 0)
+          .map((a) => structuredClone(a)),
+      };
+    },
     async complianceDue(asOf) {
       return {
         items: [...apps.values()]

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureTable, localClient, startDynamoDb } from '../../../lib/local/dynamodb.ts';
+import { TABLE_KEYS } from '../../../lib/table.ts';
 
 const TABLE = 'onboarding';
 
@@ -124,6 +126,65 @@ describe('DynamoDB Local emulator', () => {
     } finally {
       client.destroy();
       await second.stop();
+    }
+  });
+
+  it('adds an index a table made by an earlier version lacks, with the items already there', async () => {
+    const db = await startDynamoDb();
+    const client = localClient(db.endpoint);
+    try {
+      // The table as it was before the by-verify index (issue 11): every other index of lib/table.ts.
+      const older = TABLE_KEYS.indexes.filter((index) => index.name !== 'by-verify');
+      await client.send(
+        new CreateTableCommand({
+          TableName: TABLE,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: ['pk', 'sk', ...older.flatMap((i) => [i.partitionKey, i.sortKey])].map(
+            (name) => ({ AttributeName: name, AttributeType: 'S' }),
+          ),
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: older.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+      );
+      await client.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: {
+            pk: { S: 'APP#3' },
+            sk: { S: 'APPLICATION' },
+            verifyPk: { S: 'VERIFY' },
+            verifySk: { S: '2030-01-01T00:00:00Z#3' },
+          },
+        }),
+      );
+
+      await ensureTable(db.endpoint, TABLE);
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+      expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+        TABLE_KEYS.indexes.map((i) => i.name).sort(),
+      );
+      const toVerify = await client.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: 'by-verify',
+          KeyConditionExpression: 'verifyPk = :v',
+          ExpressionAttributeValues: { ':v': { S: 'VERIFY' } },
+        }),
+      );
+      expect(toVerify.Items?.map((item) => item.pk?.S)).toEqual(['APP#3']);
+    } finally {
+      client.destroy();
+      await db.stop();
     }
   });
 });

@@ -43,6 +43,7 @@ import { dateTime, staffPage } from '../lib/staff-page.ts';
 import { DOCUMENT_NAMES } from '../lib/upload.ts';
 import { dbsApplicationSection } from './dbs-application.ts';
 import { historySection } from './history.ts';
+import { therapyAccountSection } from './therapy-account.ts';
 
 type StaffView = Awaited<ReturnType<typeof staffView>>;
 type Decision = 'approve' | 'request-changes' | 'reject';
@@ -119,6 +120,8 @@ const preview = (
   applicationId: string,
   name: string,
   document: StaffView['documents'][number],
+  /** Where "open in a new tab" goes: our document page, unless given (a renewal opens its own link). */
+  openHref = documentPage(applicationId, document.document),
 ): HTMLElement | undefined => {
   const url = document.downloadUrl;
   if (!url) return undefined;
@@ -145,7 +148,7 @@ const preview = (
       // Our own page, titled with the applicant's name and the document; it shares this tab's sign-in (opener).
       h(
         'a',
-        { href: documentPage(applicationId, document.document), target: '_blank', rel: 'opener' },
+        { href: openHref, target: '_blank', rel: 'opener' },
         `Open the ${name.toLowerCase()} in a new tab`,
       ),
     ),
@@ -223,6 +226,44 @@ const documentsSection = (view: StaffView): HTMLElement =>
           ),
         ),
       ),
+  );
+
+/** Renewed documents the therapist uploaded (issue 11 §2): verifying one is recording it with the form below. */
+const RENEWAL_FORMS = {
+  'indemnity-insurance': ['renew-insurance-form', 'Record renewed insurance'],
+  'dbs-certificate': ['renew-dbs-form', 'Record a renewed DBS certificate'],
+} as const;
+
+const renewalsSection = (view: StaffView): HTMLElement | undefined =>
+  view.renewals &&
+  section(
+    'renewals-title',
+    'To verify',
+    h(
+      'p',
+      {},
+      'The therapist uploaded these themselves. Check each one, then record it with the form named: that verifies it, clears it from the “To verify” list and moves the deadlines.',
+    ),
+    h(
+      'ul',
+      { class: 'documents' },
+      ...view.renewals.map((document) => {
+        const name = `Renewed ${DOCUMENT_NAMES[document.document].toLowerCase()}`;
+        const [formId, formTitle] = RENEWAL_FORMS[document.document];
+        return h(
+          'li',
+          { class: 'documents__item', 'data-renewal': document.document },
+          h('h3', { class: 'documents__name' }, name),
+          facts([
+            ['Received', document.receivedAt ? dateTime(document.receivedAt) : undefined],
+            ['Type', document.contentType],
+            ['Size', document.sizeBytes === undefined ? undefined : megabytes(document.sizeBytes)],
+          ]),
+          preview(view.applicationId, name, document, document.downloadUrl),
+          h('p', {}, 'Verify it: ', h('a', { href: `#${formId}` }, formTitle)),
+        );
+      }),
+    ),
   );
 
 const dbsSection = (view: StaffView): HTMLElement => {
@@ -969,6 +1010,7 @@ const render = async (id: string, message?: string): Promise<void> => {
       summarySection(view),
       attentionSection(view),
       documentsSection(view),
+      renewalsSection(view),
       dbsSection(view),
       dbsApplicationSection(view, {
         act,
@@ -980,6 +1022,7 @@ const render = async (id: string, message?: string): Promise<void> => {
         : h('p', { class: 'notice', id: 'no-action' }, 'There is nothing for the team to do in this stage.'),
       reviewSection(view),
       contractSection(view),
+      therapyAccountSection(view, { act, done: (message) => afterAction(view.applicationId, message) }),
       onboardingSection(view),
       historyPart(view),
     ),

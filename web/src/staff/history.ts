@@ -51,6 +51,16 @@ const actionText = (action: string): string => {
 
 const lookup = (names: Record<string, string>, value: Value): string => names[String(value)] ?? String(value);
 
+/** The documents an access audit names: the application's, the contract and its signed copy, and renewals. */
+const LINKED_DOCUMENT_NAMES: Record<string, string> = {
+  ...DOCUMENT_NAMES,
+  ...Object.fromEntries(
+    Object.entries(DOCUMENT_NAMES).map(([kind, name]) => [`renewed-${kind}`, `renewed ${name}`]),
+  ),
+  contract: 'Contract',
+  'signed-contract': 'Signed contract',
+};
+
 /** Each detail key: its label, and how its value reads. */
 const DETAILS: Record<string, [label: string, text: (value: Value) => string]> = {
   from: ['from', (v) => `“${lookup(STAGE_NAMES, v)}”`],
@@ -65,7 +75,7 @@ const DETAILS: Record<string, [label: string, text: (value: Value) => string]> =
       String(v)
         .split(/[\s,]+/)
         .filter(Boolean)
-        .map((kind) => lookup({ ...DOCUMENT_NAMES, contract: 'Contract' }, kind))
+        .map((kind) => lookup(LINKED_DOCUMENT_NAMES, kind))
         .join(' and '),
   ],
   decision: ['decision', (v) => lookup(DECISION_NAMES, v)],
@@ -90,6 +100,9 @@ const DETAILS: Record<string, [label: string, text: (value: Value) => string]> =
   appliedOn: ['applied', (v) => formatLongDate(String(v))],
   checkedOn: ['checked', (v) => formatLongDate(String(v))],
   startDate: ['starts', (v) => formatLongDate(String(v))],
+  effectiveFrom: ['from', (v) => formatLongDate(String(v))],
+  firstDay: ['from', (v) => formatLongDate(String(v))],
+  lastDay: ['until', (v) => formatLongDate(String(v))],
   endDate: ['ends', (v) => formatLongDate(String(v))],
   issueDate: ['issued', (v) => formatLongDate(String(v))],
   dueDate: ['due', (v) => formatLongDate(String(v))],

@@ -1,8 +1,9 @@
 /**
  * The affiliate team's queue: one stage at a time (in review first), most recently changed first, a page at a time.
- * The stage is in the URL fragment (`#stage=awaiting-dbs`) so a tab can be bookmarked and Back works.
+ * The stage is in the URL fragment (`#stage=awaiting-dbs`) so a tab can be bookmarked and Back works. The "To
+ * verify" tab (`#stage=to-verify`) lists the renewed documents active therapists uploaded, oldest first (issue 11).
  */
-import type { Stage } from '../../../lambdas/domain/stages.ts';
+import type { DocumentKind, Stage } from '../../../lambdas/domain/stages.ts';
 import { byId, h } from '../lib/dom.ts';
 import { DBS_ASSESSMENT_STAFF_NAMES, STAGE_NAMES } from '../lib/labels.ts';
 import { accountBar, staffApi } from '../lib/staff-auth.ts';
@@ -16,6 +17,7 @@ interface QueueItem {
   createdAt: string;
   updatedAt: string;
   stageEnteredAt: string;
+  toVerify?: DocumentKind[];
 }
 
 interface QueuePage {
@@ -26,8 +28,13 @@ interface QueuePage {
 }
 
 /** The stages in the order the team works them: what waits on staff first. */
-const TABS: readonly Stage[] = [
+const TO_VERIFY = 'to-verify';
+type Tab = Stage | typeof TO_VERIFY;
+const TAB_NAMES: Record<Tab, string> = { ...STAGE_NAMES, [TO_VERIFY]: 'To verify' };
+
+const TABS: readonly Tab[] = [
   'in-review',
+  TO_VERIFY,
   'awaiting-dbs',
   'induction-invited',
   'awaiting-documents',
@@ -42,12 +49,17 @@ const PAGE_SIZE = 25;
 
 const root = byId('staff-root');
 
-const currentStage = (): Stage => {
+const currentStage = (): Tab => {
   const stage = new URLSearchParams(window.location.hash.slice(1)).get('stage');
   return TABS.find((tab) => tab === stage) ?? 'in-review';
 };
 
-const row = (item: QueueItem): HTMLTableRowElement =>
+const RENEWAL_NAMES: Record<DocumentKind, string> = {
+  'dbs-certificate': 'New DBS certificate',
+  'indemnity-insurance': 'Renewed insurance schedule',
+};
+
+const row = (item: QueueItem, tab: Tab): HTMLTableRowElement =>
   h(
     'tr',
     { 'data-application-id': item.applicationId },
@@ -57,7 +69,13 @@ const row = (item: QueueItem): HTMLTableRowElement =>
       h('a', { href: `application.html#id=${encodeURIComponent(item.applicationId)}` }, item.name),
       h('span', { class: 'hint queue__id' }, item.applicationId),
     ),
-    h('td', {}, DBS_ASSESSMENT_STAFF_NAMES[item.dbsAssessment]),
+    h(
+      'td',
+      {},
+      tab === TO_VERIFY
+        ? (item.toVerify ?? []).map((kind) => RENEWAL_NAMES[kind]).join(', ')
+        : DBS_ASSESSMENT_STAFF_NAMES[item.dbsAssessment],
+    ),
     h('td', {}, dateTime(item.stageEnteredAt)),
     h('td', {}, dateTime(item.updatedAt)),
   );
@@ -68,11 +86,14 @@ const tabCount = (n: number | undefined): HTMLElement | undefined =>
     ? undefined
     : h('span', { class: 'tabs__count', 'data-count': String(n), 'aria-hidden': 'true' }, String(n));
 
-const tabName = (stage: Stage, n: number | undefined): string | undefined =>
-  n === undefined ? undefined : `${STAGE_NAMES[stage]}, ${n} ${n === 1 ? 'application' : 'applications'}`;
+const tabName = (tab: Tab, n: number | undefined): string | undefined =>
+  n === undefined ? undefined : `${TAB_NAMES[tab]}, ${n} ${n === 1 ? 'application' : 'applications'}`;
 
-const render = async (stage: Stage): Promise<void> => {
-  document.title = `${STAGE_NAMES[stage]} – Applications – Affiliate team`;
+const countOf = (counts: QueuePage['counts'], tab: Tab): number | undefined =>
+  tab === TO_VERIFY ? undefined : counts?.[tab];
+
+const render = async (stage: Tab): Promise<void> => {
+  document.title = `${TAB_NAMES[stage]} – Applications – Affiliate team`;
   let counts: QueuePage['counts'];
   const tabs = (): HTMLElement =>
     h(
@@ -91,10 +112,10 @@ const render = async (stage: Stage): Promise<void> => {
                 class: 'tabs__tab',
                 href: `#stage=${tab}`,
                 'aria-current': tab === stage ? 'page' : undefined,
-                'aria-label': tabName(tab, counts?.[tab]),
+                'aria-label': tabName(tab, countOf(counts, tab)),
               },
-              STAGE_NAMES[tab],
-              tabCount(counts?.[tab]),
+              TAB_NAMES[tab],
+              tabCount(countOf(counts, tab)),
             ),
           ),
         ),
@@ -111,8 +132,8 @@ const render = async (stage: Stage): Promise<void> => {
         'tr',
         {},
         h('th', { scope: 'col' }, 'Applicant'),
-        h('th', { scope: 'col' }, 'DBS'),
-        h('th', { scope: 'col' }, 'In this stage since'),
+        h('th', { scope: 'col' }, stage === TO_VERIFY ? 'To verify' : 'DBS'),
+        h('th', { scope: 'col' }, stage === TO_VERIFY ? 'Active since' : 'In this stage since'),
         h('th', { scope: 'col' }, 'Last change'),
       ),
     ),
@@ -124,17 +145,25 @@ const render = async (stage: Stage): Promise<void> => {
     { class: 'table-scroll', role: 'region', 'aria-labelledby': 'queue-title', tabindex: '0' },
     table,
   );
-  const empty = h('p', { class: 'queue__empty', hidden: true }, 'No applications are in this stage.');
+  const empty = h(
+    'p',
+    { class: 'queue__empty', hidden: true },
+    stage === TO_VERIFY ? 'Nothing to verify.' : 'No applications are in this stage.',
+  );
   const more = h('button', { type: 'button', class: 'button button--secondary', hidden: true }, 'Load more');
   const count = h('p', { class: 'hint', role: 'status' });
 
   const loadPage = async (cursor?: string): Promise<void> => {
-    const query = new URLSearchParams({ stage, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    const query = new URLSearchParams({
+      ...(stage === TO_VERIFY ? { view: TO_VERIFY } : { stage }),
+      limit: String(PAGE_SIZE),
+      ...(cursor ? { cursor } : {}),
+    });
     const page = await staffApi<QueuePage>(`/staff/applications?${query}`);
     if (stage !== currentStage()) return;
     counts = page.counts ?? counts;
     const firstNew = page.items[0];
-    body.append(...page.items.map(row));
+    body.append(...page.items.map((item) => row(item, stage)));
     empty.hidden = body.childElementCount > 0;
     scroller.hidden = body.childElementCount === 0;
     count.textContent = `${body.childElementCount} shown`;
@@ -157,7 +186,7 @@ const render = async (stage: Stage): Promise<void> => {
     accountBar('queue'),
     h('h1', {}, 'Applications'),
     tabs(),
-    h('h2', { id: 'queue-title' }, STAGE_NAMES[stage]),
+    h('h2', { id: 'queue-title' }, TAB_NAMES[stage]),
     empty,
     scroller,
     count,
