@@ -33,6 +33,6 @@ export const handler = async (event: { asOf?: string } = {}): Promise<AuditResul
   const asOf = event.asOf ? new Date(event.asOf) : new Date();
   if (Number.isNaN(asOf.getTime())) throw new Error('asOf must be an ISO 8601 date or date-time');
   const result = await dbsAudit({ asOf }, ports, links);
-  logger.info('dbs-audit done', { ...result });
+  await logger.info('dbs-audit done', { ...result });
   return result;
 };

@@ -22,7 +22,7 @@ export const handler = async (event: SesFeedbackEvent): Promise<{ marked: number
   const feedback = feedbackOf(event);
   const result = await recordEmailFeedback(feedback, ctx, ports);
   // Counts only: never an address.
-  logger.info('email feedback recorded', {
+  await logger.info('email feedback recorded', {
     reason: feedback.reason,
     permanent: feedback.permanent,
     recipients: feedback.recipients.length,

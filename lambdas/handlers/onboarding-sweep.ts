@@ -15,6 +15,6 @@ export const handler = async (event: { asOf?: string } = {}): Promise<SweepResul
   const asOf = event.asOf ? new Date(event.asOf) : new Date();
   if (Number.isNaN(asOf.getTime())) throw new Error('asOf must be an ISO 8601 date or date-time');
   const result = await onboardingSweep({ asOf }, ports, links);
-  logger.info('onboarding sweep done', { ...result });
+  await logger.info('onboarding sweep done', { ...result });
   return result;
 };

@@ -30,6 +30,6 @@ export const handler = async (event: { asOf?: string } = {}): Promise<RetentionR
   const asOf = event.asOf ? new Date(event.asOf) : new Date();
   if (Number.isNaN(asOf.getTime())) throw new Error('asOf must be an ISO 8601 date or date-time');
   const result = await retention({ asOf }, ports);
-  logger.info('retention done', { ...result });
+  await logger.info('retention done', { ...result });
   return result;
 };

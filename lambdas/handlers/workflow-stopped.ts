@@ -22,7 +22,7 @@ export const handler = async (event: unknown): Promise<{ outcome: string }> => {
   const { detail } = parseWith(eventSchema, event);
   const outcome = await workflowStopped(detail, ports);
   // The execution name is the application id (a ULID), never personal data.
-  logger.info('workflow execution ended', {
+  await logger.info('workflow execution ended', {
     status: detail.status,
     outcome,
     executionArn: detail.executionArn,

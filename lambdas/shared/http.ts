@@ -182,15 +182,15 @@ const checkRequest = (event: HttpEvent, opts: { body?: boolean }) => {
 export const httpHandler = (handler: HttpHandler, opts: { body?: boolean } = {}) =>
   middy<HttpEvent, HttpResult>()
     .before((request) => checkRequest(request.event, opts))
-    .onError((request) => {
+    .onError(async (request) => {
       const p = toProblem(request.error);
       if (p.status >= 500) {
-        logger.error('request failed', {
+        await logger.error('request failed', {
           routeKey: request.event.routeKey,
           error: errorSummary(request.error),
         });
       } else {
-        logger.info('request refused', { routeKey: request.event.routeKey, status: p.status });
+        await logger.info('request refused', { routeKey: request.event.routeKey, status: p.status });
       }
       request.response = problem(p);
     })

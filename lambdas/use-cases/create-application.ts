@@ -110,7 +110,7 @@ export const startWorkflow = async (ports: Ports, app: Application): Promise<boo
       app.workflowRestarts && resumeAt ? { attempt: app.workflowRestarts, resumeAt } : undefined,
     );
   } catch (error) {
-    logger.warn('workflow start failed; the onboarding sweep will retry', {
+    await logger.warn('workflow start failed; the onboarding sweep will retry', {
       applicationId: app.id,
       error: errorSummary(error),
     });

@@ -82,7 +82,7 @@ export const documentReceived = async (
 ): Promise<DocumentOutcome> => {
   const parsed = parseDocumentKey(input.key);
   if (!parsed) {
-    logger.debug('object outside the uploaded-documents layout ignored');
+    await logger.debug('object outside the uploaded-documents layout ignored');
     return 'ignored';
   }
   const { applicationId, document } = parsed;
@@ -152,7 +152,7 @@ export const documentReceived = async (
   );
 
   if (!result) {
-    logger.warn('document for an unknown application', { applicationId });
+    await logger.warn('document for an unknown application', { applicationId });
     await ports.documents.delete(input.key);
     return 'ignored';
   }
@@ -160,6 +160,6 @@ export const documentReceived = async (
   if (superseded) await ports.documents.delete(superseded);
   const { failed } = await deliverOutbox(ports, result.after, result.before);
   if (failed.length > 0) throw new Error(`${failed.length} outbox entries of ${applicationId} not delivered`);
-  logger.info('document processed', { applicationId, document, outcome });
+  await logger.info('document processed', { applicationId, document, outcome });
   return outcome;
 };

@@ -209,7 +209,7 @@ export const deliverOutbox = async (
         error instanceof Undeliverable ||
         error instanceof TaskGone ||
         (entry.attempts ?? 0) + 1 >= MAX_OUTBOX_ATTEMPTS;
-      logger.warn(final ? 'outbox delivery failed; giving up' : 'outbox delivery failed; will retry', {
+      await logger.warn(final ? 'outbox delivery failed; giving up' : 'outbox delivery failed; will retry', {
         applicationId: app.id,
         kind: entry.kind,
         error: errorSummary(error),

@@ -30,7 +30,7 @@ describe('errorSummary', () => {
   });
 
   it('is what a failed outbox delivery logs: no address reaches the log', async () => {
-    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(async () => undefined);
     const m = memoryPorts();
     m.ports.mailer.send = async () => {
       throw sesRefusal();
