@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createEventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import type { HistoryEntry } from '../domain/published-events.ts';
 import { requireEnv } from '../shared/env.ts';
@@ -15,8 +15,8 @@ const streamSchema = z.object({
     z.object({
       eventName: z.string(),
       dynamodb: z.object({
-        SequenceNumber: z.string().min(1),
-        NewImage: z.record(z.string(), z.unknown()).optional(),
+        SequenceNumber: z.string().check(z.minLength(1)),
+        NewImage: z.optional(z.record(z.string(), z.unknown())),
       }),
     }),
   ),
@@ -47,7 +47,7 @@ export const handler = async (event: unknown): Promise<PublishResult> => {
   });
   const result = await publishHistory(records, ports);
   // Counts only: the events carry ids, but the log needs none of them.
-  logger.info('published', {
+  await logger.info('published', {
     records: records.length,
     published: result.published,
     failed: result.batchItemFailures.length,

@@ -41,7 +41,7 @@ export const documentScanned = async (
 ): Promise<ScanOutcome> => {
   const parsed = parseDocumentKey(input.key);
   if (!parsed) {
-    logger.debug('scan of an object outside the uploaded-documents layout ignored');
+    await logger.debug('scan of an object outside the uploaded-documents layout ignored');
     return 'ignored';
   }
   const { applicationId, document } = parsed;
@@ -134,7 +134,7 @@ export const documentScanned = async (
   });
 
   if (!result) {
-    logger.warn('scan of a document of an unknown application', { applicationId });
+    await logger.warn('scan of a document of an unknown application', { applicationId });
     if (scan.status !== 'clean') await ports.documents.delete(input.key);
     return 'ignored';
   }
@@ -145,6 +145,6 @@ export const documentScanned = async (
   }
   const { failed } = await deliverOutbox(ports, result.after, result.before);
   if (failed.length > 0) throw new Error(`${failed.length} outbox entries of ${applicationId} not delivered`);
-  logger.info('document scan recorded', { applicationId, document, outcome });
+  await logger.info('document scan recorded', { applicationId, document, outcome });
   return outcome;
 };
