@@ -122,6 +122,12 @@ describe('the self-service panel of an active therapist', () => {
     await row.getByRole('link').click();
     await staffPage.locator('[data-renewal="indemnity-insurance"]').waitFor();
     expect(await text(staffPage, '#renewals-title')).toBe('To verify');
+    expect(await text(staffPage, `[data-effective-from="${tomorrow}"] h3`)).toBe(
+      `From ${formatLongDate(tomorrow)}: 5 patients a week`,
+    );
+    expect(await text(staffPage, '#pauses li')).toBe(
+      `${formatLongDate(tomorrow)} to ${formatLongDate(addDaysIso(tomorrow, 41))}`,
+    );
     expect(await axeViolations(staffPage), 'staff: renewal on the application').toEqual([]);
-  });
+  }, 180_000);
 });
