@@ -28,6 +28,8 @@ export interface FaultRunOptions {
   applications: number;
   seed: number;
   rates: { dynamodb?: number; s3?: number; ses?: number; sfn?: number; lambda?: number };
+  /** Invocation faults per function (lib/local/faults.ts): e.g. workflow-task timeouts and crashes. */
+  invocations?: Record<string, { timeout?: number; crash?: number }>;
   /** Journeys run at once. */
   concurrency?: number;
   /** Defaults to fetch against apiUrl; the integration test passes its contract-checking client. */
@@ -241,7 +243,11 @@ export const runFaultScenario = async (opts: FaultRunOptions): Promise<FaultRunR
   const baseline = await runAll([...new Set(PATHS)], 4);
 
   // 2. The same journeys under faults.
-  await dev('POST', '/__dev/faults', { seed: opts.seed, rates: opts.rates });
+  await dev('POST', '/__dev/faults', {
+    seed: opts.seed,
+    rates: opts.rates,
+    ...(opts.invocations ? { invocations: opts.invocations } : {}),
+  });
   const paths = Array.from({ length: opts.applications }, (_, i) => PATHS[i % PATHS.length] as Path);
   const apps = await runAll(paths, opts.concurrency ?? 8);
   log(`  journeys done in ${Math.round((Date.now() - started) / 1000)} s`);

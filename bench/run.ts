@@ -274,6 +274,8 @@ const benchLatency = async (): Promise<Sample[]> => {
   const stack = await startLocalStack({
     dataDir,
     fresh: true,
+    // The bench floods POST /applications on purpose: the per-route throttle would answer 429.
+    throttle: false,
     log: (line) => console.error(`[stack] ${line}`),
   });
   const startupMs = performance.now() - startedAt;
@@ -358,6 +360,8 @@ if (runs('faults')) {
   const stack = await startLocalStack({
     dataDir,
     fresh: true,
+    // The bench floods POST /applications on purpose: the per-route throttle would answer 429.
+    throttle: false,
     log: (line) => console.error(`[stack] ${line}`),
   });
   try {
@@ -367,10 +371,13 @@ if (runs('faults')) {
       applications: Number(args.applications),
       seed: 8,
       rates: { ses: 0.3, sfn: 0.3, lambda: 0.3, dynamodb: 0.05 },
+      invocations: { 'workflow-task': { timeout: 0.03, crash: 0.02 } },
       concurrency: 8,
       log: (line) => console.error(line),
     });
-    console.log('\n## Fault run: 30% of SES and Step Functions calls, 5% of DynamoDB calls fail (seed 8)\n');
+    console.log(
+      '\n## Fault run: 30% of SES and Step Functions calls, 5% of DynamoDB calls fail, 3% of workflow-task invocations time out and 2% crash (seed 8)\n',
+    );
     console.log(describeFaultRun(result));
     const broken =
       result.wrongStage.length +

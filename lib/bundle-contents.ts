@@ -15,6 +15,7 @@ export const SDK_PACKAGES = [
   's3-request-presigner',
   'client-sesv2',
   'client-sfn',
+  'client-eventbridge',
 ] as const;
 export type SdkPackage = (typeof SDK_PACKAGES)[number];
 
@@ -31,6 +32,7 @@ const SDK_USAGE: Record<SdkPackage, { imports: string[]; keep: string[] }> = {
   's3-request-presigner': { imports: ['getSignedUrl'], keep: ['getSignedUrl'] },
   'client-sesv2': { imports: ['SESv2Client'], keep: ['new SESv2Client({})'] },
   'client-sfn': { imports: ['SFNClient'], keep: ['new SFNClient({})'] },
+  'client-eventbridge': { imports: ['EventBridgeClient'], keep: ['new EventBridgeClient({})'] },
 };
 
 export type BundleOutput = Metafile['outputs'][string];

@@ -59,6 +59,10 @@ export interface FunctionSpec {
     mail?: boolean;
     /** start: StartExecution; callback: SendTaskSuccess/Failure; stop: StopExecution. */
     workflow?: readonly ('start' | 'callback' | 'stop')[];
+    /** events:PutEvents on the stack's own event bus (DESIGN §5 Events), and EVENT_BUS_NAME. */
+    events?: boolean;
+    /** Invoked by the table's stream (an event source mapping), which reads the stream with the function's role. */
+    tableStream?: boolean;
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -130,7 +134,8 @@ const DEFINITIONS = {
       // Reads the contract it signs (a missing one is reported as such), writes the signed copy.
       documents: { read: ['contracts'], write: ['contracts'], list: true },
       mail: true,
-      workflow: ['callback'],
+      // stop: a late retry for an application that has ended stops its execution instead of storing a token.
+      workflow: ['callback', 'stop'],
     },
     memoryMb: 512,
     timeoutSeconds: PDF_TIMEOUT_SECONDS,
@@ -224,6 +229,16 @@ const DEFINITIONS = {
     description: 'POST /staff/applications/{id}/dbs-status-check: a DBS Update Service status check',
     uses: { table: 'write' },
   },
+  'staff-record-account': {
+    entry: 'lambdas/handlers/staff-record-account.ts',
+    description: "POST /staff/applications/{id}/account: the therapy website's account, recorded by hand",
+    uses: { table: 'write' },
+  },
+  'integration-record-account': {
+    entry: 'lambdas/handlers/integration-record-account.ts',
+    description: "POST /integrations/accounts/{id}: the therapy platform reports the therapist's account",
+    uses: { table: 'write' },
+  },
   'staff-dbs-report': {
     entry: 'lambdas/handlers/staff-dbs-report.ts',
     description: 'GET /staff/reports/dbs: DBS and insurance compliance, JSON or CSV',
@@ -268,6 +283,22 @@ const DEFINITIONS = {
     memoryMb: 512,
     reservedConcurrency: 5,
   },
+  'document-scanned': {
+    entry: 'lambdas/handlers/document-scanned.ts',
+    description:
+      'GuardDuty malware scan result: a clean upload counts (and may complete the documents step); an infected one is deleted',
+    uses: {
+      table: 'write',
+      // Checks that a clean upload not yet recorded is still there; deletes an infected one.
+      documents: { read: ['uploads'], delete: ['uploads'], list: true },
+      mail: true,
+      workflow: ['callback'],
+    },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    // The same as document-received: scans arrive as uploads do, and a flood on the API must not hold them up.
+    reservedConcurrency: 5,
+  },
   'email-feedback': {
     entry: 'lambdas/handlers/email-feedback.ts',
     description: "SES bounces and complaints: the applicant's address marked undeliverable, staff told",
@@ -285,7 +316,8 @@ const DEFINITIONS = {
       // Writes the contract at the contract step (and removes one another invocation made redundant); reads none.
       documents: { write: ['contracts'], delete: ['contracts'] },
       mail: true,
-      workflow: ['callback'],
+      // stop: a late retry for an application that has ended stops its execution instead of storing a token.
+      workflow: ['callback', 'stop'],
     },
     memoryMb: 512,
     reservedConcurrency: 10,
@@ -295,6 +327,13 @@ const DEFINITIONS = {
     description:
       'EventBridge: an execution failed, timed out or was aborted; flags the application so the sweep restarts it',
     uses: { table: 'write' },
+    reservedConcurrency: 2,
+  },
+  'publish-events': {
+    entry: 'lambdas/handlers/publish-events.ts',
+    description: "The table stream: each new audit entry becomes one event on the stack's bus (DESIGN §5)",
+    uses: { events: true, tableStream: true },
+    // Publishing never waits on the API: a flood of changes queues in the stream (24 h), in order per application.
     reservedConcurrency: 2,
   },
   'onboarding-sweep': {

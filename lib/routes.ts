@@ -1,7 +1,8 @@
 /**
  * The route table (DESIGN §4): the single source of the CDK HTTP API, the local HTTP adapter and /openapi.json.
  * `auth`: public (no credentials), applicant (Bearer access token, checked by the handler), staff (Cognito JWT
- * checked by API Gateway's JWT authorizer, group checked by the handler).
+ * checked by API Gateway's JWT authorizer, group checked by the handler), integration (the therapy platform's
+ * Cognito client-credentials token, audience and INTEGRATION_SCOPE checked by a JWT authorizer of its own).
  * `responses`: every status the handler answers (the success first); the contract test fails on any other. What
  * API Gateway answers by itself (401 from the JWT authorizer, 413, 429, 431, 500 for a failed invocation) is
  * added by lambdas/shared/openapi.ts for every route.
@@ -9,7 +10,11 @@
 import type { FunctionName } from './functions.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export type RouteAuth = 'public' | 'applicant' | 'staff';
+export type RouteAuth = 'public' | 'applicant' | 'staff' | 'integration';
+
+/** The scope of the therapy platform's client-credentials tokens (Cognito resource server `affiliate`). */
+export const INTEGRATION_RESOURCE_SERVER = 'affiliate';
+export const INTEGRATION_SCOPE = `${INTEGRATION_RESOURCE_SERVER}/accounts`;
 
 export interface Route {
   method: HttpMethod;
@@ -37,6 +42,7 @@ export const ROUTE_THROTTLES: Record<RouteAuth, Throttle> = {
   public: { rateLimit: 5, burstLimit: 10 },
   applicant: { rateLimit: 20, burstLimit: 40 },
   staff: { rateLimit: 20, burstLimit: 40 },
+  integration: { rateLimit: 5, burstLimit: 10 },
 };
 
 export const routeThrottle = (route: Route): Throttle => route.throttle ?? ROUTE_THROTTLES[route.auth];
@@ -183,6 +189,21 @@ export const ROUTES: readonly Route[] = [
     handler: 'staff-record-dbs-status-check',
     auth: 'staff',
     responses: [200, ...STAFF_CHANGE],
+  },
+  {
+    method: 'POST',
+    path: '/staff/applications/{id}/account',
+    handler: 'staff-record-account',
+    auth: 'staff',
+    responses: [200, ...STAFF_CHANGE],
+  },
+  {
+    method: 'POST',
+    path: '/integrations/accounts/{id}',
+    handler: 'integration-record-account',
+    auth: 'integration',
+    // 401 and 403 (a token without the scope) come from the JWT authorizer.
+    responses: [200, 400, 404, 409, 413, 415, 422],
   },
   {
     method: 'GET',

@@ -24,7 +24,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { type Application, type ApplicationEvent, upgradeApplication } from '../domain/application.ts';
-import { isClosed, isOpen } from '../domain/stages.ts';
+import { isClosed, isOpen, type Stage } from '../domain/stages.ts';
 import {
   type ApplicationStore,
   type DigestChange,
@@ -145,12 +145,15 @@ const put = (
   },
 });
 
-const eventPut = (tableName: string, event: ApplicationEvent): TransactItem =>
+/** An audit entry; with the stage the change left the application in, which its published event carries (the
+ *  table stream's publish-events reads it from the entry alone). */
+const eventPut = (tableName: string, event: ApplicationEvent, stage?: Stage): TransactItem =>
   put(tableName, {
     pk: `APP#${event.applicationId}`,
     sk: `EVENT#${event.at}#${ulid()}`,
     entity: 'event',
     ...event,
+    ...(stage ? { stage } : {}),
   });
 
 const getItem = async (
@@ -243,7 +246,7 @@ export const storeCreate =
         { ...reservedKey(app), entity: 'email-uniqueness', applicationId: app.id },
         { expression: 'attribute_not_exists(pk)' },
       ),
-      ...events.map((event) => eventPut(table.name, event)),
+      ...events.map((event) => eventPut(table.name, event, app.stage)),
       ...capacityUpdates(table.name, [], [app]),
     ];
     if (idempotency) {
@@ -310,7 +313,7 @@ export const storeUpdate =
         expression: 'version = :expected',
         values: { ':expected': expectedVersion },
       }),
-      ...events.map((event) => eventPut(table.name, event)),
+      ...events.map((event) => eventPut(table.name, event, app.stage)),
       // The capacity aggregate changes in the same transaction as the therapist (issue 11 §1).
       ...capacityUpdates(table.name, [before], [app]),
     ];
@@ -358,7 +361,8 @@ export const storeEvents =
         ConsistentRead: true,
       });
       for (const item of page.items) {
-        const { pk: _pk, sk: _sk, entity: _entity, ...event } = item;
+        // The stage is for the published event only (publish-events): the history reads as before.
+        const { pk: _pk, sk: _sk, entity: _entity, stage: _stage, ...event } = item;
         events.push(event as unknown as ApplicationEvent);
       }
       startKey = page.lastKey;

@@ -20,11 +20,11 @@ export const CONTRACT_VERSION = 'FAA-2026.1';
 /** The terms, their numbers read from the rules' config so the contract cannot promise what the system does not
  *  check. Each patient keeps the same therapist (seed), so the commitment is in patients, never sessions. */
 /**
- * pdf-lib (about 420 KB) and fontkit are loaded when the first PDF is made, not at cold start: the functions that
- * bundle this module make a PDF on few of their paths (an approval, the contract step, a signature), see issue 10.
+ * pdf-lib and fontkit are loaded when the first PDF is made, not at cold start: the functions that bundle this
+ * module make a PDF on few of their paths (an approval, the contract step, a signature), see issue 10. In a Lambda
+ * they are a file of their own beside the bundle (./pdf-engine.mts), so they are not even parsed before.
  */
-const pdfLib = () => import('pdf-lib');
-const fontkitLib = () => import('@pdf-lib/fontkit');
+const pdfEngine = () => import('./pdf-engine.mjs');
 
 /** The terms, their numbers read from the rules' config so the contract cannot promise what the system does not
  *  check (a function, so formatting the amounts is not on the init path). */
@@ -60,7 +60,7 @@ const loadFonts = () => {
 
 const embedFonts = async (doc: PDFDocument): Promise<{ regular: PDFFont; bold: PDFFont }> => {
   const bytes = await loadFonts();
-  doc.registerFontkit((await fontkitLib()).default);
+  doc.registerFontkit((await pdfEngine()).fontkit);
   return {
     regular: await doc.embedFont(bytes.regular, { subset: true }),
     bold: await doc.embedFont(bytes.bold, { subset: true }),
@@ -137,7 +137,7 @@ export const renderContract = async (input: {
   date: string;
   version?: string;
 }): Promise<Uint8Array> => {
-  const { PDFDocument, rgb } = await pdfLib();
+  const { PDFDocument, rgb } = await pdfEngine();
   const doc = await PDFDocument.create();
   const when = new Date(`${input.date}T00:00:00Z`);
   doc.setTitle(`Freelance affiliate agreement ${input.version ?? CONTRACT_VERSION}`);
@@ -173,7 +173,7 @@ export const appendSignaturePage = async (
     version: string;
   },
 ): Promise<Uint8Array> => {
-  const { PDFDocument, rgb } = await pdfLib();
+  const { PDFDocument, rgb } = await pdfEngine();
   const doc = await PDFDocument.load(original, { updateMetadata: false });
   const fonts = await embedFonts(doc);
   const w = new Writer(doc, fonts.regular, fonts.bold, rgb(0.1, 0.1, 0.1));

@@ -3,8 +3,10 @@ import type { CreateApplicationInput } from '../shared/schemas.ts';
 import type { AvailabilityChange } from './availability.ts';
 import type { Pause } from './capacity.ts';
 import { type DbsApplicationRecord, newDbsApplication } from './dbs-application.ts';
+import type { RefusedUpload, ScanStatus } from './documents.ts';
 import type { InductionRecord } from './induction.ts';
 import type { DbsAssessment, DbsCheckMethod, DocumentKind, Stage, WaitStep } from './stages.ts';
+import type { TherapyAccount } from './therapy-account.ts';
 
 export interface StoredDocument {
   key: string;
@@ -12,6 +14,8 @@ export interface StoredDocument {
   sizeBytes: number;
   sha256: string;
   receivedAt: string;
+  /** The malware scan (domain/documents.ts isReceived): absent on documents stored before scanning existed. */
+  scan?: ScanStatus;
 }
 
 export interface PendingTask {
@@ -49,6 +53,8 @@ export interface Application {
   documents: Partial<Record<DocumentKind, StoredDocument>>;
   /** The reason the last upload of each kind was refused (shown to the applicant until a good one arrives). */
   documentProblems: Partial<Record<DocumentKind, string>>;
+  /** Uploads the malware scan refused after they were stored (the files are deleted), oldest first. */
+  refusedUploads?: RefusedUpload[];
   task?: PendingTask;
   executionArn?: string;
   /** Set while the workflow has not been started: the sweep starts it (DESIGN: never strand an application). */
@@ -117,6 +123,8 @@ export interface Application {
   /** Set when SES reported the applicant's address as undeliverable (a permanent bounce) or marked as spam by
    *  them (a complaint): SES suppresses the address from then on, so staff contact the applicant another way. */
   emailUndeliverable?: { reason: 'bounce' | 'complaint'; at: string };
+  /** The therapist's account on the therapy website, once the platform (or staff) reported it (issue 11 §3). */
+  therapyAccount?: TherapyAccount;
 }
 
 /** dbs-renewal-overdue: no provider application by the renewal deadline; dbs-overdue: the re-check is overdue. */

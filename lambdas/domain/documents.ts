@@ -1,3 +1,5 @@
+import type { DocumentKind } from './stages.ts';
+
 /** The types a document may be uploaded as, and its size limit (the presigned POST pins both). */
 export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -17,3 +19,37 @@ export const detectContentType = (head: Uint8Array): DetectedType | undefined =>
 
 /** An active therapist may upload either document at any time: a renewal for staff to verify (issue 11 §2). */
 export const renewalUploadsOpen = (app: { stage: string }): boolean => app.stage === 'active';
+
+/**
+ * Where the malware scan of a stored upload stands (GuardDuty Malware Protection for S3; locally
+ * lib/local/scanner.ts): `pending` until its result arrives, `clean` once nothing was found. An infected file is
+ * never stored: it is deleted and listed in `refusedUploads`. A document stored before scanning existed has none.
+ */
+export type ScanStatus = 'pending' | 'clean';
+
+/**
+ * A stored document counts (checklists, the staff view and its download links, the documents step) only once it
+ * is scanned clean: the one gate every reader of uploaded files goes through.
+ */
+export const isReceived = (stored: { scan?: ScanStatus } | undefined): boolean =>
+  stored !== undefined && stored.scan !== 'pending';
+
+/** Stored but not yet scanned: shown as "checking". */
+export const isChecking = (stored: { scan?: ScanStatus } | undefined): boolean => stored?.scan === 'pending';
+
+/** What a scan found, as the use case reads it (lambdas/adapters/guardduty-scan.ts maps GuardDuty's statuses). */
+export type ScanResult =
+  | { status: 'clean' }
+  | { status: 'infected'; threats: string[] }
+  /** Not scanned (unsupported, e.g. password-protected, or the scan failed): not accepted either. */
+  | { status: 'unscannable' };
+
+/** An upload refused after it was stored: what, when and why (shown to staff; no file is kept). */
+export interface RefusedUpload {
+  document: DocumentKind;
+  key: string;
+  reason: 'infected' | 'unscannable';
+  /** The scanner's threat names (e.g. "EICAR-Test-File (not a virus)"): never personal data. */
+  threats?: string[];
+  at: string;
+}

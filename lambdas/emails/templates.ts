@@ -102,6 +102,24 @@ export const staffApplicationReady = (app: Application, siteUrl: string, staffEm
     action: { label: 'Review the application', url: staffLink(siteUrl, app.id) },
   });
 
+/** The virus check found harmful content in an upload (document-scanned): the file is deleted already. */
+export const staffDocumentInfected = (
+  app: Application,
+  kind: DocumentKind,
+  threats: readonly string[],
+  applicantAsked: boolean,
+  siteUrl: string,
+  staffEmail: string,
+): Email =>
+  render(staffEmail, `Harmful file deleted: application ${app.id}`, {
+    greeting: 'Hello affiliate team,',
+    paragraphs: [
+      `The virus check found harmful content in the ${DOCUMENT_LABELS[kind]} uploaded for application ${app.id}${threats.length > 0 ? ` (${threats.join(', ')})` : ''}. The file was deleted before anyone could open it${applicantAsked ? ', and the applicant has been asked to upload another' : ''}.`,
+      'Nothing else is needed from you unless it happens again: then contact the applicant, whose device may be infected.',
+    ],
+    action: { label: 'Open the application', url: staffLink(siteUrl, app.id) },
+  });
+
 export const documentRefused = (
   app: Application,
   kind: DocumentKind,

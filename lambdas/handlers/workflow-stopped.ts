@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoTable } from '../adapters/dynamo-application-store.ts';
 import { systemClock, wiredStore } from '../adapters/unavailable.ts';
 import { changeMethods } from '../adapters/wiring.ts';
 import { env } from '../shared/env.ts';
 import { parseWith } from '../shared/http.ts';
+import '../shared/zod-messages.ts';
 import { logger } from '../shared/logger.ts';
 import { workflowStopped } from '../use-cases/workflow-recovery.ts';
 
@@ -12,7 +13,7 @@ const ports = { store: wiredStore(changeMethods(dynamoTable(env.tableName))), cl
 /** The EventBridge rule's event: "Step Functions Execution Status Change" for an execution that ended badly. */
 const eventSchema = z.object({
   detail: z.object({
-    executionArn: z.string().min(1),
+    executionArn: z.string().check(z.minLength(1)),
     status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
   }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoTable } from '../adapters/dynamo-application-store.ts';
 import { createS3DocumentStore } from '../adapters/s3-document-store.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
@@ -8,6 +8,7 @@ import { changeMethods } from '../adapters/wiring.ts';
 import { WAIT_STEPS } from '../domain/stages.ts';
 import { env, mailLinks } from '../shared/env.ts';
 import { parseWith } from '../shared/http.ts';
+import '../shared/zod-messages.ts';
 import { type WorkflowTaskInput, workflowTask } from '../use-cases/workflow-task.ts';
 
 const ports = {
@@ -22,9 +23,9 @@ const links = mailLinks();
 
 const inputSchema = z.object({
   step: z.enum(WAIT_STEPS),
-  applicationId: z.string().min(1),
-  taskToken: z.string().min(1),
-  executionArn: z.string().min(1).optional(),
+  applicationId: z.string().check(z.minLength(1)),
+  taskToken: z.string().check(z.minLength(1)),
+  executionArn: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const handler = async (event: WorkflowTaskInput): Promise<{ status: string }> => ({

@@ -1,6 +1,7 @@
 /** The ports the use cases need. Adapters implement them; tests pass in-memory versions. */
 import type { Application, ApplicationEvent, ComplianceFlag, OutboxEmail } from '../domain/application.ts';
 import type { Cover } from '../domain/capacity.ts';
+import type { PublishedEvent } from '../domain/published-events.ts';
 import type { DocumentKind, Stage, WaitStep } from '../domain/stages.ts';
 
 export class VersionConflict extends Error {
@@ -135,6 +136,12 @@ export interface CapacityAggregate {
   read(
     ranges: { from: string; to: string }[],
   ): Promise<{ items: { key: string; cover: Cover }[]; itemsRead: number }>;
+}
+
+/** The stack's own event bus (DESIGN §5 Events). */
+export interface EventPublisher {
+  /** Publishes the events in order; returns the indexes of those that were not accepted (to be sent again). */
+  publish(events: PublishedEvent[]): Promise<number[]>;
 }
 
 export interface Clock {

@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/v4/core';
 import { ROUTES, type RouteAuth } from '../../lib/routes.ts';
 import { RuleViolation } from '../domain/errors.ts';
 import { isApplicationId } from '../domain/ids.ts';
@@ -53,7 +53,7 @@ export const problem = (p: Problem, headers: Record<string, string> = {}): HttpR
 const problemType = (slug: string) => `https://affiliate-onboarding.dev/problems/${slug}`;
 
 /** Maps zod issues to field paths; an unknown key is reported at its own path (`applicant.isAdmin`). */
-export const fieldErrors = (error: z.ZodError): FieldError[] =>
+export const fieldErrors = (error: z.$ZodError): FieldError[] =>
   error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -62,12 +62,17 @@ export const fieldErrors = (error: z.ZodError): FieldError[] =>
     return [{ path: base, message: issue.message }];
   });
 
+/** A zod schema, full or mini (schemas.ts is zod/mini): both parse the same way. */
+export type Parser = z.$ZodType & {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: z.$ZodError };
+};
+
 /** Parses a value with a schema or throws a 400 naming every failing field. */
-export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
+export const parseWith = <S extends Parser>(schema: S, value: unknown): z.output<S> => {
   const result = schema.safeParse(value);
   if (!result.success)
     throw new BadRequest('The request does not match the schema', fieldErrors(result.error));
-  return result.data;
+  return result.data as z.output<S>;
 };
 
 export const toProblem = (error: unknown): Problem => {
@@ -165,6 +170,7 @@ const checkRequest = (event: HttpEvent, opts: { body?: boolean }) => {
   const auth = AUTH_BY_ROUTE_KEY.get(event.routeKey);
   if (auth === 'applicant') bearerToken(event);
   if (auth === 'staff') requireStaff(event);
+  if (auth === 'integration') requireIntegration(event);
   for (const value of Object.values(event.pathParameters ?? {})) {
     // Every path parameter of the API is an application id.
     if (value === undefined || !isApplicationId(value)) throw new NotFound();
@@ -225,6 +231,18 @@ export const claimGroups = (raw: unknown): string[] => {
  * The staff member behind a request. API Gateway's JWT authorizer has already checked the token (401 otherwise);
  * here the group is checked, by exact name (403 without it).
  */
+/**
+ * The therapy platform's client (its client-credentials token's `client_id`): API Gateway's JWT authorizer has
+ * checked the audience and the scope; without its claims the request did not come through it.
+ */
+export const requireIntegration = (event: APIGatewayProxyEventV2): { clientId: string } => {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  if (!claims || typeof claims.client_id !== 'string')
+    throw new Unauthorized("Use a client-credentials token of the therapy platform's app client");
+  return { clientId: claims.client_id };
+};
+
 export const requireStaff = (event: APIGatewayProxyEventV2): { staffId: string } => {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
     .authorizer?.jwt?.claims;

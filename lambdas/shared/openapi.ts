@@ -10,20 +10,23 @@ import { APPLICATION_ID_PATTERN } from '../domain/ids.ts';
 import * as r from './response-schemas.ts';
 import * as s from './schemas.ts';
 
+/** Any zod schema: the request schemas are zod/mini (schemas.ts), the response-only ones full zod. */
+type Schema = z.core.$ZodType;
+
 interface Operation {
   summary: string;
   description?: string;
-  request?: z.ZodType;
+  request?: Schema;
   /** The success body (application/json); none for an empty success. */
-  response?: z.ZodType;
+  response?: Schema;
   /** The success body as CSV, when `?format=csv` asks for it. */
-  csv?: z.ZodType;
+  csv?: Schema;
   /** Query parameters: each key of the object is one, documented as the value the server reads. */
-  query?: z.ZodObject;
+  query?: z.core.$ZodObject;
   /** Request headers besides Authorization and Content-Type. */
-  headers?: Record<string, { schema: z.ZodType; description: string }>;
+  headers?: Record<string, { schema: Schema; description: string }>;
   /** Response headers of the success. */
-  responseHeaders?: Record<string, { schema: z.ZodType; description: string }>;
+  responseHeaders?: Record<string, { schema: Schema; description: string }>;
 }
 
 export const OPERATIONS: Record<string, Operation> = {
@@ -143,6 +146,18 @@ export const OPERATIONS: Record<string, Operation> = {
     request: s.dbsStatusCheckSchema,
     response: r.staffActionResultSchema,
   },
+  'POST /staff/applications/{id}/account': {
+    summary: "Record the therapist's therapy website account by hand (when the platform could not report it)",
+    request: s.therapyAccountSchema,
+    response: r.staffActionResultSchema,
+  },
+  'POST /integrations/accounts/{id}': {
+    summary: "The therapy platform reports the therapist's account (seed step 3)",
+    description:
+      'For the therapy platform only: a Cognito client-credentials token with scope `affiliate/accounts` (a staff or applicant token is refused with 401, a token without the scope with 403). Reporting the same account again changes nothing; another account for the same application is 409.',
+    request: s.therapyAccountSchema,
+    response: r.staffActionResultSchema,
+  },
   'GET /staff/reports/dbs': {
     summary: 'DBS and insurance compliance as of a date, as JSON or CSV',
     query: s.reportQuerySchema,
@@ -168,7 +183,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** A zod schema as an OpenAPI 3.1 Schema Object (JSON Schema 2020-12, the document's own dialect). */
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+const jsonSchema = (schema: Schema, io: 'input' | 'output' = 'input') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 };
@@ -196,6 +211,7 @@ const GATEWAY_DESCRIPTIONS: Record<number, string> = {
   429: 'From API Gateway: the stage’s rate limit was reached; try again shortly',
   431: 'From API Gateway: the request line and headers are over 10 KB',
   500: 'From API Gateway: the function could not answer',
+  403: 'From API Gateway’s JWT authorizer: the token does not carry the scope the route requires',
 };
 
 /** One error status: problem+json when our code answers it, `{message}` when API Gateway does, or both. */
@@ -237,8 +253,15 @@ const responsesFor = (route: Route, op: Operation) => {
   const [success, ...errors] = route.responses;
   if (success === undefined || success >= 300)
     throw new Error(`${route.path}: the first response is the success`);
-  // The JWT authorizer guards staff routes only; any function can fail (500 from us, or from API Gateway).
-  const gateway = [413, 429, 431, 500, ...(route.auth === 'staff' ? [401] : [])];
+  // JWT authorizers guard staff and integration routes only (the latter checks the scope: 403); any function can fail (500 from us, or from API Gateway).
+  const gateway = [
+    413,
+    429,
+    431,
+    500,
+    ...(route.auth === 'staff' ? [401] : []),
+    ...(route.auth === 'integration' ? [401, 403] : []),
+  ];
   const ours = [...errors, 500];
   const responses: Record<string, unknown> = { [success]: successFor(op) };
   for (const status of [...new Set([...ours, ...gateway])].sort()) {
@@ -258,12 +281,12 @@ const parametersFor = (route: Route, op: Operation) => [
     description: 'The application id (a ULID)',
     schema: jsonSchema(s.applicationIdSchema),
   })),
-  ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+  ...Object.entries(op.query?._zod.def.shape ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',
     required: false,
     description: QUERY_DESCRIPTIONS[name] ?? name,
-    schema: jsonSchema(schema as z.ZodType, 'output'),
+    schema: jsonSchema(schema, 'output'),
   })),
   ...Object.entries(op.headers ?? {}).map(([name, h]) => ({
     name,
@@ -281,6 +304,7 @@ const SECURITY: Record<Route['auth'], unknown[]> = {
   public: [],
   applicant: [{ applicantToken: [] }],
   staff: [{ staffJwt: [] }],
+  integration: [{ platformClientCredentials: [] }],
 };
 
 const DESCRIPTION = `Recruits self-employed CBT therapists into the clinical affiliate network.
@@ -315,6 +339,13 @@ export const openApiDocument = () => ({
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description: 'A Cognito token of the staff user pool; group affiliate-team',
+      },
+      platformClientCredentials: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "A Cognito client-credentials access token of the therapy platform's app client, with scope affiliate/accounts",
       },
     },
     schemas: {

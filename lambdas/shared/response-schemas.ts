@@ -71,7 +71,7 @@ const staffDbsSchema = z.strictObject({
   hasCertificate: z.boolean(),
   level: z.enum(DBS_LEVELS).optional(),
   certificateNumber: z.string().optional(),
-  issueDate: day.optional(),
+  issueDate: z.optional(day),
   onUpdateService: z.boolean().optional(),
   applyOnMyBehalf: z.boolean().optional(),
   acceptsFee: z.boolean().optional(),
@@ -83,6 +83,8 @@ const staffDbsSchema = z.strictObject({
 const staffDocumentSchema = z.strictObject({
   document: z.enum(DOCUMENT_KINDS),
   received: z.boolean(),
+  /** Uploaded, being checked for viruses: no download link until it is found clean. */
+  checking: z.literal(true).optional(),
   contentType: z.string().optional(),
   sizeBytes: z.int().optional(),
   sha256: z.string().optional(),
@@ -176,6 +178,16 @@ export const staffApplicationSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** The therapy website's account (issue 11 §3), once the platform or staff recorded it. */
+  therapyAccount: z
+    .strictObject({
+      accountId: z.string(),
+      createdAt: at,
+      recordedAt: at,
+      recordedBy: z.enum(['platform', 'staff']),
+      recordedById: z.string(),
+    })
+    .optional(),
   induction: inductionRecord.optional(),
   expiredInduction: inductionRecord.optional(),
   availability: z
@@ -198,7 +210,7 @@ export const staffApplicationSchema = z.strictObject({
     )
     .optional(),
   pauses: z.array(z.strictObject({ from: day, to: day, reason: z.string().optional() })).optional(),
-  dbsRenewalDueBy: day.optional(),
+  dbsRenewalDueBy: z.optional(day),
   dbsApplication: z
     .strictObject({
       status: z.enum(['requested', 'applied', 'certificate-recorded']),
@@ -206,7 +218,7 @@ export const staffApplicationSchema = z.strictObject({
       feeGbp: z.number(),
       applyNow: z.boolean(),
       requestedAt: at,
-      appliedOn: day.optional(),
+      appliedOn: z.optional(day),
       reference: z.string().optional(),
       certificateRecordedAt: at.optional(),
     })
@@ -227,6 +239,17 @@ export const staffApplicationSchema = z.strictObject({
     })
     .optional(),
   dbsImageDeletedAt: at.optional(),
+  /** Uploads the virus check refused after they were stored (the files are deleted). */
+  refusedUploads: z
+    .array(
+      z.strictObject({
+        document: z.enum(DOCUMENT_KINDS),
+        reason: z.enum(['infected', 'unscannable']),
+        threats: z.array(z.string()).optional(),
+        at,
+      }),
+    )
+    .optional(),
   /** SES reported the applicant's address undeliverable (permanent bounce) or a complaint: emails no longer reach them. */
   emailUndeliverable: z.strictObject({ reason: z.enum(['bounce', 'complaint']), at }).optional(),
   /** The workflow may have died under the application: the sweep checks it and restarts it at its step. */
@@ -278,7 +301,7 @@ export const dbsReportSchema = z.strictObject({
           daysLeft: z.int(),
         })
         .optional(),
-      dbsRenewalDueBy: day.optional(),
+      dbsRenewalDueBy: z.optional(day),
       insuranceEndDate: day,
       insuranceDaysLeft: z.int(),
       flags: z.array(z.string()),

@@ -3,11 +3,11 @@
  * staff member from the JWT, the id from the path, the body parsed with the route's schema, one use case, and
  * the application's new stage as the answer.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/v4/core';
 import type { Application } from '../domain/application.ts';
-import { httpHandler, json, parseWith, pathParam, requireStaff } from './http.ts';
+import { httpHandler, json, type Parser, parseWith, pathParam, requireStaff } from './http.ts';
 
-export const staffActionHandler = <S extends z.ZodType>(
+export const staffActionHandler = <S extends Parser>(
   schema: S,
   action: (id: string, input: z.output<S>, staffId: string) => Promise<Application>,
 ) =>

@@ -4,10 +4,10 @@
  *  2. Read the object: size, SHA-256, declared type, first bytes. Gone already: a duplicate event, nothing to do.
  *  3. Check the magic bytes against the declared type. A mismatch is recorded, the applicant told why (outbox) and
  *     the object deleted.
- *  4. Otherwise record the document and an event. The same key twice changes nothing.
- *     An active therapist's upload is a renewal to verify instead (renewals.ts).
- *  5. When every required document is in: stage in-review, the applicant's confirmation and the staff
- *     notification go in the outbox, and so does the documents step's task token (spent once, by this change).
+ *  4. Otherwise record the document, scan pending, and an event. The same key twice, or a key the malware scan
+ *     already refused (its result can come first), changes nothing.
+ *     An active therapist's upload is a renewal to verify instead (renewals.ts), scanned the same way.
+ *  5. The document counts only once scanned clean (document-scanned completes the step then): never here.
  *  6. After the commit: delete refused or superseded objects, deliver the outbox. Failures throw, so the platform
  *     retries; the retry finds the committed state and only finishes the delivery.
  */
@@ -15,6 +15,7 @@ import type { Application, StoredDocument } from '../domain/application.ts';
 import {
   type DetectedType,
   detectContentType,
+  isReceived,
   MAX_UPLOAD_BYTES,
   renewalUploadsOpen,
 } from '../domain/documents.ts';
@@ -39,6 +40,29 @@ export interface MailContext {
 }
 
 export type DocumentOutcome = 'ignored' | 'duplicate' | 'refused' | 'recorded' | 'complete';
+
+/**
+ * When every required document is received (scanned clean): stage in-review, the applicant's confirmation and the
+ * staff notification go in the outbox, and so does the documents step's task token (spent once, by this change).
+ * Undefined while one is still missing or being checked.
+ */
+export const completeDocuments = (
+  app: Application,
+  now: Date,
+  ctx: MailContext,
+): { next: Application; events: ReturnType<typeof event>[] } | undefined => {
+  if (app.stage !== 'awaiting-documents') return undefined;
+  if (!app.requiredDocuments.every((kind) => isReceived(app.documents[kind]))) return undefined;
+  const stage = enterStage(app, 'in-review', now);
+  const step = completeStep(app, 'documents', { documents: 'complete' });
+  const next: Application = withoutUndefined({ ...app, ...stage.fields, ...step });
+  next.outbox = [
+    ...next.outbox,
+    outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
+    outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
+  ];
+  return { next, events: [event(app.id, now, 'documents-complete'), stage.event] };
+};
 
 const refusal = (
   declared: string,
@@ -79,7 +103,10 @@ export const documentReceived = async (
         outcome = 'ignored';
         return undefined;
       }
-      if ((renewal ? app.renewals : app.documents)?.[document]?.key === input.key) {
+      if (
+        (renewal ? app.renewals : app.documents)?.[document]?.key === input.key ||
+        app.refusedUploads?.some((refused) => refused.key === input.key)
+      ) {
         outcome = 'duplicate';
         return undefined;
       }
@@ -104,6 +131,7 @@ export const documentReceived = async (
         sizeBytes: object.sizeBytes,
         sha256: object.sha256,
         receivedAt: now.toISOString(),
+        scan: 'pending',
       };
       if (renewal) {
         superseded = app.renewals?.[document]?.key;
@@ -112,25 +140,13 @@ export const documentReceived = async (
       }
       superseded = app.documents[document]?.key;
       const { [document]: _cleared, ...problems } = app.documentProblems;
-      let next: Application = {
+      const next: Application = {
         ...app,
         documents: { ...app.documents, [document]: stored },
         documentProblems: problems,
       };
+      outcome = 'recorded';
       const events = [event(app.id, now, 'document-received', { document, sizeBytes: object.sizeBytes })];
-      const complete = next.requiredDocuments.every((kind) => next.documents[kind]);
-      outcome = complete ? 'complete' : 'recorded';
-      if (complete) {
-        const stage = enterStage(next, 'in-review', now);
-        const step = completeStep(next, 'documents', { documents: 'complete' });
-        next = withoutUndefined({ ...next, ...stage.fields, ...step });
-        next.outbox = [
-          ...next.outbox,
-          outboxEntry({ kind: 'email', email: documentsReceived(next, ctx.siteUrl) }),
-          outboxEntry({ kind: 'email', email: staffApplicationReady(next, ctx.siteUrl, ctx.staffEmail) }),
-        ];
-        events.push(event(app.id, now, 'documents-complete'), stage.event);
-      }
       return { next, events };
     },
   );

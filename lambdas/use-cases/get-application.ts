@@ -9,10 +9,12 @@ import type { Application, ApplicationEvent } from '../domain/application.ts';
 import { dbsDeadline } from '../domain/compliance.ts';
 import { londonToday } from '../domain/dates.ts';
 import { providerApplicationPossible } from '../domain/dbs-application.ts';
+import { isChecking, isReceived } from '../domain/documents.ts';
 import { windowLastDay } from '../domain/induction.ts';
 import { DBS_POLICY } from '../domain/policy.ts';
 import { documentsDueBy } from '../domain/reminders.ts';
 import { isOpen, STAGES, type Stage } from '../domain/stages.ts';
+import { ACCOUNT_STAGES } from '../domain/therapy-account.ts';
 import { DOCUMENT_LABELS } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -61,17 +63,41 @@ const feeConsentAsked = (app: Application, today: string): boolean => {
   return providerApplicationPossible(app.dbs, latest);
 };
 
+/**
+ * Seed step 3: the therapy website invites the therapist once the contract is signed, and reports the account
+ * (issue 11 §3). It informs; the induction does not wait for it.
+ */
+const accountItem = (app: Application): Item => {
+  if (app.therapyAccount)
+    return { id: 'account', label: 'Create your account on our therapy website', status: 'done' };
+  const invited = ACCOUNT_STAGES.includes(app.stage) && Boolean(app.contract?.signature);
+  return {
+    id: 'account',
+    label: 'Create your account on our therapy website',
+    status: invited ? 'waiting-on-you' : 'not-yet',
+    detail: invited
+      ? 'Our therapy website emails you an invitation: create your account from it. You can attend the induction meanwhile.'
+      : undefined,
+  };
+};
+
 const checklist = (app: Application, today: string): Item[] => {
   const items: Item[] = [{ id: 'application', label: 'Send your application', status: 'done' }];
-  const missing = app.requiredDocuments.filter((kind) => !app.documents[kind]);
+  const missing = app.requiredDocuments.filter(
+    (kind) => !isReceived(app.documents[kind]) && !isChecking(app.documents[kind]),
+  );
+  const checking = app.requiredDocuments.filter((kind) => isChecking(app.documents[kind]));
+  const waiting = [
+    ...(missing.length > 0 ? [`Still needed: ${missing.map((k) => DOCUMENT_LABELS[k]).join(', ')}`] : []),
+    ...(checking.length > 0
+      ? [`Checking for viruses: ${checking.map((k) => DOCUMENT_LABELS[k]).join(', ')}`]
+      : []),
+  ];
   items.push({
     id: 'documents',
     label: 'Upload your documents',
     status: stepStatus(app, 'awaiting-documents'),
-    detail:
-      missing.length > 0 && app.stage === 'awaiting-documents'
-        ? `Still needed: ${missing.map((k) => DOCUMENT_LABELS[k]).join(', ')}`
-        : undefined,
+    detail: waiting.length > 0 && app.stage === 'awaiting-documents' ? waiting.join('. ') : undefined,
   });
   items.push({ id: 'review', label: 'We check your documents', status: stepStatus(app, 'in-review') });
   if (app.dbs.assessment === 'new-certificate-required') {
@@ -94,6 +120,7 @@ const checklist = (app: Application, today: string): Item[] => {
   }
   items.push(
     { id: 'contract', label: 'Sign your affiliate contract', status: stepStatus(app, 'contract-sent') },
+    accountItem(app),
     { id: 'induction', label: 'Attend the online induction', status: stepStatus(app, 'induction-invited') },
     {
       id: 'availability',
@@ -108,7 +135,7 @@ const checklist = (app: Application, today: string): Item[] => {
 const blocking = (app: Application): string[] => {
   if (app.stage !== 'awaiting-documents') return [];
   return app.requiredDocuments
-    .filter((kind) => !app.documents[kind])
+    .filter((kind) => !isReceived(app.documents[kind]) && !isChecking(app.documents[kind]))
     .map((kind) => {
       const problem = app.documentProblems[kind];
       return problem
@@ -175,6 +202,8 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'access-link-sent': 'New link emailed; earlier links stopped working',
   'document-received': 'Document received',
   'document-refused': 'A document could not be accepted',
+  'document-scanned': 'Document checked for viruses',
+  'document-infected': 'A document was deleted: our virus check found harmful content',
   'documents-complete': 'All documents received',
   'review-decided': 'Documents reviewed',
   'dbs-recorded': 'New DBS certificate recorded',
@@ -185,6 +214,7 @@ const EVENT_SUMMARIES: Record<string, string> = {
   'induction-recorded': 'Induction attended',
   'induction-expired': 'Induction window closed: please rebook',
   'induction-extended': 'More time to start: induction window extended',
+  'account-created': 'Your account on our therapy website is ready',
   'availability-given': 'Availability given',
   'reminder-sent': 'Reminder sent',
   'compliance-reminder-sent': 'Compliance reminder sent',
@@ -224,12 +254,14 @@ export const applicantView = (
   updatedAt: app.updatedAt,
   dbs: { assessment: app.dbs.assessment, reasons: app.dbs.reasons },
   documents: (['dbs-certificate', 'indemnity-insurance'] as const).map((document) => {
-    const stored = app.documents[document];
+    const found = app.documents[document];
+    const stored = isReceived(found) ? found : undefined;
     const problem = app.documentProblems[document];
     return {
       document,
       required: app.requiredDocuments.includes(document),
       received: Boolean(stored),
+      ...(isChecking(found) ? { checking: true as const } : {}),
       ...(stored ? { receivedAt: stored.receivedAt } : {}),
       ...(problem && !stored ? { rejectedReason: problem } : {}),
     };

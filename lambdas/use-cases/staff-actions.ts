@@ -85,7 +85,7 @@ const act = async (
   id: string,
   decide: (app: Application, now: Date) => { next: Application; events: ApplicationEvent[] },
 ): Promise<Application> => {
-  const result = await mutate(ports, id, decide);
+  const result = await mutate(ports, id, (app, now) => withFlagsCleared(app, now, decide(app, now)));
   if (!result) throw new NotFound();
   const clears = digestClears(result.before, result.after, result.after.updatedAt);
   if (clears.length > 0) await ports.store.addToDigest(londonToday(new Date(result.after.updatedAt)), clears);
@@ -333,6 +333,24 @@ const clearFlags = (app: Application, cleared: readonly ComplianceFlag[]) =>
   app.compliance
     ? { ...app.compliance, flags: app.compliance.flags.filter((f) => !cleared.includes(f)) }
     : app.compliance;
+
+/** A flag a staff action clears is an entry of its own (and so a published event: issue 11 §3). */
+const withFlagsCleared = (
+  before: Application,
+  now: Date,
+  change: { next: Application; events: ApplicationEvent[] },
+): { next: Application; events: ApplicationEvent[] } => {
+  const cleared = (before.compliance?.flags ?? []).filter(
+    (flag) => !change.next.compliance?.flags.includes(flag),
+  );
+  return {
+    next: change.next,
+    events: [
+      ...change.events,
+      ...cleared.map((flag) => event(before.id, now, 'compliance-flag-cleared', { flag })),
+    ],
+  };
+};
 
 export const digestClears = (before: Application, after: Application, at: string): DigestChange[] =>
   (before.compliance?.flags ?? [])

@@ -10,6 +10,7 @@
  *   the staff member and the documents, so the history this view returns includes it.
  */
 import type { Application, ApplicationEvent, StoredDocument } from '../domain/application.ts';
+import { isChecking, isReceived } from '../domain/documents.ts';
 import { DOCUMENT_KINDS, type DocumentKind, STAGES, type Stage } from '../domain/stages.ts';
 import type { Ports } from '../ports/index.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -71,6 +72,8 @@ export const listApplications = async (
 export interface StaffDocument {
   document: DocumentKind;
   received: boolean;
+  /** Uploaded, being checked for viruses: no link until it is found clean. */
+  checking?: true;
   contentType?: string;
   sizeBytes?: number;
   sha256?: string;
@@ -108,15 +111,16 @@ const renewalDocument = async (
   sizeBytes: stored.sizeBytes,
   sha256: stored.sha256,
   receivedAt: stored.receivedAt,
-  downloadUrl: await link(stored.key),
+  // Not scanned clean yet: shown as checking, with no link, as an onboarding upload is.
+  ...(isChecking(stored) ? { checking: true as const } : { downloadUrl: await link(stored.key) }),
 });
 
 /** The documents a staff view links to, in the words of the audit event. */
 const linkedDocuments = (app: Application): string[] => [
-  ...app.requiredDocuments.filter((kind) => app.documents[kind]?.key),
+  ...app.requiredDocuments.filter((kind) => isReceived(app.documents[kind]) && app.documents[kind]?.key),
   ...(app.contract ? ['contract'] : []),
   ...(app.contract?.signature ? ['signed-contract'] : []),
-  ...DOCUMENT_KINDS.filter((kind) => app.renewals?.[kind]).map((kind) => `renewed-${kind}`),
+  ...DOCUMENT_KINDS.filter((kind) => isReceived(app.renewals?.[kind])).map((kind) => `renewed-${kind}`),
 ];
 
 export const staffView = async (
@@ -136,10 +140,13 @@ export const staffView = async (
   const events = await ports.store.events(app.id);
   const documents: StaffDocument[] = await Promise.all(
     app.requiredDocuments.map(async (kind): Promise<StaffDocument> => {
-      const stored = app.documents[kind];
+      const found = app.documents[kind];
+      // Not scanned clean yet: shown as checking, with no link (domain/documents.ts isReceived).
+      const stored = isReceived(found) ? found : undefined;
       return {
         document: kind,
         received: Boolean(stored),
+        ...(isChecking(found) ? { checking: true as const } : {}),
         ...(stored
           ? {
               contentType: stored.contentType,
@@ -193,6 +200,7 @@ export const staffView = async (
     waitingOn: app.task?.step,
     ...(app.review ? { review: app.review } : {}),
     ...(contract ? { contract } : {}),
+    ...(app.therapyAccount ? { therapyAccount: app.therapyAccount } : {}),
     ...(app.induction ? { induction: app.induction } : {}),
     ...(app.expiredInduction ? { expiredInduction: app.expiredInduction } : {}),
     ...(app.availability ? { availability: app.availability } : {}),
@@ -207,6 +215,16 @@ export const staffView = async (
       ? { compliance: { flags: app.compliance.flags, remindersSent: remindersSent(events) } }
       : {}),
     ...(app.dbsImageDeletedAt ? { dbsImageDeletedAt: app.dbsImageDeletedAt } : {}),
+    ...(app.refusedUploads?.length
+      ? {
+          refusedUploads: app.refusedUploads.map(({ document, reason, threats, at }) => ({
+            document,
+            reason,
+            ...(threats ? { threats } : {}),
+            at,
+          })),
+        }
+      : {}),
     ...(app.emailUndeliverable ? { emailUndeliverable: app.emailUndeliverable } : {}),
     ...(app.workflowFailure ? { workflowFailure: app.workflowFailure } : {}),
     ...(app.workflowRestarts ? { workflowRestarts: app.workflowRestarts } : {}),

@@ -31,7 +31,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions.ts';
-import { type Route, routeThrottle } from '../routes.ts';
+import { INTEGRATION_SCOPE, type Route, routeThrottle } from '../routes.ts';
 import { maskEmailAddresses } from './function.ts';
 
 /** The stage name: also the path prefix the CloudFront distribution serves the API under. */
@@ -62,6 +62,8 @@ export interface ApiProps {
   routes: readonly Route[];
   functions: Record<FunctionName, IFunction>;
   staffJwt: { issuerUrl: string; audience: string };
+  /** The therapy platform's client-credentials tokens (lib/constructs/integration-auth.ts). */
+  integrationJwt: { issuerUrl: string; audience: string };
   key: IKey;
 }
 
@@ -119,6 +121,10 @@ export class Api extends Construct {
     const staffAuthorizer = new HttpJwtAuthorizer('StaffJwt', props.staffJwt.issuerUrl, {
       jwtAudience: [props.staffJwt.audience],
     });
+    // Client-credentials tokens carry no `aud`: the authorizer checks their `client_id` against the audience.
+    const integrationAuthorizer = new HttpJwtAuthorizer('IntegrationJwt', props.integrationJwt.issuerUrl, {
+      jwtAudience: [props.integrationJwt.audience],
+    });
     const noAuthorizer = new HttpNoneAuthorizer();
     // One integration per function, shared by every route naming that handler.
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
@@ -133,12 +139,18 @@ export class Api extends Construct {
         );
         integrations.set(route.handler, integration);
       }
-      const authorizer: IHttpRouteAuthorizer = route.auth === 'staff' ? staffAuthorizer : noAuthorizer;
+      const authorizer: IHttpRouteAuthorizer =
+        route.auth === 'staff'
+          ? staffAuthorizer
+          : route.auth === 'integration'
+            ? integrationAuthorizer
+            : noAuthorizer;
       const created = new HttpRoute(this, `Route-${routeId(route)}`, {
         httpApi: this.httpApi,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration,
         authorizer,
+        ...(route.auth === 'integration' ? { authorizationScopes: [INTEGRATION_SCOPE] } : {}),
       });
       this.routes.set(routeId(route), created);
       const throttle = routeThrottle(route);

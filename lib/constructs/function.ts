@@ -8,15 +8,16 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DataIdentifier, DataProtectionPolicy, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM } from '../bundling.ts';
+import { ESBUILD_LAMBDA_OPTIONS, ESM_REQUIRE_SHIM, pdfEngineCommand } from '../bundling.ts';
 import {
   DOCUMENT_AREA_KEYS,
   type DocumentArea,
@@ -42,11 +43,13 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface AppFunctionProps {
   name: FunctionName;
-  /** The customer-managed key: encrypts the log group and the dead-letter queue. */
+  /** The customer-managed key: encrypts the log group and the on-failure queue. */
   key: IKey;
   /**
-   * Invoked asynchronously (events, schedules): failed invocations land in a dead-letter queue after Lambda's own
-   * retries, so nothing is lost silently. Synchronous callers (API Gateway, Step Functions) see the error instead.
+   * Invoked asynchronously (events, schedules): an invocation that still fails after Lambda's own retries goes to
+   * an on-failure destination queue (`failureQueue`) as an invocation record carrying the event, the error's type
+   * and message and the attempts, so nothing is lost silently and an operator sees why. Synchronous callers (API
+   * Gateway, Step Functions) see the error instead.
    */
   asynchronous?: boolean;
 }
@@ -101,9 +104,16 @@ const OBJECT_ACTIONS: Record<'read' | 'write' | 'delete', string> = {
   delete: 's3:DeleteObject',
 };
 
+/** Lambda's retries of a failed asynchronous invocation (its default), before the on-failure destination. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+/** An event older than this is not retried but sent to the on-failure destination. */
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(2);
+
 export class AppFunction extends NodejsFunction {
   readonly registryName: FunctionName;
   readonly spec: FunctionSpec;
+  /** The on-failure destination of an asynchronously invoked function. */
+  readonly failureQueue: Queue | undefined;
   private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
@@ -120,8 +130,8 @@ export class AppFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${props.name} function`,
     });
-    const deadLetterQueue = props.asynchronous
-      ? new Queue(scope, `${id}DeadLetters`, {
+    const failureQueue = props.asynchronous
+      ? new Queue(scope, `${id}Failures`, {
           encryption: QueueEncryption.KMS,
           encryptionMasterKey: props.key,
           enforceSSL: true,
@@ -143,7 +153,15 @@ export class AppFunction extends NodejsFunction {
       ...(spec.reservedConcurrency ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
       logGroup,
       role,
-      ...(deadLetterQueue ? { deadLetterQueue } : {}),
+      // Lambda's own retries of a failed asynchronous invocation, then the on-failure destination (bound here
+      // without SqsDestination, whose grant adds KMS actions beyond what sending needs: see below).
+      ...(failureQueue
+        ? {
+            retryAttempts: ASYNC_RETRY_ATTEMPTS,
+            maxEventAge: ASYNC_MAX_EVENT_AGE,
+            onFailure: { bind: () => ({ destination: failureQueue.queueArn }) },
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.name,
@@ -156,21 +174,20 @@ export class AppFunction extends NodejsFunction {
         target: ESBUILD_LAMBDA_OPTIONS.target as string,
         mainFields: [...(ESBUILD_LAMBDA_OPTIONS.mainFields ?? [])],
         // The SDK is bundled: a tree-shaken bundle loads faster than the runtime's copy (TOOLCHAIN.md) and pins
-        // the version the tests ran against.
-        externalModules: [],
+        // the version the tests ran against; only the PDF engine stays out, built beside the bundle below.
+        externalModules: [...(ESBUILD_LAMBDA_OPTIONS.external ?? [])],
         banner: ESM_REQUIRE_SHIM,
-        ...(spec.files?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  (spec.files ?? []).map(
-                    (folder) => `cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`,
-                  ),
-              },
-            }
-          : {}),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(spec.files ?? []).map(
+              (folder) => `cp -R "${join(inputDir, folder)}" "${join(outputDir, basename(folder))}"`,
+            ),
+            // pdf-lib and fontkit as ./pdf-engine.mjs, beside a bundle that imports them (lib/bundling.ts).
+            pdfEngineCommand(inputDir, outputDir),
+          ],
+        },
       },
     });
     this.registryName = props.name;
@@ -178,8 +195,14 @@ export class AppFunction extends NodejsFunction {
     this.key = props.key;
     (this.node.defaultChild as CfnFunction).addMetadata(FUNCTION_METADATA_KEY, props.name);
     logGroup.grantWrite(role);
-    // Lambda writes to the encrypted dead-letter queue with the function's role.
-    if (deadLetterQueue) this.grantKeyVia('sqs', true);
+    this.failureQueue = failureQueue;
+    // Lambda sends the invocation record to the encrypted queue with the function's role.
+    if (failureQueue) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [failureQueue.queueArn] }),
+      );
+      this.grantKeyVia('sqs', true);
+    }
   }
 
   /**
@@ -303,6 +326,36 @@ export class AppFunction extends NodejsFunction {
       );
     }
     this.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+  }
+
+  /** EVENT_BUS_NAME plus events:PutEvents on that one bus (DESIGN §5 Events). */
+  bindEventBus(bus: IEventBus): void {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }),
+    );
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+  }
+
+  /**
+   * Reading the table's stream, which the event source mapping does with the function's role: the stream's records
+   * (and ListStreams, which takes no resource), decrypted through DynamoDB only.
+   */
+  bindTableStream(table: ITable): void {
+    if (!table.tableStreamArn) throw new Error(`${this.registryName}: the table has no stream`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [table.tableStreamArn],
+      }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+    this.grantKeyVia('dynamodb', false);
+  }
+
+  /** sqs:SendMessage on one encrypted queue: an event source mapping's on-failure destination sends with this role. */
+  bindFailureQueue(queue: IQueue): void {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    this.grantKeyVia('sqs', true);
   }
 
   /**

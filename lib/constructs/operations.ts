@@ -83,7 +83,9 @@ export class Operations extends Construct {
         `DeadLetters-${name}`,
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
         1,
-        `A message is waiting in the ${name} dead-letter queue: an event or invocation failed after its retries.`,
+        name.endsWith('-invocations')
+          ? `A failed invocation is waiting in the ${name} on-failure queue: the function failed after Lambda's retries; the message holds the event and the error.`
+          : `A message is waiting in the ${name} dead-letter queue: an event or invocation failed after its retries.`,
         name.endsWith('-invocations') ? 'deadletters-function-invocations' : undefined,
       );
     }

@@ -7,8 +7,13 @@
  *  - ses: 429 `TooManyRequestsException` (REST-JSON, `x-amzn-ErrorType`); `sesRejected` is a separate rate of
  *    400 `MessageRejected`, which is permanent (the outbox gives up and tells staff)
  *  - sfn: 400 `ThrottlingException` (JSON 1.0)
+ *  - events: 400 `ThrottlingException` (JSON 1.1) on the stack's event bus (PutEvents)
  *  - lambda: the state machine's invoke of a task function fails with `Lambda.TooManyRequestsException` (asked by
  *    the local Step Functions, not the gateway)
+ * Invocation faults (`invocations: {"<function>" | "*": {timeout?, crash?}}`) make a rate of a function's
+ * invocations fail in the local Lambda runtime (lib/local/lambda-runtime.ts) as Lambda reports them: a timeout
+ * (`Sandbox.Timedout`, the handler ran, its environment is terminated) or a crash (`Runtime.ExitError`, the
+ * environment exits before the handler runs). A function's own entry wins over `*`.
  * The gateway asks `decide()` after IAM allowed a call (never for the harness); an answer replaces the emulator's,
  * so a faulted call has no effect. `functions` limits faults to calls made by those functions.
  *
@@ -17,8 +22,11 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export const FAULT_SERVICES = ['dynamodb', 's3', 'ses', 'sfn', 'lambda'] as const;
+export const FAULT_SERVICES = ['dynamodb', 's3', 'ses', 'sfn', 'events', 'lambda'] as const;
 export type FaultService = (typeof FAULT_SERVICES)[number];
+export const INVOCATION_FAULTS = ['timeout', 'crash'] as const;
+export type InvocationFault = (typeof INVOCATION_FAULTS)[number];
+type Injected = Partial<Record<FaultService | 'sesRejected' | InvocationFault, number>>;
 
 export interface FaultSettings {
   seed: number;
@@ -27,6 +35,8 @@ export interface FaultSettings {
   sesRejected?: number;
   /** Only calls made by these functions are faulted (absent: every function's). */
   functions?: string[];
+  /** Per function name (or `*` for every function): rates of invocations that time out or crash. */
+  invocations?: Record<string, Partial<Record<InvocationFault, number>>>;
 }
 
 export interface FaultResponse {
@@ -44,11 +54,13 @@ export interface FaultCall {
 export interface Faults {
   /** Replaces the settings; `{rates: {}}` turns every fault off. Throws InvalidFaults on a bad shape. */
   set(input: unknown): FaultSettings;
-  get(): FaultSettings & { injected: Partial<Record<FaultService | 'sesRejected', number>> };
+  get(): FaultSettings & { injected: Injected };
   /** The gateway's hook: the error to answer instead of the emulator, if this call is to fail. */
   decide(call: FaultCall): FaultResponse | undefined;
   /** The local Step Functions' hook: the error its invoke of a task function fails with, if it is to fail. */
   invokeFault(functionName: string): Error | undefined;
+  /** The local Lambda runtime's hook: whether this invocation of the function times out or crashes. */
+  invocationFault(functionName: string): InvocationFault | undefined;
 }
 
 export class InvalidFaults extends Error {
@@ -110,6 +122,10 @@ const RETRYABLE: Record<Exclude<FaultService, 'lambda'>, (pick: number) => Fault
       : s3Error('ServiceUnavailable', 'Service is unable to handle request.'),
   ses: () => restJson(429, 'TooManyRequestsException', 'Too many requests.'),
   sfn: () => json10('ThrottlingException', 'Rate exceeded'),
+  events: () => ({
+    ...json10('ThrottlingException', 'Rate exceeded'),
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
+  }),
 };
 
 const rate = (value: unknown, name: string): number | undefined => {
@@ -122,16 +138,23 @@ const rate = (value: unknown, name: string): number | undefined => {
 
 const parse = (input: unknown): FaultSettings => {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new InvalidFaults('The body must be {seed?, rates: {dynamodb?, s3?, ses?, sfn?, lambda?}}');
+    throw new InvalidFaults(
+      'The body must be {seed?, rates: {dynamodb?, s3?, ses?, sfn?, events?, lambda?}, invocations?: {<function>: {timeout?, crash?}}}',
+    );
   }
-  const { seed, rates, sesRejected, functions, ...unknown } = input as Record<string, unknown>;
+  const { seed, rates, sesRejected, functions, invocations, ...unknown } = input as Record<string, unknown>;
   if (Object.keys(unknown).length > 0)
     throw new InvalidFaults(`Unknown keys: ${Object.keys(unknown).join(', ')}`);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw new InvalidFaults('seed must be an integer');
-  if (!rates || typeof rates !== 'object' || Array.isArray(rates))
+  const parsedInvocations = parseInvocations(invocations);
+  // `rates` may be left out only when the body sets invocation faults.
+  if (
+    !(rates === undefined && parsedInvocations) &&
+    (!rates || typeof rates !== 'object' || Array.isArray(rates))
+  )
     throw new InvalidFaults('rates is required');
   const parsed: Partial<Record<FaultService, number>> = {};
-  for (const [service, value] of Object.entries(rates)) {
+  for (const [service, value] of Object.entries(rates ?? {})) {
     if (!(FAULT_SERVICES as readonly string[]).includes(service)) {
       throw new InvalidFaults(`rates.${service}: services are ${FAULT_SERVICES.join(', ')}`);
     }
@@ -150,13 +173,41 @@ const parse = (input: unknown): FaultSettings => {
     rates: parsed,
     ...(rejected ? { sesRejected: rejected } : {}),
     ...(functions ? { functions: functions as string[] } : {}),
+    ...(parsedInvocations ? { invocations: parsedInvocations } : {}),
   };
+};
+
+const parseInvocations = (input: unknown): FaultSettings['invocations'] => {
+  if (input === undefined) return undefined;
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidFaults('invocations must be {<function name> | "*": {timeout?, crash?}}');
+  }
+  const parsed: NonNullable<FaultSettings['invocations']> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new InvalidFaults(`invocations.${name} must be {timeout?, crash?}`);
+    }
+    const entry: Partial<Record<InvocationFault, number>> = {};
+    for (const [fault, faultRate] of Object.entries(value)) {
+      if (!(INVOCATION_FAULTS as readonly string[]).includes(fault)) {
+        throw new InvalidFaults(`invocations.${name}.${fault}: faults are ${INVOCATION_FAULTS.join(', ')}`);
+      }
+      const checked = rate(faultRate, `invocations.${name}.${fault}`);
+      if (checked) entry[fault as InvocationFault] = checked;
+    }
+    if ((entry.timeout ?? 0) + (entry.crash ?? 0) > 1) {
+      throw new InvalidFaults(`invocations.${name}: timeout + crash must be at most 1`);
+    }
+    if (Object.keys(entry).length > 0) parsed[name] = entry;
+  }
+  return Object.keys(parsed).length > 0 ? parsed : undefined;
 };
 
 export const createFaults = (initial?: unknown): Faults => {
   let settings: FaultSettings = { seed: 1, rates: {} };
   let streams = new Map<FaultService, () => number>();
-  let injected: Partial<Record<FaultService | 'sesRejected', number>> = {};
+  let injected: Injected = {};
+  let invocationStream: (() => number) | undefined;
   const stream = (service: FaultService) => {
     let next = streams.get(service);
     if (!next) {
@@ -165,7 +216,7 @@ export const createFaults = (initial?: unknown): Faults => {
     }
     return next;
   };
-  const count = (key: FaultService | 'sesRejected') => {
+  const count = (key: keyof Injected) => {
     injected[key] = (injected[key] ?? 0) + 1;
   };
 
@@ -197,6 +248,7 @@ export const createFaults = (initial?: unknown): Faults => {
     set(input) {
       settings = parse(input);
       streams = new Map();
+      invocationStream = undefined;
       injected = {};
       return settings;
     },
@@ -211,6 +263,17 @@ export const createFaults = (initial?: unknown): Faults => {
     invokeFault(functionName) {
       if (!roll('lambda', functionName)) return undefined;
       return Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
+    },
+    invocationFault(functionName) {
+      const entry = settings.invocations?.[functionName] ?? settings.invocations?.['*'];
+      if (!entry) return undefined;
+      // A stream of its own, one draw per invocation of a function with faults set.
+      invocationStream ??= mulberry32(settings.seed * 31 + FAULT_SERVICES.length + 1);
+      const draw = invocationStream();
+      const timeout = entry.timeout ?? 0;
+      const fault = draw < timeout ? 'timeout' : draw < timeout + (entry.crash ?? 0) ? 'crash' : undefined;
+      if (fault) count(fault);
+      return fault;
     },
   };
   if (initial !== undefined) faults.set(initial);

@@ -26,6 +26,7 @@ import {
   type IamCall,
   type MappedRequest,
   mapDynamoDb,
+  mapEvents,
   mapS3,
   mapSes,
   mapSfn,
@@ -50,7 +51,7 @@ export interface GatewayOptions {
    * The emulators' own endpoints, read at each request: the stack starts the gateway before Step Functions (whose
    * resumed executions may call the others at once) and fills `sfn` in afterwards.
    */
-  upstream: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+  upstream: { dynamodb: string; s3: string; sesv2: string; sfn: string; events?: string };
   /** Each function's identity policies (lib/local/template.ts). */
   policies: Partial<Record<FunctionName, Policies>>;
   /** The SES identities of the template (a sender address is checked against the one it belongs to). */
@@ -78,7 +79,7 @@ export interface Use {
 
 export interface IamGateway {
   /** Give these to the SDK (AWS_ENDPOINT_URL_*). */
-  endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string };
+  endpoints: { dynamodb: string; s3: string; sesv2: string; sfn: string; events: string };
   enforced: boolean;
   denied(): Denial[];
   /** Every allowed (function, action, resource), with how often. */
@@ -155,7 +156,8 @@ export const refusal = (service: GatewayService, kind: Refusal, message: string)
       };
     }
     case 'dynamodb':
-    case 'sfn': {
+    case 'sfn':
+    case 'events': {
       const type =
         kind === 'AccessDenied'
           ? 'AccessDeniedException'
@@ -179,6 +181,7 @@ const UNKNOWN_KEY_MESSAGE: Record<GatewayService, string> = {
   s3: 'The AWS Access Key Id you provided does not exist in our records.',
   ses: 'The security token included in the request is invalid.',
   sfn: 'The security token included in the request is invalid.',
+  events: 'The security token included in the request is invalid.',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -418,6 +421,7 @@ export const startIamGateway = async (options: GatewayOptions): Promise<IamGatew
   const inspectors: Record<GatewayService, Inspect> = {
     dynamodb: jsonInspect((req, _url, json) => mapDynamoDb(String(req.headers['x-amz-target'] ?? ''), json)),
     sfn: jsonInspect((req, _url, json) => mapSfn(String(req.headers['x-amz-target'] ?? ''), json)),
+    events: jsonInspect((req, _url, json) => mapEvents(String(req.headers['x-amz-target'] ?? ''), json)),
     ses: jsonInspect((req, url, json) =>
       mapSes(req.method ?? 'GET', url.pathname, json, options.identities, options.configurationSets),
     ),
@@ -484,6 +488,7 @@ export const startIamGateway = async (options: GatewayOptions): Promise<IamGatew
     s3: await listen('s3', 's3'),
     sesv2: await listen('ses', 'sesv2'),
     sfn: await listen('sfn', 'sfn'),
+    events: await listen('events', 'events'),
   };
 
   return {

@@ -4,17 +4,18 @@
  * the handler in process, and answers CORS for the site origin. Dev-only routes (`/__dev/*`) are passed in by the
  * local stack; they never exist in the cloud.
  *
- * What API Gateway answers by itself (no route, a refused JWT, a body over 10 MB, headers over 10 KB, a failed
- * invocation) an HTTP API cannot customise: these answers are API Gateway's own, `{"message": ...}` as
+ * What API Gateway answers by itself (no route, a route over its throttle, a refused JWT, a body over 10 MB, headers
+ * over 10 KB, a failed invocation) an HTTP API cannot customise: these answers are API Gateway's own, `{"message": ...}` as
  * application/json, and /openapi.json documents them as such. Everything a handler answers is problem+json.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { compilePath, ROUTES } from '../routes.ts';
+import { compilePath, INTEGRATION_SCOPE, ROUTES } from '../routes.ts';
 import { invokeLambda } from './lambdas.ts';
 import { closeServer, listenLoopback } from './ports.ts';
-import type { LocalIssuer } from './staff-issuer.ts';
+import { LOCAL_PLATFORM_CLIENT, type LocalIssuer } from './staff-issuer.ts';
+import type { RouteThrottles } from './throttle.ts';
 
 /** API Gateway's own payload limit; the handlers refuse more than 64 KB themselves. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -33,6 +34,8 @@ export interface HttpAdapterOptions {
   corsOrigins: string[];
   issuer: LocalIssuer;
   devRoutes?: DevRoute;
+  /** The per-route throttles (lib/local/throttle.ts); none: never 429. */
+  throttles?: RouteThrottles;
 }
 
 const compiled = ROUTES.map((route) => ({ route, match: compilePath(route.path) }));
@@ -118,16 +121,30 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
         .find((candidate) => candidate.params);
       if (!found?.params) return gatewayError(res, 404, 'Not Found', cors);
       const { route, params } = found;
+      // API Gateway throttles a route before its authorizer runs.
+      if (opts.throttles && !opts.throttles.take(route))
+        return gatewayError(res, 429, 'Too Many Requests', cors);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
       }
       let jwtClaims: Record<string, unknown> | undefined;
-      if (route.auth === 'staff') {
+      let jwtScopes: string[] | null = null;
+      if (route.auth === 'staff' || route.auth === 'integration') {
         const token = jwtFrom(headers.authorization);
         if (!token) return gatewayError(res, 401, 'Unauthorized', { ...cors, 'www-authenticate': 'Bearer' });
         try {
-          jwtClaims = await opts.issuer.verify(token);
+          jwtClaims = await opts.issuer.verify(
+            token,
+            route.auth === 'integration' ? LOCAL_PLATFORM_CLIENT : opts.issuer.audience,
+          );
+          if (route.auth === 'integration') {
+            // The route's authorization scopes: the token must carry one of them, else 403 (as API Gateway).
+            jwtScopes = String(jwtClaims.scope ?? '')
+              .split(' ')
+              .filter(Boolean);
+            if (!jwtScopes.includes(INTEGRATION_SCOPE)) return gatewayError(res, 403, 'Forbidden', cors);
+          }
         } catch (error) {
           const reason = (error as Error).message.replace(/["\\\r\n]/g, ' ');
           return gatewayError(res, 401, 'Unauthorized', {
@@ -175,7 +192,7 @@ export const startHttpAdapter = async (opts: HttpAdapterOptions) => {
                         Array.isArray(v) ? `[${v.join(' ')}]` : v,
                       ]),
                     ),
-                    scopes: null,
+                    scopes: jwtScopes,
                   },
                 },
               }

@@ -23,7 +23,7 @@ import type { FunctionName } from '../functions.ts';
 import { LOCAL_ACCOUNT } from './credentials.ts';
 import { localArns, type PolicyDocument } from './template.ts';
 
-export type GatewayService = 'dynamodb' | 's3' | 'ses' | 'sfn';
+export type GatewayService = 'dynamodb' | 's3' | 'ses' | 'sfn' | 'events';
 
 /** One IAM authorisation a request needs. */
 export interface IamCall {
@@ -324,6 +324,29 @@ export const mapSfn = (target: string, body: Record<string, unknown>): MappedReq
   const resource = field === '*' ? '*' : body[field];
   if (typeof resource !== 'string') throw new UnmappedRequest(`Step Functions ${operation} without ${field}`);
   return { service: 'sfn', operation, calls: [{ action: `states:${operation}`, resource }] };
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// EventBridge (lib/local/eventbridge.ts)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** PutEvents needs events:PutEvents on the bus of each entry (a name or an ARN; none: the default bus). */
+export const mapEvents = (target: string, body: Record<string, unknown>): MappedRequest => {
+  const operation = /^AWSEvents\.(\w+)$/.exec(target)?.[1];
+  if (operation !== 'PutEvents') throw new UnmappedRequest(`EventBridge target "${target}" is not mapped`);
+  const entries = Array.isArray(body.Entries) ? (body.Entries as Record<string, unknown>[]) : [];
+  const buses = new Set(
+    entries.map((entry) => {
+      const bus =
+        typeof entry.EventBusName === 'string' && entry.EventBusName ? entry.EventBusName : 'default';
+      return bus.startsWith('arn:') ? bus : localArns.eventBus(bus);
+    }),
+  );
+  return {
+    service: 'events',
+    operation,
+    calls: [...buses].map((resource) => ({ action: 'events:PutEvents', resource })),
+  };
 };
 
 // ---------------------------------------------------------------------------------------------------------------

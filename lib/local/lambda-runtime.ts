@@ -12,6 +12,11 @@
  *  3. An invocation over the timeout terminates its environment and fails with `Sandbox.Timedout`, "Task timed out
  *     after 10.00 seconds"; a crash (uncaught exception, unhandled rejection, process.exit, heap exhausted) fails
  *     the invocation and discards the environment; so does an error thrown while loading (the init phase).
+ *  3a. Faults on demand (`fault`, lib/local/faults.ts `invocations`): an injected timeout lets the handler run to
+ *     its end (its writes happen, as when a function overruns its timeout on its last call), then fails exactly as
+ *     the real timeout does (`Sandbox.Timedout`, environment terminated), without waiting out the timeout; an
+ *     injected crash terminates the environment as the event arrives, before the handler runs, and fails as a
+ *     real exit does (`Runtime.ExitError`, "Runtime exited with error: exit status 1").
  *  4. Environments idle for `idleMs` (10 minutes: a test run keeps its environments warm) are reaped, as Lambda
  *     reclaims idle ones; the next invocation is cold again.
  * A failed invocation rejects with an Error whose name is Lambda's errorType and whose message is its
@@ -52,6 +57,8 @@ export interface LambdaRuntimeOptions {
    */
   initTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Asked once per invocation, when its environment is ready: a fault to inject into it, if any. */
+  fault?: (name: string) => 'timeout' | 'crash' | undefined;
 }
 
 export interface LambdaStats {
@@ -268,12 +275,32 @@ export const createLambdaRuntime = (opts: LambdaRuntimeOptions): LambdaRuntime =
     try {
       return await new Promise<unknown>((resolve, reject) => {
         let timer: NodeJS.Timeout | undefined;
+        let injected: 'timeout' | 'crash' | undefined;
+        const timeOut = () => {
+          log(
+            `[lambda] ${name} ${requestId} timed out after ${config.timeoutSeconds} s; environment terminated${injected ? ' (injected)' : ''}`,
+          );
+          end(
+            pool,
+            environment,
+            new LambdaError(
+              'Sandbox.Timedout',
+              `RequestId: ${requestId} Error: Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`,
+            ),
+          );
+        };
         const settle = (message: EnvironmentMessage) => {
-          if (message.type === 'result' && message.requestId === requestId) {
+          if ((message.type !== 'result' && message.type !== 'error') || message.requestId !== requestId)
+            return;
+          if (injected === 'timeout') {
+            environment.worker?.off('message', settle);
+            return timeOut();
+          }
+          if (message.type === 'result') {
             resolve(JSON.parse(message.payload));
-          } else if (message.type === 'error' && message.requestId === requestId) {
+          } else {
             reject(fromSerialized(message.error));
-          } else return;
+          }
           environment.fail = undefined;
           clearTimeout(timer);
           environment.worker?.off('message', settle);
@@ -288,19 +315,14 @@ export const createLambdaRuntime = (opts: LambdaRuntimeOptions): LambdaRuntime =
         void environment.ready.then(() => {
           const worker = environment.worker;
           if (environment.fail !== fail || !worker) return;
-          timer = setTimeout(() => {
-            log(
-              `[lambda] ${name} ${requestId} timed out after ${config.timeoutSeconds} s; environment terminated`,
-            );
-            end(
-              pool,
-              environment,
-              new LambdaError(
-                'Sandbox.Timedout',
-                `RequestId: ${requestId} Error: Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`,
-              ),
-            );
-          }, config.timeoutSeconds * 1000);
+          injected = opts.fault?.(name);
+          if (injected === 'crash') {
+            log(`[lambda] ${name} ${requestId}: injected crash`);
+            // The worker's exit takes the real path: 'exit' ends the environment with Runtime.ExitError.
+            void worker.terminate();
+            return;
+          }
+          timer = setTimeout(timeOut, config.timeoutSeconds * 1000);
           worker.on('message', settle);
           const message: InvokeMessage = {
             requestId,

@@ -18,6 +18,8 @@ export interface LocalEndpoints {
   s3: string;
   sesv2: string;
   sfn: string;
+  /** The local event bus (lib/local/eventbridge.ts), for the functions that publish. */
+  events?: string;
 }
 
 export interface LambdasOptions {
@@ -27,6 +29,8 @@ export interface LambdasOptions {
   credentials: (name: FunctionName) => { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
   logLevel?: string;
   log?: (line: string) => void;
+  /** Invocation faults on demand (lib/local/faults.ts `invocationFault`). */
+  fault?: (name: string) => 'timeout' | 'crash' | undefined;
 }
 
 /** A function's whole `process.env`: its definition's, Lambda's reserved variables, the local endpoints. */
@@ -49,6 +53,7 @@ export const environmentOf = (
   AWS_ENDPOINT_URL_S3: opts.endpoints.s3,
   AWS_ENDPOINT_URL_SESV2: opts.endpoints.sesv2,
   AWS_ENDPOINT_URL_SFN: opts.endpoints.sfn,
+  ...(opts.endpoints.events ? { AWS_ENDPOINT_URL_EVENTBRIDGE: opts.endpoints.events } : {}),
   S3_FORCE_PATH_STYLE: 'true',
   POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
   // Lambda runs a newer Node than this machine's 20: the SDK's end-of-support notice is noise here, once per worker.
@@ -79,6 +84,7 @@ export const startLambdas = (opts: LambdasOptions): LambdaRuntime => {
       };
     },
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.fault ? { fault: opts.fault } : {}),
   });
   runtime = started;
   return {

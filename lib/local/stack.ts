@@ -12,22 +12,29 @@ import { TZDate } from '@date-fns/tz';
 import { londonToday } from '../../lambdas/domain/dates.ts';
 import { LOCAL_CONFIG } from '../config.ts';
 import { EXECUTION_END_STATUSES } from '../constructs/workflow.ts';
+import type { FunctionName } from '../functions.ts';
+import { INTEGRATION_SCOPE } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
 import { extractAsl } from '../workflow-asl.ts';
-import { credentialsFor } from './credentials.ts';
+import { credentialsFor, LOCAL_ACCOUNT, LOCAL_REGION } from './credentials.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { startEventBus } from './eventbridge.ts';
 import { createFaults, InvalidFaults } from './faults.ts';
 import { type Denial, type IamGateway, startIamGateway, type Use } from './gateway.ts';
 import { type DevRoute, startHttpAdapter } from './http-adapter.ts';
 import { invokeLambda, startLambdas } from './lambdas.ts';
 import { freePort } from './ports.ts';
 import { startS3 } from './s3.ts';
+import { createScanner } from './scanner.ts';
 import { startSes } from './ses.ts';
+import { startSesFeedback } from './ses-feedback.ts';
 import { startSite } from './site.ts';
 import { createLocalIssuer, InvalidGroupName } from './staff-issuer.ts';
 import { type ExecutionStatusChange, startStepFunctions } from './stepfunctions.ts';
+import { startHistoryStream } from './streams.ts';
 import { LOCAL_NAMES, localArns, localTemplate } from './template.ts';
+import { createRouteThrottles } from './throttle.ts';
 
 export const TABLE_NAME = LOCAL_NAMES.table;
 export const BUCKET = LOCAL_NAMES.bucket;
@@ -47,6 +54,12 @@ export interface LocalStackOptions {
    * environment says IAM=off (an escape hatch that prints a warning).
    */
   iam?: boolean;
+  /**
+   * API Gateway's per-route throttles (429 over a route's rate, lib/local/throttle.ts). Default: on, unless the
+   * environment says THROTTLE=off (an escape hatch that prints a warning). The test and bench stacks turn them off
+   * (their floods are the point) and `POST /__dev/throttles` turns them on for the test that proves them.
+   */
+  throttle?: boolean;
   /** Where the gateway's record (what each function used, what was denied) is written on stop. */
   usageFile?: string;
   log?: (line: string) => void;
@@ -72,7 +85,7 @@ export interface LocalStack {
   /** The IAM gateway the functions call through (AWS_ENDPOINT_URL_*), and what it saw. */
   iam: Pick<IamGateway, 'endpoints' | 'enforced' | 'denied' | 'used'>;
   staffToken(groups?: string[]): Promise<string>;
-  /** Resolves when every S3 object event so far has been handled. */
+  /** Resolves when every S3 object event and SES feedback event so far has been handled. */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -119,21 +132,29 @@ const startScheduler = (log: (line: string) => void): (() => Promise<void>) => {
 };
 
 /**
+ * An EventBridge rule's Lambda target, locally: the event goes to the function as an asynchronous invocation,
+ * retried (three attempts, with a pause); a last failure is logged by error name only.
+ */
+const deliverEvent = async (name: FunctionName, event: unknown, log: (line: string) => void) => {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await invokeLambda(name, event);
+      return;
+    } catch (error) {
+      if (attempt === 3) log(`[events] ${name} failed: ${(error as Error).name}`);
+      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt).unref());
+    }
+  }
+};
+
+/**
  * The CDK rule WorkflowStopped, locally: an execution of this state machine that ended FAILED, TIMED_OUT or
- * ABORTED goes to workflow-stopped, retried as an asynchronous invocation is (three attempts, with a pause).
+ * ABORTED goes to workflow-stopped.
  */
 const deliverExecutionEnd = async (event: ExecutionStatusChange, log: (line: string) => void) => {
   const statuses: readonly string[] = EXECUTION_END_STATUSES;
   if (event.detail.stateMachineArn !== STATE_MACHINE_ARN || !statuses.includes(event.detail.status)) return;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      await invokeLambda('workflow-stopped', event);
-      return;
-    } catch (error) {
-      if (attempt === 3) log(`[events] workflow-stopped failed: ${(error as Error).name}`);
-      else await new Promise((resolve) => setTimeout(resolve, 1000 * attempt).unref());
-    }
-  }
+  await deliverEvent('workflow-stopped', event, log);
 };
 
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
@@ -157,6 +178,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
         "WARNING: IAM=off: the local cloud does not enforce the functions' IAM policies; a missing grant will only show on AWS.",
       );
     }
+    const throttles = createRouteThrottles(opts.throttle ?? process.env.THROTTLE !== 'off');
+    if (opts.throttle === undefined && !throttles.enabled) {
+      log(
+        'WARNING: THROTTLE=off: the local API does not apply the per-route throttles; a flood the cloud would refuse with 429 gets through.',
+      );
+    }
     // Synthesized (or a fresh cached synth reused) while the emulators start.
     const template = localTemplate({ siteUrl });
     template.catch(() => undefined);
@@ -168,15 +195,32 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const ses = await startSes({ port: opts.mailPort ?? 0 });
     stops.push(ses.stop);
 
+    // The CDK rule DocumentScanned, locally: GuardDuty's scan result goes to document-scanned.
+    let s3Endpoint = '';
+    const scanner = createScanner({
+      s3Endpoint: () => s3Endpoint,
+      bucket: BUCKET,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      deliver: (event) => deliverEvent('document-scanned', event, log),
+    });
     const s3 = await startS3({
       dataDir: join(opts.dataDir, 's3'),
       bucket: BUCKET,
       corsOrigins: [siteUrl],
       onObjectCreated: async (event) => {
-        await invokeLambda('document-received', event);
+        try {
+          await invokeLambda('document-received', event);
+        } finally {
+          // GuardDuty scans every new object whatever document-received made of it (lib/local/scanner.ts).
+          await scanner
+            .submit(event)
+            .catch((error: Error) => log(`[scanner] ${error.name}: ${error.message}`));
+        }
       },
     });
     stops.push(s3.stop);
+    s3Endpoint = s3.endpoint;
 
     // Faults on demand (POST /__dev/faults, or FAULTS='{"rates":{...}}' at start): the gateway asks after each
     // allowed call of a function whether to answer with a fault instead.
@@ -184,11 +228,28 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const { functions, identities, configurationSets } = await template;
     // Chosen first: the functions' SFN endpoint (the gateway) must reach it as soon as a resumed execution runs.
     const sfnPort = await freePort();
+    // The stack's event bus (DESIGN §5 Events): the bus publish-events is given.
+    const bus = await startEventBus({
+      busName: functions['publish-events'].environment.EVENT_BUS_NAME ?? '',
+      file: join(opts.dataDir, 'events.jsonl'),
+    });
+    stops.push(bus.stop);
+    // The CDK rule EmailFeedback, locally: mail to SES's simulator addresses bounces or draws a complaint.
+    const sesFeedback = await startSesFeedback({
+      upstream: ses.endpoint,
+      identities,
+      configurationSets,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      deliver: (event) => deliverEvent('email-feedback', event, log),
+    });
+    stops.push(sesFeedback.stop);
     const upstream = {
       dynamodb: dynamo.endpoint,
       s3: s3.endpoint,
-      sesv2: ses.endpoint,
+      sesv2: sesFeedback.endpoint,
       sfn: `http://127.0.0.1:${sfnPort}`,
+      events: bus.endpoint,
     };
     const gateway = await startIamGateway({
       upstream,
@@ -218,10 +279,21 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       definition: (name) => functions[name],
       endpoints: gateway.endpoints,
       credentials: credentialsFor,
+      fault: (name) => faults.invocationFault(name),
       ...(process.env.POWERTOOLS_LOG_LEVEL ? { logLevel: process.env.POWERTOOLS_LOG_LEVEL } : {}),
       log,
     });
     stops.push(lambdas.stop);
+
+    // The table stream → publish-events, as the event source mapping delivers it (lib/history-stream.ts).
+    const historyStream = await startHistoryStream({
+      endpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      checkpointFile: join(opts.dataDir, 'streams.json'),
+      deliver: (event) => invokeLambda('publish-events', event),
+      log,
+    });
+    stops.push(historyStream.stop);
 
     const sfn = await startStepFunctions({
       definition: extractAsl(),
@@ -257,6 +329,14 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           },
         };
       }
+      if (method === 'GET' && path === '/__dev/events') {
+        return {
+          status: 200,
+          body: {
+            events: bus.events().map((e) => ({ detailType: e.detailType, detail: e.detail, at: e.at })),
+          },
+        };
+      }
       if (method === 'GET' && path === '/__dev/iam') {
         return {
           status: 200,
@@ -275,6 +355,13 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
           throw error;
         }
       }
+      if (method === 'GET' && path === '/__dev/integration-token') {
+        // ?scopes= (space-separated; empty for none) issues a token without the route's scope, for 403 tests.
+        const scopes = query.has('scopes')
+          ? (query.get('scopes') ?? '').split(' ').filter(Boolean)
+          : [INTEGRATION_SCOPE];
+        return { status: 200, body: { token: await issuer.clientToken({ scopes }) } };
+      }
       if (path === '/__dev/faults' && method === 'GET') return { status: 200, body: faults.get() };
       if (path === '/__dev/faults' && method === 'POST') {
         try {
@@ -285,6 +372,35 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
             return { status: 400, body: { title: 'Invalid faults', detail: error.message } };
           throw error;
         }
+      }
+      if (path === '/__dev/scanner' && method === 'GET') return { status: 200, body: scanner.state() };
+      if (path === '/__dev/scanner' && method === 'POST') {
+        let input: { held?: unknown } = {};
+        try {
+          input = body ? (JSON.parse(body) as { held?: unknown }) : {};
+        } catch {
+          return { status: 400, body: { title: 'The body is not valid JSON' } };
+        }
+        if (typeof input.held !== 'boolean')
+          return { status: 400, body: { title: 'held must be true or false' } };
+        await scanner
+          .hold(input.held)
+          .catch((error: Error) => log(`[scanner] ${error.name}: ${error.message}`));
+        return { status: 200, body: scanner.state() };
+      }
+      if (path === '/__dev/throttles' && method === 'GET')
+        return { status: 200, body: { enabled: throttles.enabled } };
+      if (path === '/__dev/throttles' && method === 'POST') {
+        let input: { enabled?: unknown } = {};
+        try {
+          input = body ? (JSON.parse(body) as { enabled?: unknown }) : {};
+        } catch {
+          return { status: 400, body: { title: 'The body is not valid JSON' } };
+        }
+        if (typeof input.enabled !== 'boolean')
+          return { status: 400, body: { title: 'enabled must be true or false' } };
+        throttles.enabled = input.enabled;
+        return { status: 200, body: { enabled: throttles.enabled } };
       }
       const schedule = /^\/__dev\/schedules\/([\w-]+)$/.exec(path);
       if (method === 'POST' && schedule) {
@@ -305,7 +421,13 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       return undefined;
     };
 
-    const api = await startHttpAdapter({ port: apiPort, corsOrigins: [siteUrl], issuer, devRoutes });
+    const api = await startHttpAdapter({
+      port: apiPort,
+      corsOrigins: [siteUrl],
+      issuer,
+      devRoutes,
+      throttles,
+    });
     stops.push(api.stop);
 
     const site = await startSite({
@@ -337,7 +459,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
         used: () => gateway.used(),
       },
       staffToken: (groups) => issuer.token(groups ? { groups } : {}),
-      idle: () => s3.whenIdle(),
+      idle: async () => {
+        await s3.whenIdle();
+        await sesFeedback.idle();
+      },
       stop: stopAll,
     };
   } catch (error) {

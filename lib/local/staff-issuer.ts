@@ -46,8 +46,17 @@ export interface LocalIssuer {
   issuer: string;
   audience: string;
   token(opts?: { groups?: string[]; subject?: string; expiresInSeconds?: number }): Promise<string>;
-  verify(token: string): Promise<JWTPayload>;
+  /**
+   * A client-credentials access token as Cognito issues one (no `aud`, no groups: `client_id` and `scope`), for the
+   * therapy platform's route (DESIGN §6 `GET /__dev/integration-token`).
+   */
+  clientToken(opts?: { clientId?: string; scopes?: string[]; expiresInSeconds?: number }): Promise<string>;
+  /** Checks a token as a JWT authorizer whose audience is `audience` (default: the staff client) would. */
+  verify(token: string, audience?: string): Promise<JWTPayload>;
 }
+
+/** The therapy platform's app client, locally (the integration route's audience). */
+export const LOCAL_PLATFORM_CLIENT = 'local-therapy-platform';
 
 /** The signing key, kept in `keyFile` when given so staff sign-ins survive a restart of `npm run dev`. */
 const signingKeys = async (keyFile?: string) => {
@@ -90,11 +99,19 @@ export const createLocalIssuer = async (
         .setExpirationTime(`${expiresInSeconds}s`)
         .sign(privateKey);
     },
-    verify: async (token) => {
+    clientToken: ({ clientId = LOCAL_PLATFORM_CLIENT, scopes = [], expiresInSeconds = 3600 } = {}) =>
+      new SignJWT({ client_id: clientId, scope: scopes.join(' '), token_use: 'access' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'local-1' })
+        .setIssuer(issuer)
+        .setSubject(clientId)
+        .setIssuedAt()
+        .setExpirationTime(`${expiresInSeconds}s`)
+        .sign(privateKey),
+    verify: async (token, expected = audience) => {
       // Without a kid the authorizer finds no key, even when the key set holds only one.
       if (typeof decodeProtectedHeader(token).kid !== 'string') throw new Error('the token has no kid');
       const { payload } = await jwtVerify(token, keySet, { issuer, algorithms: RSA_ALGORITHMS });
-      checkAuthorizerClaims(payload, audience);
+      checkAuthorizerClaims(payload, expected);
       return payload;
     },
   };

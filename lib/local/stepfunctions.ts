@@ -27,6 +27,10 @@
  *    TimeoutSeconds does not time out (as on AWS), HeartbeatSeconds is ignored, and States.TaskFailed also
  *    catches a callback's States.Timeout. JSONata and `Assign` are not supported (library limits).
  *  - Tokens are base64url JSON naming the execution, not encrypted.
+ * An execution that ends (stopped, failed, torn down by stop()) never invokes a Lambda again: the library retries a
+ * failed task even after an abort, and such a retry would run workflow-task for an execution that has ended.
+ * A callback task ends at the first of: its token spent (success or failure), its timeout, its Lambda invocation
+ * failing; an invocation that fails after the token was spent does not fail the task.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -149,6 +153,8 @@ interface Run {
   resumeToken?: string;
   /** A resumed run re-announces ExecutionStarted and the state it resumes in: both are in the history already. */
   skipReplay: number;
+  /** Set when the run ends for good (stopped, failed, torn down): its task states must not run again. */
+  ended?: boolean;
 }
 
 class SfnError extends Error {
@@ -360,11 +366,27 @@ export async function startStepFunctions({
     exec.current = undefined;
     exec.wait = undefined;
     const run = runs.get(exec.executionArn);
-    for (const pending of run?.pending.values() ?? []) clearTimeout(pending.timer);
     runs.delete(exec.executionArn);
+    // Waits still parked (the execution was stopped, or failed in one Parallel branch while another waits): their
+    // timers and the library's task timer for them would outlive the execution and keep the process alive.
+    if (run) {
+      run.ended = true;
+      queueMicrotask(() => release(run));
+    }
     if (onExecutionEnd) {
       // After the caller's response, as EventBridge delivers: never inside the API call that ended it.
       setImmediate(() => onExecutionEnd(statusChange(exec, status)));
+    }
+  };
+
+  /** Ends a run for good: aborts it, then settles its parked waits, so no timer of theirs (or the library's) is left. */
+  const release = (run: Run) => {
+    run.ended = true;
+    run.abort();
+    for (const [token, pending] of run.pending) {
+      run.pending.delete(token);
+      clearTimeout(pending.timer);
+      pending.reject(new ExecutionAbortedError());
     }
   };
 
@@ -424,6 +446,9 @@ export async function startStepFunctions({
 
   const callbackHandler =
     (exec: ExecutionRecord, run: Run, stateName: string, info: TaskInfo) => async (input: Json) => {
+      // After an abort the library still retries a failed task (its retry sleep returns at once when aborted):
+      // such a retry must not invoke the Lambda of an execution that has ended.
+      if (run.ended) throw new ExecutionAbortedError();
       const nonces = new Set(exec.tokens);
       const token =
         findToken(input, (candidate) => {
@@ -467,19 +492,29 @@ export async function startStepFunctions({
       }
       try {
         if (!wait.lambdaInvoked) {
+          if (run.ended) throw new ExecutionAbortedError();
           let submitted: unknown;
+          let invoked = true;
           try {
             submitted = await invokeLambda(functionName, payload);
           } catch (err) {
-            clearTimeout(run.pending.get(token)?.timer);
-            run.pending.delete(token);
-            throw err;
+            const pending = run.pending.get(token);
+            // A token already spent (or timed out) while the Lambda ran decides the task, as on AWS: the first
+            // of callback and invocation failure wins, and a failure after a callback is ignored.
+            if (pending) {
+              clearTimeout(pending.timer);
+              run.pending.delete(token);
+              throw err;
+            }
+            invoked = false;
           }
-          wait = { ...wait, lambdaInvoked: true };
-          if (resumable && exec.status === 'RUNNING' && !stopping) exec.wait = wait;
-          record(exec, 'TaskSubmitted', {
-            taskSubmittedEventDetails: { ...taskDetails(info), output: JSON.stringify(toJson(submitted)) },
-          });
+          if (invoked) {
+            wait = { ...wait, lambdaInvoked: true };
+            if (resumable && exec.status === 'RUNNING' && !stopping) exec.wait = wait;
+            record(exec, 'TaskSubmitted', {
+              taskSubmittedEventDetails: { ...taskDetails(info), output: JSON.stringify(toJson(submitted)) },
+            });
+          }
         }
         const output = await parked;
         record(exec, 'TaskSucceeded', {
@@ -504,8 +539,9 @@ export async function startStepFunctions({
       }
     };
 
-  const invokeHandler = (exec: ExecutionRecord, info: TaskInfo) => async (input: Json) => {
+  const invokeHandler = (exec: ExecutionRecord, run: Run, info: TaskInfo) => async (input: Json) => {
     await tick();
+    if (run.ended) throw new ExecutionAbortedError();
     const request = input as { FunctionName?: Json; Payload?: Json } | null;
     const [functionName, payload] =
       info.kind === 'function'
@@ -654,7 +690,7 @@ export async function startStepFunctions({
             ? async () => {
                 throw new StateError('States.Runtime', `${info.resource} is not emulated locally`);
               }
-            : invokeHandler(exec, info);
+            : invokeHandler(exec, run, info);
     }
     const machine = new StateMachine(
       { ...definition, StartAt: startAt } as unknown as StateMachineDefinition,
@@ -944,15 +980,9 @@ export async function startStepFunctions({
       await closeServer(server);
       // Running executions stay RUNNING on disk, to be resumed by the next start on this dataDir.
       stopping = true;
-      for (const run of runs.values()) {
-        run.abort();
-        // Settle the parked waits too: the library clears its own task timers only when a task settles, and a
-        // timer left behind would keep the process alive after stop.
-        for (const pending of run.pending.values()) {
-          clearTimeout(pending.timer);
-          pending.reject(new ExecutionAbortedError());
-        }
-      }
+      // Settle the parked waits too: the library clears its own task timers only when a task settles, and a
+      // timer left behind would keep the process alive after stop.
+      for (const run of runs.values()) release(run);
       runs.clear();
       await Promise.all(writes.values());
     },

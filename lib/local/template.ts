@@ -34,6 +34,9 @@ export const localArns = {
   table: (name: string = LOCAL_NAMES.table) =>
     `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`,
   index: (index: string, table: string = LOCAL_NAMES.table) => `${localArns.table(table)}/index/${index}`,
+  /** Any stream of the table: the local stream poller, not the function, reads it (lib/local/streams.ts). */
+  stream: (table: string = LOCAL_NAMES.table) => `${localArns.table(table)}/stream/*`,
+  eventBus: (name: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`,
   bucket: (name: string = LOCAL_NAMES.bucket) => `arn:aws:s3:::${name}`,
   object: (key: string, bucket: string = LOCAL_NAMES.bucket) => `arn:aws:s3:::${bucket}/${key}`,
   stateMachine: (name: string = LOCAL_NAMES.stateMachine) =>
@@ -282,7 +285,18 @@ export const createResolver = ({ templates }: Stacks) => {
     const fnName = resource.Metadata?.[FUNCTION_METADATA_KEY];
     const byType: Record<string, Record<string, () => string>> = {
       'AWS::DynamoDB::Table':
-        logicalId === tableId ? { Ref: () => LOCAL_NAMES.table, Arn: () => localArns.table() } : {},
+        logicalId === tableId
+          ? {
+              Ref: () => LOCAL_NAMES.table,
+              Arn: () => localArns.table(),
+              StreamArn: () => localArns.stream(),
+            }
+          : {},
+      'AWS::Events::EventBus': {
+        Ref: () => String(props.Name),
+        Name: () => String(props.Name),
+        Arn: () => localArns.eventBus(String(props.Name)),
+      },
       'AWS::S3::Bucket':
         logicalId === bucketId ? { Ref: () => LOCAL_NAMES.bucket, Arn: () => localArns.bucket() } : {},
       'AWS::StepFunctions::StateMachine': {

@@ -4,17 +4,25 @@
  * here refers to the stateless stack, so it can be deployed (and is retained) on its own.
  */
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../lambdas/domain/published-events.ts';
 import type { StageConfig } from '../config.ts';
 import { ApiEndpoint } from '../constructs/api.ts';
+import { IntegrationAuth } from '../constructs/integration-auth.ts';
 import { Mail } from '../constructs/mail.ts';
+import { MalwareScan } from '../constructs/malware-scan.ts';
 import { SiteHosting } from '../constructs/site.ts';
 import { StaffAuth, staffDomainPrefix } from '../constructs/staff-auth.ts';
 import { Storage } from '../constructs/storage.ts';
+import { DOCUMENT_AREA_KEYS } from '../functions.ts';
+
+/** How long the bus keeps what it carried, to replay it to a consumer that joins late or lost some (DESIGN §5). */
+export const EVENT_ARCHIVE_DAYS = 90;
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -28,12 +36,18 @@ export class StatefulStack extends Stack {
   readonly key: Key;
   readonly logsBucket: Bucket;
   readonly storage: Storage;
+  readonly malwareScan: MalwareScan;
   readonly site: SiteHosting;
   readonly staffAuth: StaffAuth;
+  /** The therapy platform's client-credentials client (POST /integrations/accounts/{id}). */
+  readonly integrationAuth: IntegrationAuth;
   readonly apiEndpoint: ApiEndpoint;
   readonly mail: Mail;
+  /** The stack's own event bus: one event per domain change, for the provider's other systems (DESIGN §5). */
+  readonly eventBus: EventBus;
+  readonly eventArchive: Archive;
   /** SSM parameter names (not values): the stateless stack resolves them at deploy time (no export). */
-  readonly parameters: { siteUrl: string; staffClientId: string };
+  readonly parameters: { siteUrl: string; staffClientId: string; integrationClientId: string };
   /** The site's origin: the config's, when set, else the distribution's. Links, CORS and callbacks use it. */
   readonly siteUrl: string;
 
@@ -105,18 +119,39 @@ export class StatefulStack extends Stack {
       siteOrigin: this.siteUrl,
       logsBucket: this.logsBucket,
     });
+    this.malwareScan = new MalwareScan(this, 'MalwareScan', {
+      bucket: this.storage.documentsBucket,
+      key: this.key,
+      uploadKeys: DOCUMENT_AREA_KEYS.uploads,
+    });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       domainPrefix: prefix,
       siteUrl: this.siteUrl,
     });
 
+    this.integrationAuth = new IntegrationAuth(this, 'IntegrationAuth', {
+      userPool: this.staffAuth.userPool,
+    });
+
     this.mail = new Mail(this, 'Mail', { name: props.config.name, mailFrom: props.config.mailFrom });
+
+    // Stateful: consumers' rules attach to it, and its archive outlives any deployment of the functions.
+    this.eventBus = new EventBus(this, 'EventBus', {
+      eventBusName: `${props.config.name}-events`,
+      description: 'Affiliate onboarding: one event per domain change (schemas/events/)',
+    });
+    this.eventArchive = this.eventBus.archive('EventArchive', {
+      description: 'Every published event, for replay',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: Duration.days(EVENT_ARCHIVE_DAYS),
+    });
 
     // Values the stateless stack reads at each deployment instead of importing them: a CloudFormation export
     // cannot change while another stack imports it, so a replaced client or a new site domain would deadlock.
     this.parameters = {
       siteUrl: `/${props.config.name}/site-url`,
       staffClientId: `/${props.config.name}/staff-client-id`,
+      integrationClientId: `/${props.config.name}/integration-client-id`,
     };
     new StringParameter(this, 'SiteUrlParameter', {
       parameterName: this.parameters.siteUrl,
@@ -129,10 +164,17 @@ export class StatefulStack extends Stack {
       stringValue: this.staffAuth.client.userPoolClientId,
     });
 
+    new StringParameter(this, 'IntegrationClientIdParameter', {
+      parameterName: this.parameters.integrationClientId,
+      description: "The therapy platform's Cognito app client: the integration route's JWT audience",
+      stringValue: this.integrationAuth.client.userPoolClientId,
+    });
+
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.storage.documentsBucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.staffAuth.userPool.userPoolId });
+    new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
 
     this.acknowledgeFindings(props.config);
   }

@@ -14,9 +14,11 @@ import {
 } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { EventSourceMapping, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { SCAN_RESULT_DETAIL_TYPE } from '../../lambdas/adapters/guardduty-scan.ts';
 import type { StageConfig } from '../config.ts';
 import { API_STAGE, Api, routeId } from '../constructs/api.ts';
 import { AppFunction } from '../constructs/function.ts';
@@ -26,6 +28,7 @@ import { Schedules } from '../constructs/schedules.ts';
 import { SiteDeployment } from '../constructs/site.ts';
 import { EXECUTION_END_STATUSES, Workflow } from '../constructs/workflow.ts';
 import { FUNCTIONS, type FunctionName } from '../functions.ts';
+import { HISTORY_STREAM, HISTORY_STREAM_FILTER } from '../history-stream.ts';
 import type { Route } from '../routes.ts';
 import { SCHEDULES } from '../schedules.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -39,9 +42,10 @@ export interface StatelessStackProps extends StackProps {
 /** The context key CDK reads a custom bootstrap qualifier from. */
 const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 
-/** Functions invoked asynchronously (an event, a schedule): they get a dead-letter queue. */
+/** Functions invoked asynchronously (an event, a schedule): they get an on-failure destination queue. */
 const ASYNC_FUNCTIONS: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'document-received',
+  'document-scanned',
   'email-feedback',
   'workflow-stopped',
   ...SCHEDULES.map((schedule) => schedule.handler),
@@ -54,10 +58,15 @@ export class StatelessStack extends Stack {
   readonly schedules: Schedules;
   readonly documentEvents: Rule;
   readonly documentEventsDeadLetters: Queue;
+  readonly scanResults: Rule;
+  readonly scanResultsDeadLetters: Queue;
   readonly emailFeedback: Rule;
   readonly emailFeedbackDeadLetters: Queue;
   readonly workflowStopped: Rule;
   readonly workflowEventsDeadLetters: Queue;
+  /** The table stream → publish-events (lib/history-stream.ts), and where a batch goes when it keeps failing. */
+  readonly historyStream: EventSourceMapping;
+  readonly historyStreamFailures: Queue;
   readonly site: SiteDeployment;
   readonly operations: Operations;
   /** The object key patterns each function is granted in the documents bucket (acknowledged to cdk-nag). */
@@ -71,6 +80,10 @@ export class StatelessStack extends Stack {
     // Read from SSM at deploy time, not imported (see StatefulStack.parameters).
     const siteUrl = StringParameter.valueForStringParameter(this, stateful.parameters.siteUrl);
     const staffClientId = StringParameter.valueForStringParameter(this, stateful.parameters.staffClientId);
+    const integrationClientId = StringParameter.valueForStringParameter(
+      this,
+      stateful.parameters.integrationClientId,
+    );
     this.addStackDependency(stateful, 'reads its SSM parameters');
 
     this.functions = Object.fromEntries(
@@ -107,6 +120,8 @@ export class StatelessStack extends Stack {
         });
       }
       if (uses.workflow) fn.bindWorkflow(this.workflow, uses.workflow);
+      if (uses.events) fn.bindEventBus(stateful.eventBus);
+      if (uses.tableStream) fn.bindTableStream(table);
     }
     this.functions['staff-capacity-report'].addEnvironment('MINIMUM_COVER', String(config.minimumCover));
 
@@ -118,6 +133,10 @@ export class StatelessStack extends Stack {
       staffJwt: {
         issuerUrl: stateful.staffAuth.issuerUrl,
         audience: staffClientId,
+      },
+      integrationJwt: {
+        issuerUrl: stateful.staffAuth.issuerUrl,
+        audience: integrationClientId,
       },
       key,
     });
@@ -157,6 +176,30 @@ export class StatelessStack extends Stack {
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
           deadLetterQueue: this.documentEventsDeadLetters,
+        }),
+      ],
+    });
+
+    // GuardDuty Malware Protection for S3 (lib/constructs/malware-scan.ts) publishes each upload's scan result on
+    // the default bus; an upload counts only once found clean.
+    this.scanResultsDeadLetters = new Queue(this, 'ScanResultsDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.scanResults = new Rule(this, 'DocumentScanned', {
+      description: 'GuardDuty finished scanning an object of the documents bucket',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: [SCAN_RESULT_DETAIL_TYPE],
+        detail: { s3ObjectDetails: { bucketName: [documentsBucket.bucketName] } },
+      },
+      targets: [
+        new LambdaFunction(this.functions['document-scanned'], {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.scanResultsDeadLetters,
         }),
       ],
     });
@@ -210,11 +253,36 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    // Each new audit entry becomes one published event; a batch that still fails after the retries (the bus
+    // unavailable for hours) is kept, as its stream position, in a queue an operator replays from.
+    this.historyStreamFailures = new Queue(this, 'HistoryStreamFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.historyStream = new EventSourceMapping(this, 'HistoryStream', {
+      target: this.functions['publish-events'],
+      eventSourceArn: table.tableStreamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: HISTORY_STREAM.batchSize,
+      maxBatchingWindow: Duration.seconds(HISTORY_STREAM.maxBatchingWindowSeconds),
+      retryAttempts: HISTORY_STREAM.retryAttempts,
+      maxRecordAge: Duration.hours(HISTORY_STREAM.maxRecordAgeHours),
+      bisectBatchOnError: HISTORY_STREAM.bisectBatchOnError,
+      reportBatchItemFailures: HISTORY_STREAM.reportBatchItemFailures,
+      parallelizationFactor: HISTORY_STREAM.parallelizationFactor,
+      filters: [FilterCriteria.filter(HISTORY_STREAM_FILTER as unknown as Record<string, unknown>)],
+      // The destination is named here and granted below (SqsDlq's own grant would add kms:ReEncrypt* and more).
+      onFailure: { bind: () => ({ destination: this.historyStreamFailures.queueArn }) },
+    });
+    this.functions['publish-events'].bindFailureQueue(this.historyStreamFailures);
+
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions, key });
 
-    const functionDeadLetters = Object.fromEntries(
+    const functionFailures = Object.fromEntries(
       Object.values(this.functions).flatMap((fn) =>
-        fn.deadLetterQueue ? [[`${fn.registryName}-invocations`, fn.deadLetterQueue]] : [],
+        fn.failureQueue ? [[`${fn.registryName}-invocations`, fn.failureQueue]] : [],
       ),
     );
     this.operations = new Operations(this, 'Operations', {
@@ -223,10 +291,12 @@ export class StatelessStack extends Stack {
       functions: this.functions,
       deadLetterQueues: {
         'upload-events': this.documentEventsDeadLetters,
+        'scan-results': this.scanResultsDeadLetters,
         'email-feedback-events': this.emailFeedbackDeadLetters,
         'workflow-events': this.workflowEventsDeadLetters,
         'schedule-runs': this.schedules.deadLetterQueue,
-        ...functionDeadLetters,
+        'history-stream': this.historyStreamFailures,
+        ...functionFailures,
       },
       stateMachine: this.workflow.stateMachine,
       apiId: this.api.httpApi.apiId,
@@ -301,7 +371,9 @@ export class StatelessStack extends Stack {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: callback
           ? 'X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions SendTaskSuccess/Failure/Heartbeat support no resource-level permissions; for SendTask* the task token is the capability.'
-          : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
+          : uses.tableStream
+            ? 'X-Ray PutTraceSegments/PutTelemetryRecords and dynamodb:ListStreams support no resource-level permissions; the stream records are granted on the table stream only.'
+            : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing).',
       });
       for (const pattern of this.documentPatterns.get(fn) ?? []) {
         Validations.of(role).acknowledge({
@@ -320,8 +392,22 @@ export class StatelessStack extends Stack {
       if (!ASYNC_FUNCTIONS.has(fn.registryName)) {
         Validations.of(fn).acknowledge({
           id: 'HIPAA.Security-LambdaDLQ',
+          reason: uses.tableStream
+            ? 'Invoked by a stream event source mapping, whose on-failure destination (HistoryStreamFailures) keeps what fails after the retries; a function dead-letter queue applies only to asynchronous invocations.'
+            : 'Invoked synchronously (API Gateway or Step Functions), so the caller receives the error; a dead-letter queue only applies to asynchronous invocations.',
+        });
+      } else {
+        Validations.of(fn).acknowledge({
+          id: 'HIPAA.Security-LambdaDLQ',
           reason:
-            'Invoked synchronously (API Gateway or Step Functions), so the caller receives the error; a dead-letter queue only applies to asynchronous invocations.',
+            'A failed asynchronous invocation goes to an on-failure destination (EventInvokeConfig → SQS), which records the error type, message and attempts with the event; a dead-letter queue would keep the event alone.',
+        });
+      }
+      if (fn.failureQueue) {
+        Validations.of(fn.failureQueue).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason:
+            "This queue is the function's on-failure destination (a dead-letter queue in all but name); its messages are inspected by an operator, who is alarmed on the first one.",
         });
       }
     }
@@ -344,9 +430,11 @@ export class StatelessStack extends Stack {
     // schedule.)
     for (const queue of [
       this.documentEventsDeadLetters,
+      this.scanResultsDeadLetters,
       this.emailFeedbackDeadLetters,
       this.workflowEventsDeadLetters,
       this.schedules.deadLetterQueue,
+      this.historyStreamFailures,
     ]) {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',
@@ -356,7 +444,7 @@ export class StatelessStack extends Stack {
     }
 
     for (const route of routes) {
-      if (route.auth === 'staff') continue;
+      if (route.auth === 'staff' || route.auth === 'integration') continue;
       const construct = this.api.routes.get(routeId(route));
       if (!construct) throw new Error(`No route for ${route.method} ${route.path}`);
       Validations.of(construct).acknowledge({

@@ -93,6 +93,43 @@ describe('the staff pages on a phone (375 px)', { timeout: 120_000 }, () => {
   });
 });
 
+describe('uploads being checked for viruses', { timeout: 120_000 }, () => {
+  it('shows a document as "checking" with no preview or link, then the document once scanned clean', async () => {
+    // The local scanner (lib/local/scanner.ts) holds its scans, as GuardDuty takes its time in the cloud.
+    await api('POST', '/__dev/scanner', { body: { held: true } });
+    try {
+      const app = await createApplication();
+      await uploadAll(app);
+      const page = await newPage(browser);
+      await page.goto(`${siteUrl}/staff/`);
+      await signInLocally(page);
+      await expect
+        .poll(async () => {
+          await page.goto(`${siteUrl}/staff/application.html#id=${app.applicationId}`);
+          await page.locator('[data-stage="awaiting-documents"]').waitFor();
+          return page.locator('[data-scan="checking"]').count();
+        })
+        .toBe(2);
+      expect(await text(page, '[data-document="dbs-certificate"] [data-scan="checking"]')).toBe(
+        'DBS certificate: uploaded, being checked for viruses. It can be opened once the check finds it clean; reload the page in a minute.',
+      );
+      expect(await page.locator('.documents .preview__frame, .documents .preview__image').count()).toBe(0);
+      expect(await page.locator(`.documents a[href^="${s3Url}"]`).count()).toBe(0);
+      expect(await axeViolations(page), 'checking').toEqual([]);
+
+      await api('POST', '/__dev/scanner', { body: { held: false } });
+      await waitForStage(app, 'in-review');
+      await page.reload();
+      await page.locator('[data-stage="in-review"]').waitFor();
+      expect(await page.locator('[data-scan="checking"]').count()).toBe(0);
+      await page.locator('[data-document="dbs-certificate"] iframe.preview__frame').waitFor();
+      await page.locator('[data-document="indemnity-insurance"] iframe.preview__frame').waitFor();
+    } finally {
+      await api('POST', '/__dev/scanner', { body: { held: false } });
+    }
+  });
+});
+
 describe('a staff review', () => {
   it('opens an application from the queue, previews its documents, refuses a missing check and approves', async () => {
     const app = await inReviewWithPdfAndImage();

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PDF_ENGINE } from '../../lib/bundling.ts';
 import { FUNCTION_METADATA_KEY } from '../../lib/constructs/function.ts';
 import { FUNCTIONS, type FunctionName } from '../../lib/functions.ts';
 import { resourcesOf, type Synthesized, synth } from './synth.ts';
@@ -57,6 +58,29 @@ describe('function bundles', () => {
         );
       }
     }
+  });
+
+  it('ships the PDF engine beside every bundle that imports it, and it makes a PDF with an embedded font', async () => {
+    const names = Object.keys(FUNCTIONS) as FunctionName[];
+    const importers = names.filter((name) =>
+      readFileSync(join(assetDir.get(name) ?? '', 'index.mjs'), 'utf8').includes(`"${PDF_ENGINE.specifier}"`),
+    );
+    expect(importers).toEqual(expect.arrayContaining(['staff-review', 'sign-contract', 'workflow-task']));
+    for (const name of names) {
+      expect(existsSync(join(assetDir.get(name) ?? '', PDF_ENGINE.file)), name).toBe(
+        importers.includes(name),
+      );
+    }
+    const dir = assetDir.get('sign-contract') ?? '';
+    const engine = (await import(
+      pathToFileURL(join(dir, PDF_ENGINE.file)).href
+    )) as typeof import('../../lambdas/contracts/pdf-engine.mts');
+    const doc = await engine.PDFDocument.create();
+    doc.registerFontkit(engine.fontkit);
+    const font = await doc.embedFont(readFileSync(join(dir, 'fonts', 'DejaVuSans.ttf')), { subset: true });
+    doc.addPage().drawText('Signed', { font, size: 12, color: engine.rgb(0, 0, 0) });
+    const bytes = await doc.save();
+    expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('%PDF-');
   });
 
   it('loads in Node as built and answers the health check', async () => {

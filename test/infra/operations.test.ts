@@ -62,13 +62,15 @@ describe('the alarm topic', () => {
 });
 
 describe('alarms', () => {
-  it('watches each of the 10 dead-letter queues from the first message', () => {
+  it('watches each of the 13 dead-letter and on-failure queues from the first message', () => {
     const dlq = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
     const queues = Object.keys(resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue'));
-    // upload-events, email-feedback-events, workflow-events, schedule-runs, and one per asynchronously invoked
-    // function (6).
-    expect(queues).toHaveLength(10);
-    expect(dlq).toHaveLength(10);
+    // The rules' and the schedules' dead-letter queues (upload-events, scan-results, email-feedback-events,
+    // workflow-events, schedule-runs), the table stream's on-failure destination (history-stream) and one on-failure
+    // queue per asynchronously invoked function (7).
+    expect(queues).toHaveLength(13);
+    expect(dlq).toHaveLength(13);
+    expect(queues.filter((id) => /Failures[0-9A-F]{8}$/.test(id))).toHaveLength(7);
     expect(dlq.map((a) => (dimension(a, 'QueueName') as Cfn)['Fn::GetAtt'][0]).sort()).toEqual(queues.sort());
     for (const a of dlq) {
       expect(a).toMatchObject({
@@ -129,7 +131,7 @@ describe('alarms', () => {
 });
 
 describe('reserved concurrency', () => {
-  it('reserves for the workflow task, uploads, email feedback, workflow failures and the schedules (1 each, so runs never overlap), and nothing else', () => {
+  it('reserves for the workflow task, uploads and their scans, email feedback, workflow failures, publishing events and the schedules (1 each, so runs never overlap), and nothing else', () => {
     const reserved = Object.fromEntries(
       Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::Function'))
         .filter((r) => typeof r.Metadata?.[FUNCTION_METADATA_KEY] === 'string')
@@ -139,8 +141,10 @@ describe('reserved concurrency', () => {
     expect(reserved).toEqual({
       'workflow-task': 10,
       'document-received': 5,
+      'document-scanned': 5,
       'email-feedback': 2,
       'workflow-stopped': 2,
+      'publish-events': 2,
       'onboarding-sweep': 1,
       'dbs-audit': 1,
       retention: 1,

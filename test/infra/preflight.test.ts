@@ -120,7 +120,7 @@ describe('preflight', () => {
     });
     // An identity the stack will create is not a problem.
     expect(checks['SES identity']).toMatchObject({ ok: true, detail: expect.stringContaining('creates it') });
-    // What the registry reserves (22 today), plus the 100 Lambda keeps unreserved, on an account whose quota is 10.
+    // What the registry reserves (24 today), plus the 100 Lambda keeps unreserved, on an account whose quota is 10.
     const reserved = Object.values(FUNCTIONS).reduce((sum, fn) => sum + (fn.reservedConcurrency ?? 0), 0);
     expect(reserved).toBeGreaterThan(0);
     expect(reservedConcurrency()).toBe(reserved);

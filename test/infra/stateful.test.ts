@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../lib/table.ts';
-import { logicalIdOf, resourcesOf, type Synthesized, synth } from './synth.ts';
+import { type Cfn, logicalIdOf, resourcesOf, type Synthesized, synth } from './synth.ts';
 
 let s: Synthesized;
 let keyArn: unknown;
@@ -156,6 +156,108 @@ describe('documents bucket', () => {
     expect(s.statefulTemplate.findResources('AWS::S3::Bucket')[documentsBucketId]?.DeletionPolicy).toBe(
       'Retain',
     );
+  });
+});
+
+describe('malware scanning of the documents bucket (GuardDuty Malware Protection for S3)', () => {
+  const plan = () => {
+    const plans = Object.values(resourcesOf(s.statefulTemplate, 'AWS::GuardDuty::MalwareProtectionPlan'));
+    expect(plans).toHaveLength(1);
+    return plans[0]?.Properties as Cfn;
+  };
+  const role = () => {
+    const roleId = plan().Role['Fn::GetAtt'][0];
+    return resourcesOf(s.statefulTemplate, 'AWS::IAM::Role')[roleId]?.Properties as Cfn;
+  };
+  const statement = (sid: string) =>
+    (role().Policies[0].PolicyDocument.Statement as Cfn[]).find((st) => st.Sid === sid);
+
+  it('scans every object under applications/ of the documents bucket and tags it with its result', () => {
+    expect(plan()).toMatchObject({
+      ProtectedResource: { S3Bucket: { ObjectPrefixes: ['applications/'] } },
+      Actions: { Tagging: { Status: 'ENABLED' } },
+    });
+    expect(plan().ProtectedResource.S3Bucket.BucketName).toEqual({ Ref: documentsBucketId });
+  });
+
+  it('acts through a role only GuardDuty’s malware protection plans may assume', () => {
+    expect(role().AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' },
+      },
+    ]);
+  });
+
+  it('may read and tag objects under the scanned prefix only, and use the key only through S3', () => {
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [documentsBucketId, 'Arn'] }, '/applications/*']] };
+    expect(statement('AllowMalwareScan')).toMatchObject({
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: objects,
+    });
+    expect(statement('AllowPostScanTag')).toMatchObject({
+      Action: [
+        's3:PutObjectTagging',
+        's3:GetObjectTagging',
+        's3:PutObjectVersionTagging',
+        's3:GetObjectVersionTagging',
+      ],
+      Resource: objects,
+    });
+    expect(statement('AllowPutValidationObject')?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [{ 'Fn::GetAtt': [documentsBucketId, 'Arn'] }, '/malware-protection-resource-validation-object'],
+      ],
+    });
+    expect(statement('AllowDecryptForMalwareScan')).toMatchObject({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: keyArn,
+      Condition: {
+        StringLike: {
+          'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+        },
+      },
+    });
+  });
+
+  it('lets no download link open an upload GuardDuty has not tagged clean', () => {
+    const policies = Object.values(resourcesOf(s.statefulTemplate, 'AWS::S3::BucketPolicy')).filter(
+      (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: documentsBucketId }),
+    );
+    const statements = policies.flatMap((p) => (p.Properties as Cfn).PolicyDocument.Statement as Cfn[]);
+    const deny = statements.find((st) => st.Sid === 'DenyLinksToUploadsNotScannedClean');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Condition: {
+        StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+        StringNotEquals: { 's3:ExistingObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+      },
+    });
+    expect(deny?.Resource).toEqual(
+      ['dbs-certificate', 'indemnity-insurance'].map((kind) => ({
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [documentsBucketId, 'Arn'] }, `/applications/*/${kind}/*`]],
+      })),
+    );
+  });
+
+  it('may manage only its own EventBridge rules, and only those GuardDuty manages', () => {
+    const manage = statement('AllowManagedRuleToSendS3EventsToGuardDuty');
+    expect(manage?.Action).toEqual([
+      'events:PutRule',
+      'events:DeleteRule',
+      'events:PutTargets',
+      'events:RemoveTargets',
+    ]);
+    expect(JSON.stringify(manage?.Resource)).toContain(
+      ':rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*',
+    );
+    expect(manage?.Condition).toEqual({
+      StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' },
+    });
   });
 });
 

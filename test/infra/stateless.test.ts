@@ -107,15 +107,37 @@ describe('functions', () => {
     }
   });
 
-  it('gives the asynchronously invoked functions a KMS-encrypted dead-letter queue, and only them', () => {
-    const withDlq = NAMES.filter((name) => fn(name).props.DeadLetterConfig).sort();
-    expect(withDlq).toEqual(
-      ['document-received', 'email-feedback', 'workflow-stopped', ...SCHEDULES.map((x) => x.handler)].sort(),
+  it('sends the asynchronously invoked functions’ failed invocations to a KMS-encrypted on-failure queue (2 retries, 2 hours), and only theirs', () => {
+    const configs = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Lambda::EventInvokeConfig')).map(
+      (r) => r.Properties as Cfn,
     );
-    for (const name of withDlq) {
-      const queueId = fn(name).props.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+    const logicalIds = Object.fromEntries(NAMES.map((name) => [fn(name).id, name]));
+    const configured = configs.map((c) => logicalIds[c.FunctionName.Ref]).sort();
+    expect(configured).toEqual(
+      [
+        'document-received',
+        'document-scanned',
+        'email-feedback',
+        'workflow-stopped',
+        ...SCHEDULES.map((x) => x.handler),
+      ].sort(),
+    );
+    expect(NAMES.filter((name) => fn(name).props.DeadLetterConfig)).toEqual([]);
+    for (const config of configs) {
+      expect(config).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 7200,
+        Qualifier: '$LATEST',
+      });
+      const queueId = config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
       const queue = resourcesOf(s.statelessTemplate, 'AWS::SQS::Queue')[queueId]?.Properties;
       expect(importOf(queue?.KmsMasterKeyId)).toMatch(/^Key/);
+      expect(queue?.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      // The function's role may send to its own queue, and to no other.
+      const name = logicalIds[config.FunctionName.Ref] as FunctionName;
+      const sends = withAction(name, 'sqs:');
+      expect(sends.flatMap(actions)).toEqual(['sqs:SendMessage']);
+      expect(JSON.stringify(sends.map((st) => st.Resource))).toContain(queueId);
     }
   });
 });
@@ -165,7 +187,17 @@ describe('least-privilege grants', () => {
   );
 
   it.each(NAMES.filter((n) => !FUNCTIONS[n].uses.table))('%s has no table access', (name) => {
-    expect(withAction(name, 'dynamodb:')).toEqual([]);
+    // A stream reader reads the table's stream (test/infra/events.test.ts), never the table.
+    const streamActions = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+    const onTable = withAction(name, 'dynamodb:').filter(
+      (st) =>
+        !(
+          FUNCTIONS[name].uses.tableStream &&
+          (st.Action === 'dynamodb:ListStreams' ||
+            JSON.stringify(st.Action) === JSON.stringify(streamActions))
+        ),
+    );
+    expect(onTable).toEqual([]);
   });
 
   it.each(NAMES)(
@@ -247,7 +279,8 @@ describe('HTTP API', () => {
     for (const route of ROUTES) {
       const resource = routes.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
       expect(integrationFunction(s, resource?.Properties.Target)).toBe(route.handler);
-      if (route.auth !== 'staff') expect(resource?.Properties.AuthorizationType).toBe('NONE');
+      if (route.auth !== 'staff' && route.auth !== 'integration')
+        expect(resource?.Properties.AuthorizationType).toBe('NONE');
     }
   });
 
@@ -267,7 +300,9 @@ describe('HTTP API', () => {
     };
     const routes = ROUTES.some((r) => r.auth === 'staff') ? ROUTES : [...ROUTES, probe];
     const built = routes === ROUTES ? s : synth({ routes });
-    const authorizers = Object.entries(resourcesOf(built.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'));
+    const authorizers = Object.entries(
+      resourcesOf(built.statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'),
+    ).filter(([, a]) => a.Properties.Name === 'StaffJwt');
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0] ?? [];
     const jwt = authorizer?.Properties.JwtConfiguration as Cfn;
@@ -284,6 +319,9 @@ describe('HTTP API', () => {
           AuthorizationType: 'JWT',
           AuthorizerId: { Ref: authorizerId },
         });
+      } else if (route.auth === 'integration') {
+        // The therapy platform's route has an authorizer of its own (test/integration/integrations.test.ts).
+        expect(resource?.Properties.AuthorizerId, route.path).not.toEqual({ Ref: authorizerId });
       } else {
         // Public and applicant routes are left to the handler's own checks.
         expect(resource?.Properties.AuthorizationType, route.path).toBe('NONE');
@@ -407,8 +445,44 @@ describe('events and schedules', () => {
   });
 });
 
+describe('malware scan results', () => {
+  it('delivers GuardDuty’s scan results for the documents bucket to document-scanned, with retries and a DLQ', () => {
+    const rule = Object.values(resourcesOf(s.statelessTemplate, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Cfn)
+      .find((r) => r.EventPattern.source[0] === 'aws.guardduty') as Cfn;
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.guardduty'],
+      'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+    });
+    expect(importOf(rule.EventPattern.detail.s3ObjectDetails.bucketName)).toMatch(/^StorageDocuments/);
+    const [target, ...more] = rule.Targets;
+    expect(more).toHaveLength(0);
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fn('document-scanned').id, 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^ScanResultsDeadLetters/);
+    // The event as GuardDuty sends it: no input transformer.
+    expect(target.InputTransformer).toBeUndefined();
+  });
+
+  it('document-scanned may read, list and delete uploads only, and spend task tokens', () => {
+    const s3 = withAction('document-scanned', 's3:');
+    expect(s3.flatMap(actions).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
+    const objects = JSON.stringify(
+      s3.filter((st) => !actions(st).includes('s3:ListBucket')).map((st) => st.Resource),
+    );
+    expect(objects).toContain('/applications/*/dbs-certificate/*');
+    expect(objects).toContain('/applications/*/indemnity-insurance/*');
+    expect(objects).not.toContain('/contract/');
+    expect(fn('document-scanned').props).toMatchObject({
+      ReservedConcurrentExecutions: 5,
+      Timeout: 60,
+      MemorySize: 512,
+    });
+  });
+});
+
 describe('values the stateful stack may change', () => {
-  it('are read from SSM at deploy time, never imported: the site origin and the staff client id', () => {
+  it('are read from SSM at deploy time, never imported: the site origin and the staff and platform client ids', () => {
     const text = JSON.stringify(s.statelessTemplate.toJSON());
     expect(text).not.toMatch(/ExportsOutput\w*StaffAuthUserPoolStaffPages/);
     expect(text).not.toMatch(/ExportsOutputFnGetAttSiteDistribution\w*DomainName/);
@@ -419,9 +493,14 @@ describe('values the stateful stack may change', () => {
       ]),
     );
     expect(Object.keys(parameters).sort()).toEqual([
+      '/AffiliateOnboarding/integration-client-id',
       '/AffiliateOnboarding/site-url',
       '/AffiliateOnboarding/staff-client-id',
     ]);
+    expect(parameters['/AffiliateOnboarding/integration-client-id'].Value.Ref).toMatch(
+      /^StaffAuthUserPoolTherapyPlatform|^IntegrationAuth/,
+    );
+    expect(text).not.toMatch(/ExportsOutput\w*TherapyPlatform/);
     const siteUrl = parameters['/AffiliateOnboarding/site-url'];
     expect(siteUrl.Type).toBe('String');
     expect(siteUrl.Value['Fn::Join'][1][0]).toBe('https://');

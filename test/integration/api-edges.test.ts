@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/routes.ts';
 import { VALID_BODIES } from './fixtures.ts';
 import { toActive } from './journey.ts';
-import { api, createApplication, staffToken } from './support.ts';
+import { api, createApplication, integrationToken, staffToken } from './support.ts';
 
 const key = (route: (typeof ROUTES)[number]) => `${route.method} ${route.path}`;
 const idRoutes = ROUTES.filter((route) => route.path.includes('{id}'));
@@ -25,7 +25,12 @@ describe('path ids are ULIDs: anything else is 404 before any lookup', () => {
 
   it.each(idRoutes.map((route) => [key(route), route] as const))('%s', async (_name, route) => {
     const app = await createApplication();
-    const token = route.auth === 'staff' ? await staffToken() : app.accessToken;
+    const token =
+      route.auth === 'staff'
+        ? await staffToken()
+        : route.auth === 'integration'
+          ? await integrationToken()
+          : app.accessToken;
     for (const id of notUlids) {
       const res = await api(route.method, route.path.replace('{id}', id), { token, body: bodyFor(route) });
       expect(res.status, id.slice(0, 30)).toBe(404);

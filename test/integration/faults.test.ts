@@ -1,7 +1,8 @@
 /**
  * Issue 8 §3: the workflow survives faults. Applications go through the local API to active and to each side exit
  * while 30% of SES and Step Functions calls (the API's and the state machine's Lambda invokes) and 5% of DynamoDB
- * calls fail with AWS's retryable errors (POST /__dev/faults); the sweep then finishes what the faults left.
+ * calls fail with AWS's retryable errors, and 3% of workflow-task invocations time out and 2% crash (POST
+ * /__dev/faults); the sweep then finishes what the faults left.
  * Every application ends in its journey's stage, each person gets each email of the fault-free journey exactly
  * once, no execution is left running, and every 5xx was fixed by the client's single retry. The same run with
  * 1,000 applications is `npm run bench -- --only faults`.
@@ -35,6 +36,7 @@ describe('the workflow survives faults', () => {
       applications: APPLICATIONS,
       seed: 8,
       rates: { ses: 0.3, sfn: 0.3, lambda: 0.3, dynamodb: 0.05 },
+      invocations: { 'workflow-task': { timeout: 0.03, crash: 0.02 } },
       concurrency: 6,
       request: (method, path, opts) => api(method, path, opts ?? {}),
     });
@@ -43,6 +45,7 @@ describe('the workflow survives faults', () => {
     expect(result.injected.ses).toBeGreaterThan(0);
     expect(result.injected.sfn).toBeGreaterThan(0);
     expect(result.injected.dynamodb).toBeGreaterThan(0);
+    expect((result.injected.timeout ?? 0) + (result.injected.crash ?? 0)).toBeGreaterThan(0);
     expect(result.wrongStage).toEqual([]);
     expect(result.emailMismatches).toEqual([]);
     expect(result.stranded).toEqual([]);

@@ -72,6 +72,8 @@ export const VALID_BODIES: Record<string, Record<string, unknown>> = {
     level: 'enhanced',
   },
   'POST /staff/applications/{id}/induction': { attendedOn: '2026-01-01' },
+  'POST /staff/applications/{id}/account': { accountId: 'tp-1', createdAt: '2026-01-01T09:00:00Z' },
+  'POST /integrations/accounts/{id}': { accountId: 'tp-1', createdAt: '2026-01-01T09:00:00Z' },
   'POST /staff/applications/{id}/induction/extension': { lastStartDate: '2026-01-01', reason: 'Illness' },
   'POST /staff/applications/{id}/insurance': {
     insurer: 'Balens',

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lib/routes.ts';
 import { arbitraryFor, type JsonSchema, nearMiss } from '../support/json-schema-arbitrary.ts';
-import { api, contract, createApplication, staffToken } from './support.ts';
+import { api, contract, createApplication, integrationToken, staffToken } from './support.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -32,9 +32,11 @@ describe('schema-driven fuzz of every operation', () => {
       const token =
         route.auth === 'staff'
           ? await staffToken()
-          : route.auth === 'applicant'
-            ? app.accessToken
-            : undefined;
+          : route.auth === 'integration'
+            ? await integrationToken()
+            : route.auth === 'applicant'
+              ? app.accessToken
+              : undefined;
       const bodySchema = c.requestSchema(operation);
       const query = ((operation as unknown as { parameters?: Parameter[] }).parameters ?? []).filter(
         (p) => p.in === 'query',

@@ -44,6 +44,8 @@ export default async function setup(project: TestProject) {
     dataDir,
     fresh: true,
     usageFile: TEST_RUN_USAGE_FILE,
+    // Off: the tests send bursts a real client would not; throttles.test.ts turns them on to prove them.
+    throttle: false,
     log: (line) => console.log(line),
   });
   project.provide('apiUrl', stack.apiUrl);

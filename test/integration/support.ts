@@ -127,6 +127,12 @@ export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 15_000)
 export const staffToken = async (): Promise<string> =>
   (await api<{ token: string }>('GET', '/__dev/staff-token')).body.token;
 
+/** A client-credentials token of the therapy platform (scope affiliate/accounts; `scopes` overrides it). */
+export const integrationToken = async (scopes?: string): Promise<string> => {
+  const query = scopes === undefined ? '' : `?scopes=${encodeURIComponent(scopes)}`;
+  return (await api<{ token: string }>('GET', `/__dev/integration-token${query}`)).body.token;
+};
+
 export const STAFF_EMAIL = 'affiliate-team@affiliates.local';
 
 export const view = (app: { applicationId: string; accessToken: string }) =>

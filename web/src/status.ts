@@ -162,12 +162,19 @@ const waitForReceipt = async (creds: Credentials, document: DocumentKind, row: U
       if (!uploadBusy()) render(creds, view);
       return;
     }
+    if (entry?.checking && !row.element.querySelector('.upload__checking')) {
+      row.element.append(h('p', { class: 'hint upload__checking' }, CHECKING_TEXT));
+    }
   }
   delete row.element.dataset.awaitingReceipt;
   row.element.append(
     h('p', { class: 'hint' }, 'We are checking the file. It can take a minute to show here.'),
   );
 };
+
+/** An upload that is stored but not yet scanned clean (the API's `checking`). */
+const CHECKING_TEXT =
+  'Uploaded. We are checking it for viruses: it shows as received once the check is done.';
 
 const uploadControl = (creds: Credentials, document: DocumentKind): HTMLElement => {
   const id = `reupload-${document}`;
@@ -236,14 +243,19 @@ const documentsSection = (creds: Credentials, view: ApplicationView): HTMLElemen
       { class: 'documents' },
       ...required.map((entry) => {
         const needsUpload =
-          isOpen(view.stage) && entry.required && (!entry.received || !!entry.rejectedReason);
-        const state = entry.rejectedReason
-          ? `We could not accept it: ${entry.rejectedReason}`
-          : entry.received && entry.receivedAt
-            ? `Received ${formatLongDateTime(entry.receivedAt)}`
-            : entry.received
-              ? 'Received'
-              : 'Not received yet';
+          isOpen(view.stage) &&
+          entry.required &&
+          !entry.checking &&
+          (!entry.received || !!entry.rejectedReason);
+        const state = entry.checking
+          ? CHECKING_TEXT
+          : entry.rejectedReason
+            ? `We could not accept it: ${entry.rejectedReason}`
+            : entry.received && entry.receivedAt
+              ? `Received ${formatLongDateTime(entry.receivedAt)}`
+              : entry.received
+                ? 'Received'
+                : 'Not received yet';
         return h(
           'li',
           { class: 'documents__item', 'data-document': entry.document },
@@ -272,7 +284,8 @@ const actionPanel = (
   notes?: Parameters<OnView>[1],
 ): HTMLElement | undefined => {
   if (view.stage === 'contract-sent') return contractPanel(creds, onView);
-  if (view.stage === 'induction-invited') return inductionPanel(siteLinks);
+  if (view.stage === 'induction-invited')
+    return inductionPanel(siteLinks, view.checklist.find((item) => item.id === 'account')?.status === 'done');
   if (view.stage === 'awaiting-availability') return availabilityPanel(creds, view, onView);
   if (view.stage === 'active') return welcomePanel(view, siteLinks, notes?.startDate);
   return undefined;

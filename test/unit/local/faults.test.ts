@@ -72,7 +72,43 @@ describe('createFaults', () => {
     expect(faults.invokeFault('workflow-task')?.name).toBe('Lambda.TooManyRequestsException');
   });
 
+  it('times out or crashes a rate of a function’s invocations: its own entry over `*`, seeded, counted', () => {
+    const draws = (seed: number) => {
+      const faults = createFaults({
+        seed,
+        invocations: { '*': { crash: 1 }, 'workflow-task': { timeout: 0.2, crash: 0.1 } },
+      });
+      const seen = Array.from({ length: 2_000 }, () => faults.invocationFault('workflow-task'));
+      return { seen, faults };
+    };
+    const { seen, faults } = draws(8);
+    const timeouts = seen.filter((f) => f === 'timeout').length;
+    const crashes = seen.filter((f) => f === 'crash').length;
+    expect(timeouts).toBeGreaterThan(320);
+    expect(timeouts).toBeLessThan(480);
+    expect(crashes).toBeGreaterThan(140);
+    expect(crashes).toBeLessThan(260);
+    expect(draws(8).seen).toEqual(seen);
+    expect(draws(9).seen).not.toEqual(seen);
+    expect(faults.invocationFault('get-application')).toBe('crash');
+    expect(faults.get()).toMatchObject({
+      rates: {},
+      invocations: { 'workflow-task': { timeout: 0.2, crash: 0.1 } },
+      injected: { timeout: timeouts, crash: crashes + 1 },
+    });
+    // Functions without an entry (and no `*`) are never faulted; `rates` alone clears invocation faults.
+    faults.set({ invocations: { 'workflow-task': { timeout: 1 } } });
+    expect(faults.invocationFault('get-application')).toBeUndefined();
+    expect(faults.invocationFault('workflow-task')).toBe('timeout');
+    faults.set({ rates: {} });
+    expect(faults.invocationFault('workflow-task')).toBeUndefined();
+  });
+
   it.each([
+    [{ invocations: { 'workflow-task': { timeout: 1.5 } } }, /invocations.workflow-task.timeout must be/],
+    [{ invocations: { 'workflow-task': { hang: 0.1 } } }, /faults are timeout, crash/],
+    [{ invocations: { '*': { timeout: 0.6, crash: 0.6 } } }, /timeout \+ crash must be at most 1/],
+    [{ invocations: ['workflow-task'] }, /invocations must be/],
     [{ rates: { dynamodb: 2 } }, /rates.dynamodb must be a number from 0 to 1/],
     [{ rates: { kinesis: 0.1 } }, /rates.kinesis: services are/],
     [{ rates: {}, extra: 1 }, /Unknown keys: extra/],

@@ -174,6 +174,36 @@ describe('local Lambda runtime', { timeout: 60_000 }, () => {
     expect(runtime.stats(fn)).toMatchObject({ coldStarts: 2, environments: 1 });
   });
 
+  it('injects timeouts and crashes on demand, failing exactly as the real ones do', async () => {
+    const faults: Record<string, 'timeout' | 'crash' | undefined> = {};
+    const own = createLambdaRuntime({ config: configOf, fault: (name) => faults[name] });
+    try {
+      await own.invoke('fixture-injected', { action: 'count' });
+      faults['fixture-injected'] = 'timeout';
+      const timedOut = await failureOf(own.invoke('fixture-injected', { action: 'count' }));
+      expect(timedOut.name).toBe('Sandbox.Timedout');
+      expect(timedOut.message).toMatch(
+        /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/,
+      );
+      // The handler ran (its module state counted it) before its environment was terminated.
+      faults['fixture-injected'] = undefined;
+      expect(await own.invoke('fixture-injected', { action: 'count' })).toEqual({ invocations: 1 });
+      expect(own.stats('fixture-injected')).toMatchObject({ coldStarts: 2, environments: 1 });
+
+      faults['fixture-injected'] = 'crash';
+      expect(await failureOf(own.invoke('fixture-injected', { action: 'count' }))).toMatchObject({
+        name: 'Runtime.ExitError',
+        message: 'Runtime exited with error: exit status 1',
+      });
+      faults['fixture-injected'] = undefined;
+      // The crash came before the handler: the next environment's first invocation is its first.
+      expect(await own.invoke('fixture-injected', { action: 'count' })).toEqual({ invocations: 1 });
+      expect(own.stats('fixture-injected')).toMatchObject({ coldStarts: 3, environments: 1, invocations: 5 });
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('answers ResourceNotFoundException for a name that is not a function', async () => {
     expect(await failureOf(runtime.invoke('nope', {}))).toMatchObject({ name: 'ResourceNotFoundException' });
   });

@@ -72,6 +72,42 @@ describe('workflowTask', () => {
     expect(m.apps.get(app.id)?.earlyResults).toBeUndefined();
   });
 
+  it('never stores a token for a step the application has left: a retried invocation after the person acted', async () => {
+    // Still in review, but the retry is for the documents step the upload completed (its callback went to the
+    // token of the invocation that timed out): stored, the token would wait under an application that moved on.
+    const m = memoryPorts();
+    const app = seed(m, { executionArn: 'arn:aws:states:eu-west-2:1:execution:onboarding:x' });
+    expect(
+      await workflowTask({ step: 'documents', applicationId: app.id, taskToken: 'late' }, m.ports, links),
+    ).toBe('stale');
+    const stored = m.apps.get(app.id);
+    expect(stored?.task).toBeUndefined();
+    expect(stored?.workflowFailure).toMatchObject({ reason: 'task-gone' });
+    expect(m.callbacks).toEqual([]);
+    expect(m.stopped).toEqual([]);
+  });
+
+  it.each(['active', 'withdrawn', 'rejected', 'lapsed'] as const)(
+    'stops the execution of a %s application instead of storing a late token',
+    async (stage) => {
+      const m = memoryPorts();
+      const executionArn = 'arn:aws:states:eu-west-2:1:execution:onboarding:01ARZ3NDEKTSV4RRFFQ69G5FAV';
+      const app = seed(m, { stage, executionArn });
+      expect(
+        await workflowTask(
+          { step: 'availability', applicationId: app.id, taskToken: 'late', executionArn },
+          m.ports,
+          links,
+        ),
+      ).toBe('stale');
+      const stored = m.apps.get(app.id);
+      expect(stored?.task).toBeUndefined();
+      expect(stored?.workflowFailure).toBeUndefined();
+      expect(stored?.outbox).toEqual([]);
+      expect(m.stopped).toEqual([executionArn]);
+    },
+  );
+
   it('generates the contract once at the contract step and emails the applicant', async () => {
     const m = memoryPorts();
     const app = seed(m, { stage: 'contract-sent' });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -378,6 +379,66 @@ describe('Step Functions emulator', () => {
     ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
   });
 
+  it('never invokes a task again once its execution is stopped, even where the task retries every error', async () => {
+    const definition = {
+      StartAt: 'Wait',
+      States: {
+        Wait: {
+          ...callback('documents', 'Done'),
+          Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 5 }],
+        },
+        Done: { Type: 'Succeed' },
+        Withdrawn: { Type: 'Succeed' },
+      },
+    };
+    const { calls, invokeLambda } = recorder();
+    const { client } = await start(invokeLambda, definition);
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A9' }),
+      }),
+    );
+    await tokenFor(calls, 'documents', 'A9');
+    await client.send(new StopExecutionCommand({ executionArn }));
+    // The library's retry of the aborted wait returns at once: it must not reach the Lambda.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(calls).toHaveLength(1);
+    expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
+  });
+
+  it('ends a callback task whose token was spent while its Lambda still ran: a later invocation error is ignored', async () => {
+    let finishInvocation: (error: Error) => void = () => undefined;
+    const calls: Call[] = [];
+    const invokeLambda = async (functionName: string, payload: unknown) => {
+      calls.push({ functionName, payload: payload as Call['payload'] });
+      if (functionName === ACTIVATE_FN) return { activated: true };
+      // The first invocation fails (a timeout) only after its token was spent; the second succeeds.
+      if (calls.length > 1) return {};
+      return new Promise((_, reject) => {
+        finishInvocation = reject;
+      });
+    };
+    const { client } = await start(invokeLambda);
+    const { executionArn = '' } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: STATE_MACHINE_ARN,
+        input: JSON.stringify({ applicationId: 'A10' }),
+      }),
+    );
+    const documents = await tokenFor(calls, 'documents', 'A10');
+    await client.send(new SendTaskSuccessCommand({ taskToken: documents, output: '{"uploaded":2}' }));
+    finishInvocation(
+      Object.assign(new Error('Task timed out after 10.00 seconds'), { name: 'Sandbox.Timedout' }),
+    );
+    const review = await tokenFor(calls, 'review', 'A10');
+    await client.send(new SendTaskSuccessCommand({ taskToken: review, output: '{"decision":"approve"}' }));
+    const done = await finished(client, executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(calls.filter((c) => c.payload.step === 'documents')).toHaveLength(1);
+    expect((await history(client, executionArn)).some((e) => e.type === 'TaskFailed')).toBe(false);
+  });
+
   it('times a callback task out after its TimeoutSeconds, catchable as States.Timeout', async () => {
     const definition = {
       StartAt: 'Wait',
@@ -409,5 +470,43 @@ describe('Step Functions emulator', () => {
     ).rejects.toMatchObject({
       name: 'TaskTimedOut',
     });
+  });
+
+  it('leaves no timer behind: a process whose executions were stopped, failed or left waiting exits on its own', async () => {
+    // Every way a callback wait outlives its execution (fixtures/stopped-execution.ts); a timer left behind would
+    // keep the child alive ("something prevents the main process from exiting" at the end of a test run).
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/stopped-execution.ts')],
+      { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    let stoppedAt = 0;
+    const begun = Date.now();
+    const exited = await new Promise<{ code: number | null; afterStopMs: number } | 'alive'>((resolve) => {
+      const watch = setInterval(() => {
+        if (!stoppedAt && stdout.includes('stopped')) stoppedAt = Date.now();
+        // 5 s after the emulator stopped (or 40 s in all) the child still runs: something keeps it alive.
+        if ((stoppedAt && Date.now() - stoppedAt > 5_000) || (!stoppedAt && Date.now() - begun > 40_000)) {
+          clearInterval(watch);
+          child.kill('SIGKILL');
+          resolve('alive');
+        }
+      }, 50);
+      child.on('exit', (code) => {
+        clearInterval(watch);
+        resolve({ code, afterStopMs: stoppedAt ? Date.now() - stoppedAt : 0 });
+      });
+    });
+    expect(stderr).not.toMatch(/Error/);
+    expect(stdout.trim()).toBe('stopped');
+    expect(exited).toMatchObject({ code: 0 });
   });
 });

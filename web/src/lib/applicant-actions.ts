@@ -4,6 +4,7 @@
  * what it can in the browser with the API's own schemas and domain rules, then shows the API's verdict next to the
  * fields it names.
  */
+import * as z from 'zod/mini';
 import {
   checkAvailability,
   HOURS_PER_PATIENT,
@@ -85,8 +86,8 @@ const signatureForm = (creds: Credentials, contract: Contract, onView: OnView): 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void whileBusy(button, async () => {
-      const parsed = signatureSchema
-        .omit({ contractSha256: true })
+      const parsed = z
+        .omit(signatureSchema, { contractSha256: true })
         .safeParse({ fullName: fullName.value, agree: agree.checked });
       const blank = fullName.value.trim() === '';
       const errors = parsed.success

@@ -5,7 +5,8 @@
 import type { SiteConfig } from './api.ts';
 import { h } from './dom.ts';
 
-export const inductionPanel = (links: SiteConfig['links']): HTMLElement =>
+/** `accountReady`: the therapy website reported the account (issue 11 §3): the first step is done. */
+export const inductionPanel = (links: SiteConfig['links'], accountReady = false): HTMLElement =>
   h(
     'section',
     { id: 'induction', class: 'action-panel', 'aria-labelledby': 'induction-title' },
@@ -14,15 +15,17 @@ export const inductionPanel = (links: SiteConfig['links']): HTMLElement =>
       ? h(
           'ol',
           {},
-          h(
-            'li',
-            {},
-            h(
-              'a',
-              { id: 'therapy-account-link', href: links.therapyAccountUrl },
-              'Create your therapist account on our therapy website',
-            ),
-          ),
+          accountReady
+            ? h('li', { id: 'therapy-account-ready' }, 'Your account on our therapy website is ready.')
+            : h(
+                'li',
+                {},
+                h(
+                  'a',
+                  { id: 'therapy-account-link', href: links.therapyAccountUrl },
+                  'Create your therapist account on our therapy website',
+                ),
+              ),
           h(
             'li',
             {},

@@ -43,6 +43,7 @@ import { dateTime, staffPage } from '../lib/staff-page.ts';
 import { DOCUMENT_NAMES } from '../lib/upload.ts';
 import { dbsApplicationSection } from './dbs-application.ts';
 import { historySection } from './history.ts';
+import { therapyAccountSection } from './therapy-account.ts';
 
 type StaffView = Awaited<ReturnType<typeof staffView>>;
 type Decision = 'approve' | 'request-changes' | 'reject';
@@ -179,6 +180,12 @@ const documentsSection = (view: StaffView): HTMLElement =>
           'li',
           { class: 'documents__item', 'data-document': document.document },
           h('h3', { class: 'documents__name' }, name),
+          document.checking &&
+            h(
+              'p',
+              { class: 'notice', 'data-scan': 'checking' },
+              `${name}: uploaded, being checked for viruses. It can be opened once the check finds it clean; reload the page in a minute.`,
+            ),
           facts([
             ['Received', document.receivedAt ? dateTime(document.receivedAt) : 'Not yet'],
             ['Type', document.contentType],
@@ -199,6 +206,26 @@ const documentsSection = (view: StaffView): HTMLElement =>
         );
       }),
     ),
+    view.refusedUploads &&
+      h(
+        'div',
+        { class: 'notice', id: 'refused-uploads' },
+        h('h3', {}, 'Refused uploads'),
+        h(
+          'ul',
+          {},
+          ...view.refusedUploads.map((refused) =>
+            h(
+              'li',
+              {},
+              `${DOCUMENT_NAMES[refused.document]}, ${dateTime(refused.at)}: `,
+              refused.reason === 'infected'
+                ? `the virus check found harmful content${refused.threats?.length ? ` (${refused.threats.join(', ')})` : ''}; the file was deleted unopened.`
+                : 'the virus check could not read it; the file was deleted.',
+            ),
+          ),
+        ),
+      ),
   );
 
 /** Renewed documents the therapist uploaded (issue 11 §2): verifying one is recording it with the form below. */
@@ -1027,6 +1054,7 @@ const render = async (id: string, message?: string): Promise<void> => {
         : h('p', { class: 'notice', id: 'no-action' }, 'There is nothing for the team to do in this stage.'),
       reviewSection(view),
       contractSection(view),
+      therapyAccountSection(view, { act, done: (message) => afterAction(view.applicationId, message) }),
       onboardingSection(view),
       historyPart(view),
     ),
