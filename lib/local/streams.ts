@@ -45,6 +45,7 @@ export interface HistoryStream {
 
 const POLL_MS = 200;
 const RETRY_PAUSE_MS = 200;
+const STOP_WAIT_MS = 3_000;
 
 /** Turns the table's stream on (NEW_IMAGE) unless it is; returns its ARN. */
 export const ensureStream = async (client: DynamoDBClient, tableName: string): Promise<string> => {
@@ -130,6 +131,8 @@ export const startHistoryStream = async ({
       if (failedFrom < 0) return;
     } catch (error) {
       log(`[streams] publish-events failed: ${(error as Error).name}`);
+      // Stopping: the position is not saved past this batch, so the next start delivers it again.
+      if (stopped) throw error;
       if (attempt >= HISTORY_STREAM.retryAttempts) return giveUp(shardId, batch);
       await pause(RETRY_PAUSE_MS * (attempt + 1));
       if (HISTORY_STREAM.bisectBatchOnError && batch.length > 1) {
@@ -141,6 +144,7 @@ export const startHistoryStream = async ({
       return deliverBatch(shardId, batch, attempt + 1);
     }
     // Reported failures: the mapping retries from the first one named (what came before it is done).
+    if (stopped) throw new Error('stopped with records not published');
     if (attempt >= HISTORY_STREAM.retryAttempts) return giveUp(shardId, batch.slice(failedFrom));
     await pause(RETRY_PAUSE_MS * (attempt + 1));
     return deliverBatch(shardId, batch.slice(failedFrom), attempt + 1);
@@ -221,7 +225,8 @@ export const startHistoryStream = async ({
     failures: () => [...failures],
     async stop() {
       stopped = true;
-      await loop;
+      // A poll in flight ends at its next step (a failing batch is not retried once stopping).
+      await Promise.race([loop, pause(STOP_WAIT_MS)]);
       streams.destroy();
     },
   };

@@ -282,6 +282,51 @@ describe('the status page', () => {
     await page.context().close();
   });
 
+  it('shows an upload as being checked for viruses until the scan finds it clean', async () => {
+    const holdScans = (held: boolean) =>
+      fetch(`${apiUrl}/__dev/scanner`, { method: 'POST', body: JSON.stringify({ held }) });
+    const { id, token } = await applyWithoutUploading();
+    // The local scanner (lib/local/scanner.ts) holds its scans, as GuardDuty takes its time in the cloud.
+    expect((await holdScans(true)).status).toBe(200);
+    try {
+      const page = await newPage(browser);
+      await page.goto(`${siteUrl}/status.html#id=${id}&token=${token}`);
+      expect(await waitForStage(page, 'awaiting-documents')).toBe('awaiting-documents');
+      await page.getByLabel('Choose your insurance schedule').setInputFiles({
+        name: 'schedule.pdf',
+        mimeType: 'application/pdf',
+        buffer: pdfDocument(),
+      });
+      await page.getByRole('button', { name: 'Upload insurance schedule' }).click();
+      const checking =
+        'Uploaded. We are checking it for viruses: it shows as received once the check is done.';
+      await page.locator('.upload__checking', { hasText: checking }).waitFor();
+
+      await page.reload();
+      expect(await waitForStage(page, 'awaiting-documents')).toBe('awaiting-documents');
+      const insurance = page.locator('.documents__item[data-document="indemnity-insurance"]');
+      expect(await insurance.locator('.documents__state').textContent()).toBe(checking);
+      // Nothing to upload again while it is being checked, and nothing holding the application up.
+      expect(await insurance.getByRole('button').count()).toBe(0);
+      expect(await page.locator('#blocking-title').count()).toBe(0);
+      expect(await text(page, '.checklist__item[data-status="waiting-on-you"] .checklist__detail')).toMatch(
+        /^Checking for viruses: /,
+      );
+      expect(await axeViolations(page)).toEqual([]);
+
+      await holdScans(false);
+      await expect
+        .poll(async () => {
+          await page.reload();
+          return page.locator('#status').getAttribute('data-stage');
+        })
+        .toBe('in-review');
+      await page.context().close();
+    } finally {
+      await holdScans(false);
+    }
+  });
+
   it('says so when the link does not open an application', async () => {
     const page = await newPage(browser);
     await page.goto(`${siteUrl}/status.html#id=01ARZ3NDEKTSV4RRFFQ69G5FAV&token=not-the-token`);

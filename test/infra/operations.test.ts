@@ -70,7 +70,17 @@ describe('alarms', () => {
     // queue per asynchronously invoked function (7).
     expect(queues).toHaveLength(13);
     expect(dlq).toHaveLength(13);
-    expect(queues.filter((id) => /Failures[0-9A-F]{8}$/.test(id))).toHaveLength(7);
+    const functionQueue = /^Fn\w+Failures[0-9A-F]{8}$/;
+    expect(queues.filter((id) => functionQueue.test(id))).toHaveLength(7);
+    // Each on-failure queue's alarm says what its messages hold and points at the runbook's section for them.
+    const onFailure = dlq.filter((a) =>
+      functionQueue.test((dimension(a, 'QueueName') as Cfn)['Fn::GetAtt'][0]),
+    );
+    expect(onFailure).toHaveLength(7);
+    for (const a of onFailure) {
+      expect(a.AlarmDescription).toMatch(/on-failure queue: .*the message holds the event and the error\./);
+      expect(a.AlarmDescription).toContain('docs/runbook.md#deadletters-function-invocations.');
+    }
     expect(dlq.map((a) => (dimension(a, 'QueueName') as Cfn)['Fn::GetAtt'][0]).sort()).toEqual(queues.sort());
     for (const a of dlq) {
       expect(a).toMatchObject({

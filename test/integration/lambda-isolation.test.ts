@@ -69,6 +69,7 @@ describe("each function runs with its synthesized definition's environment", () 
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
       AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_LOG_LEVEL: 'WARN',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

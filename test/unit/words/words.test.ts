@@ -115,6 +115,17 @@ describe('emails', () => {
       links.siteUrl,
       links.staffEmail,
     ),
+    availabilityChangedReceipt: t.availabilityChangedReceipt(
+      app,
+      {
+        patientsPerWeek: 4,
+        effectiveFrom: '2027-01-04',
+        weeklySlots: [{ day: 'mon', start: '09:00', end: '17:00' }],
+      },
+      links,
+    ),
+    pauseReceipt: t.pauseReceipt(app, { from: '2027-01-04', to: '2027-01-15' }, links),
+    renewalReceivedReceipt: t.renewalReceivedReceipt(app, 'indemnity-insurance', links.siteUrl),
     dbsReminder: t.dbsReminder(app, { kind: 'dbs-renewal', dueDate: '2027-06-01' }, 30, links),
     insuranceReminder: t.insuranceReminder(app, '2027-06-01', 14, links),
     staffComplianceAlert: t.staffComplianceAlert(app, 'insurance-expired', 'ended', links),
