@@ -133,17 +133,6 @@ describe('emails', () => {
     staffDbsApplicationRequested: t.staffDbsApplicationRequested(app, links),
     staffDbsApplyReminder: t.staffDbsApplyReminder(app, 3, links),
     staffDbsCertificateLate: t.staffDbsCertificateLate(app, '2027-01-04', links),
-    availabilityChangedReceipt: t.availabilityChangedReceipt(
-      app,
-      {
-        patientsPerWeek: 5,
-        effectiveFrom: '2027-01-04',
-        weeklySlots: [{ day: 'tue', start: '08:00', end: '13:00' }],
-      },
-      links,
-    ),
-    pauseReceipt: t.pauseReceipt(app, { from: '2027-01-04', to: '2027-01-15' }, links),
-    renewalReceivedReceipt: t.renewalReceivedReceipt(app, 'indemnity-insurance', links.siteUrl),
     staffDigest: t.staffDigest(
       '2026-12-01',
       { dueThisWeek: [], overdue: [], raised: [], cleared: [] },
