@@ -102,7 +102,8 @@ export const OPERATIONS: Record<string, Operation> = {
     response: s.applicationViewSchema,
   },
   'GET /staff/applications': {
-    summary: 'The queue of one stage, newest change first',
+    summary:
+      'The queue of one stage, newest change first; with view=to-verify, the renewals therapists uploaded, oldest first',
     query: s.staffListQuerySchema,
     response: r.staffQueueSchema,
   },

@@ -25,9 +25,15 @@ afterAll(async () => {
 const text = async (page: Page, selector: string): Promise<string> =>
   ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
-/** Opens one part of the panel with the keyboard: focus its summary, press Enter. */
-const openPart = async (page: Page, id: string): Promise<void> => {
-  await page.locator(`#${id} summary`).focus();
+const PARTS = {
+  'change-availability': 'Change my availability',
+  pause: 'Pause for a holiday',
+  renewals: 'Send a renewed insurance schedule or a new DBS certificate',
+} as const;
+
+/** Opens one part of the panel with the keyboard: Tab to its summary from where the focus is, press Enter. */
+const openPart = async (page: Page, id: keyof typeof PARTS): Promise<void> => {
+  await tabTo(page, PARTS[id], 20);
   await page.keyboard.press('Enter');
   expect(await page.locator(`#${id}`).getAttribute('open')).toBe('');
 };
@@ -44,6 +50,7 @@ describe('the self-service panel of an active therapist', () => {
 
     // 1. Availability from tomorrow: one more hour on Monday (11:00-12:00), 5 patients.
     const tomorrow = isoDaysFromToday(1);
+    await page.locator('body').focus();
     await openPart(page, 'change-availability');
     expect(await page.getByLabel('How many patients can you see each week?').inputValue()).toBe('4');
     expect(await axeViolations(page), 'availability form').toEqual([]);
@@ -81,8 +88,11 @@ describe('the self-service panel of an active therapist', () => {
     expect(await text(page, '#to-error')).toContain('A pause lasts at most 42 days');
     expect(posts).toEqual([]);
     expect(await axeViolations(page), 'pause with an error').toEqual([]);
-    // As the error summary's link would: back to the field before, then Tab into the one to correct.
-    await page.getByLabel('First day of the pause').focus();
+    // The error summary has the focus: its link leads to the field; one back, then Tab into it to type again.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('to');
+    await page.keyboard.press('Shift+Tab');
     await typeDate(page, 'Last day of the pause', addDaysIso(tomorrow, 41));
     await tabTo(page, 'Book my pause', 3);
     await page.keyboard.press('Enter');
@@ -122,6 +132,12 @@ describe('the self-service panel of an active therapist', () => {
     await row.getByRole('link').click();
     await staffPage.locator('[data-renewal="indemnity-insurance"]').waitFor();
     expect(await text(staffPage, '#renewals-title')).toBe('To verify');
+    expect(await text(staffPage, `[data-effective-from="${tomorrow}"] h3`)).toBe(
+      `From ${formatLongDate(tomorrow)}: 5 patients a week`,
+    );
+    expect(await text(staffPage, '#pauses li')).toBe(
+      `${formatLongDate(tomorrow)} to ${formatLongDate(addDaysIso(tomorrow, 41))}`,
+    );
     expect(await axeViolations(staffPage), 'staff: renewal on the application').toEqual([]);
-  });
+  }, 180_000);
 });

@@ -10,12 +10,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderContract } from '../../../lambdas/contracts/contract-pdf.ts';
 import type { Application } from '../../../lambdas/domain/application.ts';
-import { checkAvailability, MIN_PATIENTS_PER_WEEK } from '../../../lambdas/domain/availability.ts';
+import {
+  checkAvailability,
+  checkAvailabilityChange,
+  MIN_PATIENTS_PER_WEEK,
+} from '../../../lambdas/domain/availability.ts';
 import { assessDbs } from '../../../lambdas/domain/dbs.ts';
 import { checkAppliedOn, checkStatusCheckedOn } from '../../../lambdas/domain/dbs-application.ts';
 import { checkAttendedOn, checkExtension } from '../../../lambdas/domain/induction.ts';
 import { checkInsurance } from '../../../lambdas/domain/insurance.ts';
 import { COMPLIANCE_FLAG_NAMES, DBS_DEADLINE_NAMES, EVENT_NAMES } from '../../../lambdas/domain/labels.ts';
+import { checkPause } from '../../../lambdas/domain/pauses.ts';
 import { DBS_POLICY, WORDS } from '../../../lambdas/domain/policy.ts';
 import { DBS_ASSESSMENTS, STAGES } from '../../../lambdas/domain/stages.ts';
 import * as templates from '../../../lambdas/emails/templates.ts';
@@ -194,6 +199,8 @@ describe('emails', () => {
       'staffInductionExpired',
       'insuranceReminder',
       'staffDigest',
+      'availabilityChangedReceipt',
+      'pauseReceipt',
     ]) {
       expect(`${emails[name]?.subject} ${emails[name]?.text}`, name).toMatch(LONG_DATE);
     }
@@ -227,6 +234,15 @@ describe('messages', () => {
       { patientsPerWeek: 3, startDate: today, weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }] },
       { today, lastStartDate: '2026-11-15' },
     ),
+    ...checkAvailabilityChange(
+      {
+        patientsPerWeek: 3,
+        effectiveFrom: '2026-12-15',
+        weeklySlots: [{ day: 'mon', start: '09:00', end: '12:00' }],
+      },
+      { today },
+    ),
+    ...checkPause({ from: '2026-12-15', to: '2027-03-01' }, { today }),
     ...checkAttendedOn('2026-12-17', today),
     ...checkAttendedOn('2026-11-01', today),
     ...checkExtension('2027-01-15', '2026-12-24', today),
@@ -243,7 +259,7 @@ describe('messages', () => {
     expect(messages.length).toBeGreaterThanOrEqual(8);
     for (const { path, message } of messages) {
       expect(message, path).not.toMatch(ISO_DATE_IN_TEXT);
-      if (/date|On|dbs/.test(path)) expect(message, path).toMatch(LONG_DATE);
+      if (/date|On|From|dbs|^from$|^to$/.test(path)) expect(message, path).toMatch(LONG_DATE);
     }
   });
 

@@ -954,16 +954,48 @@ const onboardingSection = (view: StaffView): HTMLElement | undefined => {
       ['Patients a week', availability && String(availability.patientsPerWeek)],
       ['Starts', date(availability?.startDate)],
     ]),
-    availability &&
+    availability && slotList(availability.weeklySlots),
+    // The therapist's own changes (issue 11 §2): each from its day; the latest on or before a day is in effect.
+    ...(view.availabilityChanges ?? []).map((change) =>
       h(
-        'ul',
-        { class: 'slots' },
-        ...availability.weeklySlots.map((slot) =>
-          h('li', {}, `${DAY_NAMES[slot.day] ?? slot.day} ${slot.start} to ${slot.end}`),
+        'div',
+        { class: 'availability-change', 'data-effective-from': change.effectiveFrom },
+        h(
+          'h3',
+          {},
+          `From ${formatLongDate(change.effectiveFrom)}: ${change.patientsPerWeek} patients a week`,
+        ),
+        h('p', { class: 'hint' }, 'Changed by the therapist ', dateTime(change.givenAt)),
+        slotList(change.weeklySlots),
+      ),
+    ),
+    view.pauses &&
+      h(
+        'div',
+        { id: 'pauses' },
+        h('h3', {}, 'Pauses (no new patients)'),
+        h(
+          'ul',
+          {},
+          ...view.pauses.map((pause) =>
+            h(
+              'li',
+              {},
+              `${formatLongDate(pause.from)} to ${formatLongDate(pause.to)}`,
+              pause.reason ? ` — ${pause.reason}` : '',
+            ),
+          ),
         ),
       ),
   );
 };
+
+const slotList = (slots: { day: string; start: string; end: string }[]): HTMLElement =>
+  h(
+    'ul',
+    { class: 'slots' },
+    ...slots.map((slot) => h('li', {}, `${DAY_NAMES[slot.day] ?? slot.day} ${slot.start} to ${slot.end}`)),
+  );
 
 const historyPart = (view: StaffView): HTMLElement =>
   section('history-title', 'History', historySection(view.events));
