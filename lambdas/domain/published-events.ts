@@ -112,7 +112,11 @@ const classify = (
         facts: { effectiveFrom: text(details, 'effectiveFrom') },
       };
     case 'therapist-paused':
-      return { type: 'therapist.paused', facts: { from: text(details, 'from'), to: text(details, 'to') } };
+      // The audit entry names the days firstDay/lastDay (use-cases/self-service.ts); the event from/to.
+      return {
+        type: 'therapist.paused',
+        facts: { from: text(details, 'firstDay'), to: text(details, 'lastDay') },
+      };
     case 'withdrawn':
       return { type: 'application.withdrawn' };
     case 'lapsed':

@@ -48,11 +48,11 @@ export const PUBLISHED_EVENT_SCHEMAS: Record<PublishedEventType, z.ZodType> = {
   'induction.extended': detail('The induction window was extended', { lastStartDate: isoDate }),
   'therapist.activated': detail('The therapist is active: availability given, ready for patients'),
   'therapist.availability-changed': detail("An active therapist's weekly availability changed", {
-    effectiveFrom: z.optional(isoDate),
+    effectiveFrom: isoDate,
   }),
   'therapist.paused': detail('An active therapist takes no new patients for a period', {
-    from: z.optional(isoDate),
-    to: z.optional(isoDate),
+    from: isoDate,
+    to: isoDate,
   }),
   'application.withdrawn': detail('The applicant withdrew'),
   'application.lapsed': detail('The application lapsed: no answer in time'),

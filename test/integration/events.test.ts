@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PublishedEventType } from '#domain/published-events.ts';
+import { addDaysIso } from '../../lambdas/domain/dates.ts';
 import { eventSchemaErrors } from '../support/event-schemas.ts';
 import { toActive } from './journey.ts';
-import { api, eventually, validApplication } from './support.ts';
+import { api, eventually, isoDaysFromToday, validApplication } from './support.ts';
 
 interface BusEvent {
   detailType: PublishedEventType;
@@ -83,6 +84,43 @@ describe('a whole journey on the bus', () => {
       ['application.submitted', 'awaiting-documents'],
       ['application.withdrawn', 'withdrawn'],
     ]);
+  });
+});
+
+describe("an active therapist's own changes (issue 11 §2)", () => {
+  it('a change of availability and a pause are one event each, with their dates and no reason or personal data', async () => {
+    const app = await toActive(undefined, isoDaysFromToday(0));
+    const effectiveFrom = isoDaysFromToday(7);
+    const changed = await api('PUT', `/applications/${app.applicationId}/availability`, {
+      token: app.accessToken,
+      body: {
+        patientsPerWeek: 4,
+        weeklySlots: [{ day: 'sun', start: '05:00', end: '09:00' }],
+        effectiveFrom,
+      },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const from = isoDaysFromToday(14);
+    const to = addDaysIso(from, 6);
+    const paused = await api('POST', `/applications/${app.applicationId}/pauses`, {
+      token: app.accessToken,
+      body: { from, to, reason: 'A family wedding abroad' },
+    });
+    expect(paused.status).toBe(201);
+
+    const events = await publishedUntil(app.applicationId, 'therapist.paused');
+    const own = events.slice(events.findIndex((e) => e.detailType === 'therapist.activated') + 1);
+    expect(own.map((e) => e.detailType)).toEqual(['therapist.availability-changed', 'therapist.paused']);
+    expect(own[0]?.detail).toMatchObject({
+      applicationId: app.applicationId,
+      stage: 'active',
+      effectiveFrom,
+    });
+    expect(own[1]?.detail).toMatchObject({ applicationId: app.applicationId, stage: 'active', from, to });
+    for (const event of own) {
+      expect(eventSchemaErrors(event.detailType, event.detail), event.detailType).toEqual([]);
+    }
+    expect(JSON.stringify(own)).not.toContain('wedding');
   });
 });
 

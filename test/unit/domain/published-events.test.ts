@@ -51,7 +51,12 @@ const EXAMPLES: Record<PublishedEventType, HistoryEntry> = {
     effectiveFrom: '2027-03-08',
     patientsPerWeek: 4,
   }),
-  'therapist.paused': entry('therapist-paused', { from: '2027-04-01', to: '2027-04-14', reasonGiven: true }),
+  // The keys use-cases/self-service.ts writes (firstDay/lastDay, so the staff history reads no stage names).
+  'therapist.paused': entry('therapist-paused', {
+    firstDay: '2027-04-01',
+    lastDay: '2027-04-14',
+    reasonGiven: true,
+  }),
   'application.withdrawn': entry('withdrawn', { reasonGiven: true }, 'withdrawn'),
   'application.lapsed': entry('lapsed', undefined, 'lapsed'),
   'dbs.flag-raised': entry('compliance-flag-raised', { flag: 'dbs-overdue', deadline: '2027-02-28' }),
