@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createPolicyEvaluator } from '../lib/local/iam.ts';
-import { formatGrantReport, grantReport, TEST_RUN_USAGE_FILE } from '../lib/local/iam-report.ts';
+import { formatGrantReport, grantReport, TEST_RUN_USAGE_FILE, usageFileOf } from '../lib/local/iam-report.ts';
 import type { IamUsage } from '../lib/local/stack.ts';
 import { localTemplate } from '../lib/local/template.ts';
 
@@ -18,13 +18,28 @@ if (!existsSync(file)) {
   console.error(`No usage record at ${file}: run \`npm test\` (or \`npm run dev\`, then stop it) first.`);
   process.exit(1);
 }
-const usage = JSON.parse(readFileSync(file, 'utf8')) as IamUsage;
+// A test run's record comes in parts, one per local stack (the fault run has its own: usageFileOf): read them all.
+const parts = process.argv[2] ? [file] : [file, usageFileOf('faults')].filter((f) => existsSync(f));
+const records = parts.map((part) => JSON.parse(readFileSync(part, 'utf8')) as IamUsage);
+const used = new Map<string, IamUsage['used'][number]>();
+for (const use of records.flatMap((record) => record.used)) {
+  const key = `${use.function} ${use.action} ${use.resource}`;
+  const seen = used.get(key);
+  if (seen) seen.count += use.count;
+  else used.set(key, { ...use });
+}
+const usage: IamUsage = {
+  enforced: records.every((record) => record.enforced),
+  recordedAt: records.map((record) => record.recordedAt).sort()[0] ?? '',
+  denied: records.flatMap((record) => record.denied),
+  used: [...used.values()],
+};
 const template = await localTemplate();
 const calls = usage.used.reduce((sum, use) => sum + use.count, 0);
 console.log(
   formatGrantReport(
     grantReport(template.functions, usage.used),
-    `IAM grants against ${file} (recorded ${usage.recordedAt}, ${calls} allowed calls, ${usage.denied.length} denied, IAM ${usage.enforced ? 'enforced' : 'off'})`,
+    `IAM grants against ${parts.join(' + ')} (recorded ${usage.recordedAt}, ${calls} allowed calls, ${usage.denied.length} denied, IAM ${usage.enforced ? 'enforced' : 'off'})`,
   ),
 );
 if (usage.denied.length > 0) {

@@ -14,6 +14,13 @@ import type { Use } from './gateway.ts';
 import type { PolicyDocument } from './template.ts';
 
 /** Where the integration and browser test run writes its usage record (test/integration/global-setup.ts). */
+/**
+ * Where a test project other than `local` (the fault run, which has its own stack) writes its record, beside the
+ * main one: `npm run iam:report` reads them together.
+ */
+export const usageFileOf = (project: string): string =>
+  project === 'local' ? TEST_RUN_USAGE_FILE : TEST_RUN_USAGE_FILE.replace(/\.json$/u, `.${project}.json`);
+
 export const TEST_RUN_USAGE_FILE = join(
   import.meta.dirname,
   '..',

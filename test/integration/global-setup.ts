@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { TEST_RUN_USAGE_FILE } from '../../lib/local/iam-report.ts';
+import { usageFileOf } from '../../lib/local/iam-report.ts';
 import { startLocalStack } from '../../lib/local/stack.ts';
 
 /**
@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({
     dataDir,
     fresh: true,
-    usageFile: TEST_RUN_USAGE_FILE,
+    usageFile: usageFileOf(project.name),
     // Off: the tests send bursts a real client would not; throttles.test.ts turns them on to prove them.
     throttle: false,
     log: (line) => console.log(line),
