@@ -116,6 +116,7 @@ const CHILD_ENV = {
   SITE_URL: 'https://example.org',
   INDUCTION_BOOKING_URL: 'https://example.org/induction',
   THERAPY_ACCOUNT_URL: 'https://example.org/account',
+  EVENT_BUS_NAME: 'affiliate-onboarding-events',
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
 
