@@ -11,13 +11,14 @@
  * commit's own lib/bundling.ts and measured interleaved with the working tree's: one table per tree, then the ratios
  * side by side.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BuildOptions, build } from 'esbuild';
 import { baselineSource, sdkUsage } from '../lib/bundle-contents.ts';
+import { loadInChild } from './cold-load.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -30,23 +31,6 @@ const { values: args } = parseArgs({
 });
 const RUNS = Number(args.runs);
 if (!(RUNS >= 5)) throw new Error('--runs must be at least 5');
-
-const CHILD_ENV = {
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'eu-west-2',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  TABLE_NAME: 'affiliate-onboarding',
-  DOCUMENTS_BUCKET: 'affiliate-onboarding-documents',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding',
-  MAIL_FROM: 'onboarding@example.org',
-  STAFF_EMAIL: 'staff@example.org',
-  SITE_URL: 'https://example.org',
-  INDUCTION_BOOKING_URL: 'https://example.org/induction',
-  THERAPY_ACCOUNT_URL: 'https://example.org/account',
-  EVENT_BUS_NAME: 'affiliate-onboarding-events',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-};
 
 const LOADER = `const cpu = process.cpuUsage();
 const t = performance.now();
@@ -61,26 +45,8 @@ interface Load {
   cpu: number;
 }
 
-const loadOnce = (loader: string, file: string): Promise<Load> =>
-  new Promise((done, fail) => {
-    const child = spawn(process.execPath, [loader, new URL(`file://${file}`).href], {
-      env: CHILD_ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (code !== 0) fail(new Error(`loading ${file} failed (exit ${code}): ${err}`));
-      else done(JSON.parse(out) as Load);
-    });
-  });
+const loadOnce = async (loader: string, file: string): Promise<Load> =>
+  JSON.parse(await loadInChild(loader, file)) as Load;
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -9,7 +9,6 @@
  *     [--sizes 1000,10000,100000] [--capacity-sizes 700,10000,100000] [--applications 1000]
  */
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,6 +20,7 @@ import { ESBUILD_LAMBDA_OPTIONS } from '../lib/bundling.ts';
 import { FUNCTIONS, type FunctionName } from '../lib/functions.ts';
 import { validApplication } from '../test/integration/fixtures.ts';
 import { benchCapacity, CAPACITY_SIZES } from './capacity.ts';
+import { loadInChild } from './cold-load.ts';
 import { benchScale, DEFAULT_SIZES } from './scale.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -102,52 +102,17 @@ const bundle = async (
   return { file: resolve(file), bytes: output.bytes, output };
 };
 
-/** What the handlers read at load, plus credentials the SDK clients resolve lazily but may look for. */
-const CHILD_ENV = {
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'eu-west-2',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  TABLE_NAME: 'affiliate-onboarding',
-  DOCUMENTS_BUCKET: 'affiliate-onboarding-documents',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:onboarding',
-  MAIL_FROM: 'onboarding@example.org',
-  STAFF_EMAIL: 'staff@example.org',
-  SITE_URL: 'https://example.org',
-  INDUCTION_BOOKING_URL: 'https://example.org/induction',
-  THERAPY_ACCOUNT_URL: 'https://example.org/account',
-  EVENT_BUS_NAME: 'affiliate-onboarding-events',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-};
-
 const LOADER = `const t = performance.now();
 await import(process.argv[2]);
 process.stdout.write(String(performance.now() - t));
 `;
 
 /** Module-load time in a fresh Node process: parse, link and evaluate the bundle, as a Lambda cold start does. */
-const loadOnce = (loader: string, file: string): Promise<number> =>
-  new Promise((done, fail) => {
-    const child = spawn(process.execPath, [loader, new URL(`file://${file}`).href], {
-      env: CHILD_ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const value = Number(out);
-      if (code !== 0 || !Number.isFinite(value))
-        fail(new Error(`loading ${file} failed (exit ${code}): ${err}`));
-      else done(value);
-    });
-  });
+const loadOnce = async (loader: string, file: string): Promise<number> => {
+  const value = Number(await loadInChild(loader, file));
+  if (!Number.isFinite(value)) throw new Error(`loading ${file} printed no time`);
+  return value;
+};
 
 /**
  * Median load times of a function and its baseline, measured alternately: other work on a shared machine then slows
