@@ -136,7 +136,7 @@ export const documentReceived = async (
       if (renewal) {
         superseded = app.renewals?.[document]?.key;
         outcome = 'recorded';
-        return renewalReceived(app, document, stored, now, ctx.siteUrl);
+        return renewalReceived(app, document, stored, now);
       }
       superseded = app.documents[document]?.key;
       const { [document]: _cleared, ...problems } = app.documentProblems;

@@ -15,7 +15,7 @@
  */
 import type { Application } from '../domain/application.ts';
 import { isReceived, type RefusedUpload, renewalUploadsOpen, type ScanResult } from '../domain/documents.ts';
-import { documentRefused, staffDocumentInfected } from '../emails/templates.ts';
+import { documentRefused, renewalReceivedReceipt, staffDocumentInfected } from '../emails/templates.ts';
 import type { Ports } from '../ports/index.ts';
 import { logger } from '../shared/logger.ts';
 import { parseDocumentKey } from './create-upload.ts';
@@ -73,7 +73,13 @@ export const documentScanned = async (
         ? { ...app, renewals: { ...app.renewals, [document]: cleaned } }
         : { ...app, documents: { ...app.documents, [document]: cleaned } };
       const events = [event(app.id, now, 'document-scanned', { document })];
-      if (renewal) return { next, events };
+      if (renewal) {
+        next.outbox = [
+          ...next.outbox,
+          outboxEntry({ kind: 'email', email: renewalReceivedReceipt(next, document, ctx.siteUrl) }),
+        ];
+        return { next, events };
+      }
       const complete = completeDocuments(next, now, ctx);
       if (!complete) return { next, events };
       outcome = 'complete';

@@ -13,15 +13,13 @@
  */
 import type { Application, ApplicationEvent, StoredDocument } from '../domain/application.ts';
 import type { DocumentKind } from '../domain/stages.ts';
-import { renewalReceivedReceipt } from '../emails/templates.ts';
-import { event, outboxEntry } from './support.ts';
+import { event } from './support.ts';
 
 export const renewalReceived = (
   app: Application,
   document: DocumentKind,
   stored: StoredDocument,
   now: Date,
-  siteUrl: string,
 ): { next: Application; events: ApplicationEvent[] } => {
   const { [document]: _cleared, ...problems } = app.documentProblems;
   const next: Application = {
@@ -29,10 +27,8 @@ export const renewalReceived = (
     renewals: { ...app.renewals, [document]: stored },
     documentProblems: problems,
   };
-  next.outbox = [
-    ...next.outbox,
-    outboxEntry({ kind: 'email', email: renewalReceivedReceipt(next, document, siteUrl) }),
-  ];
+  // The therapist's receipt waits for the malware scan: document-scanned sends it once the file is clean, so an
+  // infected upload never gets "we have it" before "please upload it again".
   return {
     next,
     events: [event(app.id, now, 'renewal-received', { document, sizeBytes: stored.sizeBytes }, 'applicant')],
